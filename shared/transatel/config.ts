@@ -1,0 +1,88 @@
+import { z } from 'zod';
+import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
+
+export interface TransatelCredentials {
+  clientId: string;
+  clientSecret: string;
+}
+
+/**
+ * Where the client gets its credentials. `forceRefresh` is set after Transatel rejected the cached ones,
+ * so a provider backed by Secrets Manager can pick up a rotated secret.
+ */
+export type CredentialsProvider = (options?: { forceRefresh?: boolean }) => Promise<TransatelCredentials>;
+
+export const transatelOptionSchema = z.object({
+  name: z.string().min(1).max(100),
+  value: z.string().min(1).max(100),
+});
+export type TransatelOption = z.infer<typeof transatelOptionSchema>;
+
+/** Logging hooks; the client never passes secrets, tokens or request bodies to them. */
+export interface ClientLogger {
+  debug(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export const transatelSettingsSchema = z.object({
+  /** e.g. https://api.transatel.com, or the simulator's URL. */
+  baseUrl: z.url().transform((url) => url.replace(/\/+$/, '')),
+  /** Account technical name, required in OCS orders (M2MA_WW_TSL_...). */
+  mvnoRef: z.string().min(1),
+  /** Catalog of the offer, WW_M2MA_COS_IOT_CONNECT for IoT Connect Capped Plans. */
+  cos: z.string().min(1),
+  /** Rate plan sent on activation and every Connectivity Management change. */
+  ratePlan: z.string().min(1).max(50),
+  /** Options applied on activation unless the caller overrides them by name. */
+  defaultOptions: z.array(transatelOptionSchema).default([]),
+  /** `payment.provider` of OCS orders: "Customer" when the customer pays Transatel. */
+  paymentProvider: z.string().min(1).default('Customer'),
+  /** Per-attempt timeout. */
+  timeoutMs: z.number().int().positive().default(10_000),
+  /** Renew the token this long before it expires. */
+  tokenRefreshSkewMs: z.number().int().nonnegative().default(60_000),
+  acceptLanguage: z.string().optional(),
+});
+export type TransatelSettings = z.infer<typeof transatelSettingsSchema>;
+
+export interface TransatelClientConfig extends z.input<typeof transatelSettingsSchema> {
+  credentials: CredentialsProvider;
+  retry?: Partial<RetryPolicy>;
+  logger?: ClientLogger;
+  /** Injected for tests; defaults to the global fetch (undici, keep-alive). */
+  fetch?: typeof fetch;
+  /** Injected for deterministic tests. */
+  random?: () => number;
+}
+
+export interface ResolvedClientConfig extends TransatelSettings {
+  credentials: CredentialsProvider;
+  retry: RetryPolicy;
+  logger: ClientLogger;
+  fetch: typeof fetch;
+  random: () => number;
+}
+
+const silentLogger: ClientLogger = { debug: () => {}, warn: () => {} };
+
+export function resolveClientConfig(config: TransatelClientConfig): ResolvedClientConfig {
+  const { credentials, retry, logger, fetch: fetchImpl, random, ...settings } = config;
+  return {
+    ...transatelSettingsSchema.parse(settings),
+    credentials,
+    retry: { ...defaultRetryPolicy, ...retry },
+    logger: logger ?? silentLogger,
+    fetch: fetchImpl ?? globalThis.fetch.bind(globalThis),
+    random: random ?? Math.random,
+  };
+}
+
+/** Defaults' options merged with the caller's, the caller winning by option name. */
+export function mergeOptions(
+  defaults: TransatelOption[],
+  overrides: TransatelOption[] | undefined,
+): TransatelOption[] {
+  const merged = new Map(defaults.map((option) => [option.name, option.value]));
+  for (const option of overrides ?? []) merged.set(option.name, option.value);
+  return [...merged].map(([name, value]) => ({ name, value }));
+}

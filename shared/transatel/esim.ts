@@ -1,0 +1,81 @@
+import { z } from 'zod';
+import { encodeSegment, type TransatelHttp } from './http.js';
+
+const BASE = '/sim-management/sims/api/esims/sim-serial';
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value || undefined);
+
+export const ESIM_PROFILE_STATUSES = [
+  'available',
+  'allocated',
+  'released',
+  'downloaded',
+  'installed',
+  'enabled',
+  'disabled',
+  'deleted',
+] as const;
+
+/** eSIM details. `activationCode` and `lpa` are secrets of the end user: never log them. */
+export interface EsimDetails {
+  iccid: string;
+  status: string;
+  statusDate: string | undefined;
+  activationCode: string | undefined;
+  matchingId: string | undefined;
+  smdpAddress: string | undefined;
+  eid: string | undefined;
+  /** The LPA string encoded in the QR code: `LPA:1$<smdp>$<matchingId>`. */
+  lpa: string | undefined;
+  /** PNG data URL of the QR code, as Transatel renders it. */
+  qrCodeDataUrl: string | undefined;
+  history: { status: string; date: string | undefined }[];
+}
+
+const esimSchema = z
+  .object({
+    simSerial: z.string(),
+    status: z.string(),
+    statusDate: optionalString,
+    activationCode: optionalString,
+    matchingId: optionalString,
+    smdpAddress: optionalString,
+    eid: optionalString,
+    qrCode: z.object({ value: optionalString, dataUrl: optionalString }).loose().nullish(),
+    history: z.array(z.object({ status: z.string(), date: optionalString }).loose()).nullish(),
+  })
+  .loose()
+  .transform(
+    (wire): EsimDetails => ({
+      iccid: wire.simSerial,
+      status: wire.status.toLowerCase(),
+      statusDate: wire.statusDate,
+      activationCode: wire.activationCode,
+      matchingId: wire.matchingId,
+      smdpAddress: wire.smdpAddress,
+      eid: wire.eid,
+      lpa: wire.qrCode?.value ?? (wire.activationCode ? `LPA:${wire.activationCode}` : undefined),
+      qrCodeDataUrl: wire.qrCode?.dataUrl,
+      history: (wire.history ?? []).map(({ status, date }) => ({ status, date })),
+    }),
+  );
+
+/** SIM Management: "Get eSIM details", the only operation of that API this offer may use. */
+export class EsimApi {
+  constructor(private readonly http: TransatelHttp) {}
+
+  /** A physical SIM answers 404 ESIM_NOT_FOUND (a TransatelApiError). */
+  getEsim(iccid: string, options: { history?: boolean } = {}): Promise<EsimDetails> {
+    return this.http.call({
+      operation: 'esim.getDetails',
+      method: 'GET',
+      path: `${BASE}/${encodeSegment(iccid)}`,
+      query: { history: options.history ?? false },
+      schema: esimSchema,
+      safety: 'read',
+    });
+  }
+}

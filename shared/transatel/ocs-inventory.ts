@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import { encodeSegment, type TransatelHttp } from './http.js';
+import { toBytes } from './units.js';
+
+const BASE = '/ocs/inventory/api/subscriptions/products';
+
+export const PRODUCT_SUBSCRIPTION_STATUSES = [
+  'pending',
+  'pendingForFirstUse',
+  'readyForUse',
+  'scheduled',
+  'active',
+  'suspended',
+  'canceled',
+  'expired',
+  'terminated',
+] as const;
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value || undefined);
+
+const balanceWireSchema = z
+  .object({
+    resourceName: optionalString,
+    resourceLabel: optionalString,
+    resourceUnit: z.string(),
+    resourceValue: z.coerce.number(),
+    resourceStartValue: z.coerce.number().nullish(),
+    resourceStartDate: optionalString,
+    resourceEndDate: optionalString,
+  })
+  .loose();
+
+const productSubscriptionWireSchema = z
+  .object({
+    subscriptionId: z.string().min(1),
+    status: z.string(),
+    productDefinition: z
+      .object({
+        productId: z.string(),
+        productCategory: optionalString,
+        tags: z.array(z.string()).nullish(),
+        unlimited: z.boolean().nullish(),
+      })
+      .loose(),
+    balances: z
+      .object({ data: z.array(balanceWireSchema).nullish() })
+      .loose()
+      .nullish(),
+    subscriptionDate: optionalString,
+    activationDate: optionalString,
+    expirationDate: optionalString,
+    transactionReference: optionalString,
+  })
+  .loose();
+
+/** Data amounts in bytes. `unlimited` plans report -1 for total and remaining. */
+export interface DataBalance {
+  totalBytes: number;
+  usedBytes: number;
+  remainingBytes: number;
+  unlimited: boolean;
+}
+
+export interface ResourceBalance extends DataBalance {
+  resourceName: string | undefined;
+  startDate: string | undefined;
+  endDate: string | undefined;
+}
+
+export interface ProductSubscription {
+  subscriptionId: string;
+  productId: string;
+  status: string;
+  category: string | undefined;
+  tags: string[];
+  subscribedAt: string | undefined;
+  activatedAt: string | undefined;
+  expiresAt: string | undefined;
+  transactionReference: string | undefined;
+  /** Data balances only (SECOND and SMS resources are left out). */
+  balances: ResourceBalance[];
+  /** All data balances added up. */
+  data: DataBalance;
+}
+
+function normalizeBalance(wire: z.infer<typeof balanceWireSchema>): ResourceBalance | undefined {
+  const remaining = toBytes(wire.resourceValue, wire.resourceUnit);
+  if (remaining === undefined) return undefined;
+  const start =
+    wire.resourceStartValue == null ? remaining : (toBytes(wire.resourceStartValue, wire.resourceUnit) ?? -1);
+  const unlimited = remaining === -1 || start === -1;
+  return {
+    resourceName: wire.resourceName,
+    startDate: wire.resourceStartDate,
+    endDate: wire.resourceEndDate,
+    totalBytes: unlimited ? -1 : start,
+    remainingBytes: unlimited ? -1 : remaining,
+    // An unlimited resource reports -1 for both figures, so its consumption is not known from the balance.
+    usedBytes: unlimited ? 0 : Math.max(0, start - remaining),
+    unlimited,
+  };
+}
+
+export function sumDataBalances(balances: readonly DataBalance[]): DataBalance {
+  if (balances.some((balance) => balance.unlimited)) {
+    const used = balances.reduce((sum, balance) => sum + balance.usedBytes, 0);
+    return { totalBytes: -1, remainingBytes: -1, usedBytes: used, unlimited: true };
+  }
+  return balances.reduce<DataBalance>(
+    (sum, balance) => ({
+      totalBytes: sum.totalBytes + balance.totalBytes,
+      usedBytes: sum.usedBytes + balance.usedBytes,
+      remainingBytes: sum.remainingBytes + balance.remainingBytes,
+      unlimited: false,
+    }),
+    { totalBytes: 0, usedBytes: 0, remainingBytes: 0, unlimited: false },
+  );
+}
+
+const productSubscriptionSchema = productSubscriptionWireSchema.transform((wire): ProductSubscription => {
+  const balances = (wire.balances?.data ?? [])
+    .map(normalizeBalance)
+    .filter((balance): balance is ResourceBalance => balance !== undefined);
+  const data = sumDataBalances(balances);
+  const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
+  return {
+    subscriptionId: wire.subscriptionId,
+    productId: wire.productDefinition.productId,
+    status: wire.status,
+    category: wire.productDefinition.productCategory,
+    tags: wire.productDefinition.tags ?? [],
+    subscribedAt: wire.subscriptionDate,
+    activatedAt: wire.activationDate,
+    expiresAt: wire.expirationDate,
+    transactionReference: wire.transactionReference,
+    balances,
+    data: unlimited ? { ...data, totalBytes: -1, remainingBytes: -1, unlimited: true } : data,
+  };
+});
+
+const listResponseSchema = z
+  .object({ productSubscriptions: z.array(productSubscriptionSchema).nullish() })
+  .loose()
+  .transform((wire) => wire.productSubscriptions ?? []);
+
+const singleResponseSchema = z.union([
+  productSubscriptionSchema,
+  z
+    .object({ productSubscriptions: z.array(productSubscriptionSchema).length(1) })
+    .loose()
+    .transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
+]);
+
+/** OCS Inventory: the products on a subscriber, with balances. Addressed by MSISDN (digits only). */
+export class OcsInventoryApi {
+  constructor(private readonly http: TransatelHttp) {}
+
+  listProducts(
+    msisdn: string,
+    options: { statuses?: readonly string[] } = {},
+  ): Promise<ProductSubscription[]> {
+    return this.http.call({
+      operation: 'ocsInventory.listProducts',
+      method: 'GET',
+      path: BASE,
+      query: { msisdn, withBalances: true, statuses: options.statuses },
+      schema: listResponseSchema,
+      safety: 'read',
+      // Some tenants answer 404 when the subscriber has no product.
+      onNotFound: () => [],
+    });
+  }
+
+  getProduct(subscriptionId: string): Promise<ProductSubscription> {
+    return this.http.call({
+      operation: 'ocsInventory.getProduct',
+      method: 'GET',
+      path: `${BASE}/${encodeSegment(subscriptionId)}`,
+      query: { withBalances: true },
+      schema: singleResponseSchema,
+      safety: 'read',
+    });
+  }
+
+  /** The product ordered with this transactionReference, if any: how an ambiguous OCS order is reconciled. */
+  async findByTransactionReference(
+    msisdn: string,
+    transactionReference: string,
+  ): Promise<ProductSubscription | undefined> {
+    const products = await this.listProducts(msisdn);
+    return products.find((product) => product.transactionReference === transactionReference);
+  }
+}

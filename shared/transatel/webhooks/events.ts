@@ -1,0 +1,203 @@
+import { z } from 'zod';
+
+/** Event types this product understands; any other type is still accepted, as `unknown`. */
+export const CONNECTIVITY_EVENT_TYPES = [
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/MODIFIED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/SUSPENDED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/REACTIVATED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/TERMINATED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/MSISDN/SWAPPED',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/SIMCARD/SWAPPED',
+] as const;
+
+export const OCS_PRODUCT_EVENT_TYPES = [
+  'OCS/PRODUCT/PRELOADED',
+  'OCS/PRODUCT/ACTIVATED',
+  'OCS/PRODUCT/RENEWED',
+  'OCS/PRODUCT/CANCELED',
+  'OCS/PRODUCT/EXPIRED',
+  'OCS/PRODUCT/TERMINATED',
+] as const;
+
+export const OCS_RESOURCE_EVENT_TYPES = ['OCS/PRODUCT/RESOURCE/EXHAUSTED', 'OCS/RESOURCE/THRESHOLD'] as const;
+
+export const ESIM_EVENT_TYPES = [
+  'SIM-MANAGEMENT/ESIM/RELEASED',
+  'SIM-MANAGEMENT/ESIM/DOWNLOADED',
+  'SIM-MANAGEMENT/ESIM/INSTALLED',
+  'SIM-MANAGEMENT/ESIM/ENABLED',
+  'SIM-MANAGEMENT/ESIM/DISABLED',
+  'SIM-MANAGEMENT/ESIM/DELETED',
+  'SIM-MANAGEMENT/ESIM/ERROR',
+] as const;
+
+export const NETWORK_EVENT_TYPES = [
+  'NETWORK/SMS/RECEIVED',
+  'NETWORK/SMS/DLR/RECEIVED',
+  'NETWORK/LOCATION-UPDATE/ACCEPTED',
+  'NETWORK/LOCATION-UPDATE/DENIED',
+] as const;
+
+export type ConnectivityEventType = (typeof CONNECTIVITY_EVENT_TYPES)[number];
+export type OcsProductEventType = (typeof OCS_PRODUCT_EVENT_TYPES)[number];
+export type OcsResourceEventType = (typeof OCS_RESOURCE_EVENT_TYPES)[number];
+export type EsimEventType = (typeof ESIM_EVENT_TYPES)[number];
+export type NetworkEventType = (typeof NETWORK_EVENT_TYPES)[number];
+
+const optionalString = z
+  .string()
+  .nullish()
+  .transform((value) => value || undefined);
+const optionalDigits = optionalString.transform((value) => value?.replace(/^\+/, ''));
+
+export const eventHeaderSchema = z
+  .object({
+    eventId: z.string().min(1).max(200),
+    eventType: z.string().min(1).max(200),
+    eventDate: z.string().min(1).max(64),
+  })
+  .loose();
+export type EventHeader = z.infer<typeof eventHeaderSchema>;
+
+export const envelopeSchema = z.object({ header: eventHeaderSchema, body: z.unknown() }).loose();
+
+export const connectivityEventBodySchema = z
+  .object({
+    simSerial: z.string().min(1),
+    transactionId: optionalString,
+    msisdn: optionalDigits,
+    status: optionalString,
+    source: optionalString,
+    externalReference: optionalString,
+    group: optionalString,
+  })
+  .loose();
+
+export const ocsProductEventBodySchema = z
+  .object({
+    mvnoRef: optionalString,
+    cos: optionalString,
+    msisdn: optionalDigits,
+    iccid: optionalString,
+    /** Our OCS order's transactionReference, echoed back. */
+    externalReference: optionalString,
+    productSubscription: z
+      .object({
+        subscriptionId: z.string().min(1),
+        productId: optionalString,
+        status: optionalString,
+        subscriptionDate: optionalString,
+        activationDate: optionalString,
+        expirationDate: optionalString,
+      })
+      .loose(),
+  })
+  .loose();
+
+export const ocsResourceEventBodySchema = ocsProductEventBodySchema.extend({
+  productSubscription: ocsProductEventBodySchema.shape.productSubscription.optional(),
+  resource: z
+    .object({
+      resourceName: optionalString,
+      resourceUnit: optionalString,
+      resourceValue: z.coerce.number().optional(),
+      resourceStartValue: z.coerce.number().optional(),
+      thresholdPercent: z.coerce.number().optional(),
+    })
+    .loose()
+    .optional(),
+});
+
+export const esimEventBodySchema = z
+  .object({
+    simSerial: z.string().min(1),
+    eid: optionalString,
+    status: optionalString,
+    errorMessage: optionalString,
+  })
+  .loose();
+
+export type ConnectivityEventBody = z.infer<typeof connectivityEventBodySchema>;
+export type OcsProductEventBody = z.infer<typeof ocsProductEventBodySchema>;
+export type OcsResourceEventBody = z.infer<typeof ocsResourceEventBodySchema>;
+export type EsimEventBody = z.infer<typeof esimEventBodySchema>;
+
+export type TransatelEvent =
+  | { family: 'connectivity'; type: ConnectivityEventType; header: EventHeader; body: ConnectivityEventBody }
+  | { family: 'ocs-product'; type: OcsProductEventType; header: EventHeader; body: OcsProductEventBody }
+  | { family: 'ocs-resource'; type: OcsResourceEventType; header: EventHeader; body: OcsResourceEventBody }
+  | { family: 'esim'; type: EsimEventType; header: EventHeader; body: EsimEventBody }
+  /** A type we do not model (network events among them): kept and forwarded as it came. */
+  | { family: 'unknown'; type: string; header: EventHeader; body: unknown };
+
+export class EventParseError extends Error {
+  readonly issues: string[];
+  constructor(message: string, issues: string[] = []) {
+    super(issues.length ? `${message}: ${issues.slice(0, 5).join('; ')}` : message);
+    this.name = 'EventParseError';
+    this.issues = issues;
+  }
+}
+
+const includes = <T extends string>(list: readonly T[], value: string): value is T =>
+  (list as readonly string[]).includes(value);
+
+function issuesOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
+}
+
+function parseBody<T>(schema: z.ZodType<T>, body: unknown, type: string): T {
+  const parsed = schema.safeParse(body);
+  if (!parsed.success) throw new EventParseError(`Invalid body for ${type}`, issuesOf(parsed.error));
+  return parsed.data;
+}
+
+/**
+ * Parses a webhook event (raw JSON text or already-parsed JSON). Throws only EventParseError. Unknown
+ * event types are returned as `family: 'unknown'`, never rejected.
+ */
+export function parseEvent(input: string | unknown): TransatelEvent {
+  try {
+    return parseEventUnguarded(input);
+  } catch (error) {
+    if (error instanceof EventParseError) throw error;
+    // Hostile input (absurd nesting, getters that throw) must still surface as a parse error.
+    throw new EventParseError('Event could not be parsed');
+  }
+}
+
+function parseEventUnguarded(input: string | unknown): TransatelEvent {
+  let json: unknown = input;
+  if (typeof input === 'string') {
+    try {
+      json = JSON.parse(input);
+    } catch {
+      throw new EventParseError('Event is not valid JSON');
+    }
+  }
+  const envelope = envelopeSchema.safeParse(json);
+  if (!envelope.success) throw new EventParseError('Invalid event envelope', issuesOf(envelope.error));
+  const { header, body } = envelope.data;
+  const type = header.eventType;
+  if (includes(CONNECTIVITY_EVENT_TYPES, type))
+    return { family: 'connectivity', type, header, body: parseBody(connectivityEventBodySchema, body, type) };
+  if (includes(OCS_PRODUCT_EVENT_TYPES, type))
+    return { family: 'ocs-product', type, header, body: parseBody(ocsProductEventBodySchema, body, type) };
+  if (includes(OCS_RESOURCE_EVENT_TYPES, type))
+    return { family: 'ocs-resource', type, header, body: parseBody(ocsResourceEventBodySchema, body, type) };
+  if (includes(ESIM_EVENT_TYPES, type))
+    return { family: 'esim', type, header, body: parseBody(esimEventBodySchema, body, type) };
+  return { family: 'unknown', type, header, body };
+}
+
+export type SafeEventParse = { ok: true; event: TransatelEvent } | { ok: false; error: EventParseError };
+
+export function safeParseEvent(input: string | unknown): SafeEventParse {
+  try {
+    return { ok: true, event: parseEvent(input) };
+  } catch (error) {
+    if (error instanceof EventParseError) return { ok: false, error };
+    throw error;
+  }
+}
