@@ -1,0 +1,160 @@
+import { z } from 'zod';
+import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
+
+/**
+ * Environment configuration, parsed once at cold start.
+ *
+ * Each piece below is a separate zod object so a function declares only what it reads:
+ *
+ *   const config = loadConfig(envSchema(runtimeEnv, ordersTableEnv, activationQueueEnv));
+ */
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+
+  constructor(readonly issues: readonly FieldIssue[]) {
+    super(`Invalid environment: ${issues.map((issue) => `${issue.path} ${issue.message}`).join('; ')}`);
+  }
+}
+
+/**
+ * Parses `env` with `schema`. Empty strings count as unset, so defaults apply and required
+ * variables are reported as missing. Messages name variables, never their values.
+ */
+export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
+  const present = Object.fromEntries(
+    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
+  );
+  const result = schema.safeParse(present, { error: requiredFieldErrorMap });
+  if (!result.success) throw new ConfigError(toFieldIssues(result.error));
+  return result.data;
+}
+
+type ShapeOf<T> = T extends z.ZodObject<infer Shape> ? Shape : never;
+type MergedShape<Parts extends readonly z.ZodObject[]> = Parts extends readonly [
+  infer Head,
+  ...infer Tail extends readonly z.ZodObject[],
+]
+  ? ShapeOf<Head> & MergedShape<Tail>
+  : Record<never, never>;
+
+/** Composes env pieces into one object schema (unknown variables are ignored). */
+export function envSchema<const Parts extends readonly z.ZodObject[]>(
+  ...parts: Parts
+): z.ZodObject<MergedShape<Parts>> {
+  const shape: z.core.$ZodShape = Object.assign({}, ...parts.map((part) => part.shape));
+  return z.object(shape) as z.ZodObject<MergedShape<Parts>>;
+}
+
+// --- value schemas (messages complete "<VARIABLE> ...") ---
+
+/** Schema-level messages outrank the per-parse map, so they keep "is required" for missing input. */
+const expected =
+  (message: string) =>
+  (issue: { input: unknown }): string =>
+    issue.input === undefined ? 'is required' : message;
+
+const nonEmptyString = () =>
+  z
+    .string({ error: expected('must be a string') })
+    .trim()
+    .min(1, 'is required');
+
+const httpUrl = () =>
+  z
+    .url({ protocol: /^https?$/, error: expected('must be an http(s) URL') })
+    .transform((url) => url.replace(/\/+$/, ''));
+
+const positiveInteger = () =>
+  z
+    .string({ error: expected('must be a positive integer') })
+    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
+    .transform(Number)
+    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'must be a positive integer'));
+
+export const transatelOptionSchema = z.object({
+  name: z
+    .string({ error: expected('must be a string') })
+    .min(1, 'must not be empty')
+    .max(100, 'is too long'),
+  value: z
+    .string({ error: expected('must be a string') })
+    .min(1, 'must not be empty')
+    .max(100, 'is too long'),
+});
+export type TransatelOption = z.output<typeof transatelOptionSchema>;
+
+const jsonOptionList = () =>
+  z
+    .string()
+    .transform((text, ctx): unknown => {
+      try {
+        return JSON.parse(text);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, value}' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.array(transatelOptionSchema, { error: 'must be a JSON array of {name, value}' }));
+
+export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
+
+// --- env pieces ---
+
+export const runtimeEnv = z.object({
+  STAGE: z
+    .string({ error: expected('must be a string') })
+    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lowercase stage name such as dev, staging or prod'),
+  LOG_LEVEL: z
+    .string()
+    .transform((level) => level.toUpperCase())
+    .pipe(z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }))
+    .default('INFO'),
+  /** Local runtime only: points every AWS client at the emulators. */
+  AWS_ENDPOINT_URL: httpUrl().optional(),
+});
+
+export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });
+
+export const idempotencyTableEnv = z.object({ IDEMPOTENCY_TABLE_NAME: nonEmptyString() });
+
+export const transatelApiEnv = z.object({
+  TRANSATEL_BASE_URL: httpUrl(),
+  TRANSATEL_MVNO_REF: nonEmptyString(),
+  TRANSATEL_COS: nonEmptyString().default('WW_M2MA_COS_IOT_CONNECT'),
+  TRANSATEL_RATE_PLAN: nonEmptyString().default('M2MA_WW_TSL_IOTCONNECT_CAPPED'),
+  TRANSATEL_DEFAULT_OPTIONS: jsonOptionList().default([]),
+});
+
+export const transatelSecretEnv = z.object({ TRANSATEL_SECRET_ID: nonEmptyString() });
+
+export const activationQueueEnv = z.object({ ACTIVATION_QUEUE_URL: httpUrl() });
+
+export const subscriptionQueueEnv = z.object({ SUBSCRIPTION_QUEUE_URL: httpUrl() });
+
+export const eventsQueueEnv = z.object({ EVENTS_QUEUE_URL: httpUrl() });
+
+export const eventsTopicEnv = z.object({
+  EVENTS_TOPIC_ARN: z
+    .string({ error: expected('must be an SNS topic ARN') })
+    .regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/, {
+      error: 'must be an SNS topic ARN',
+    }),
+});
+
+export const activationDeadlineEnv = z.object({
+  ACTIVATION_DEADLINE_SECONDS: positiveInteger().default(3600),
+});
+
+export type RuntimeEnv = z.output<typeof runtimeEnv>;
+export type OrdersTableEnv = z.output<typeof ordersTableEnv>;
+export type IdempotencyTableEnv = z.output<typeof idempotencyTableEnv>;
+export type TransatelApiEnv = z.output<typeof transatelApiEnv>;
+export type TransatelSecretEnv = z.output<typeof transatelSecretEnv>;
+export type ActivationQueueEnv = z.output<typeof activationQueueEnv>;
+export type SubscriptionQueueEnv = z.output<typeof subscriptionQueueEnv>;
+export type EventsQueueEnv = z.output<typeof eventsQueueEnv>;
+export type EventsTopicEnv = z.output<typeof eventsTopicEnv>;
+export type ActivationDeadlineEnv = z.output<typeof activationDeadlineEnv>;

@@ -1,0 +1,99 @@
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import middy from '@middy/core';
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { z } from 'zod';
+import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
+import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
+
+export type SqsMessageHandler<Message> = (
+  message: Message,
+  record: SQSRecord,
+  context: Context,
+) => Promise<void>;
+export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
+
+/**
+ * A record whose body is not JSON or does not match the queue's message schema. Retrying cannot
+ * fix it: it is reported as failed on every receive until SQS moves it to the DLQ.
+ */
+export class PoisonMessageError extends Error {
+  override readonly name = 'PoisonMessageError';
+
+  constructor(
+    readonly messageId: string,
+    readonly issues: readonly FieldIssue[],
+  ) {
+    super(
+      `Message ${messageId} is invalid: ${issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ')}`,
+    );
+  }
+}
+
+function parseMessage<S extends z.ZodType>(schema: S, record: SQSRecord): z.output<S> {
+  let candidate: unknown;
+  try {
+    candidate = JSON.parse(record.body);
+  } catch {
+    throw new PoisonMessageError(record.messageId, [{ path: 'body', message: 'is not valid JSON' }]);
+  }
+  // Known identifiers go into the log context even when the rest of the message is invalid.
+  if (typeof candidate === 'object' && candidate !== null) {
+    const { orderId, iccid } = candidate as Record<string, unknown>;
+    appendOrderContext({
+      orderId: typeof orderId === 'string' ? orderId : undefined,
+      iccid: typeof iccid === 'string' ? iccid : undefined,
+    });
+  }
+  const result = schema.safeParse(candidate, { error: requiredFieldErrorMap });
+  if (!result.success) throw new PoisonMessageError(record.messageId, toFieldIssues(result.error, 'body'));
+  return result.data;
+}
+
+/**
+ * Wraps a per-message handler for an SQS event source with `ReportBatchItemFailures`: each record
+ * is JSON-parsed and validated, handled one after the other with `messageId`, `orderId` and
+ * `iccid` on every log line, and the Lambda answers `{ batchItemFailures }` listing the records
+ * that failed (invalid ones included), so one bad record never fails the batch.
+ *
+ * Records run sequentially because the log context is process-wide; throughput comes from the
+ * batch size and the function's concurrency.
+ */
+export function sqsHandler<S extends z.ZodType>(
+  schema: S,
+  handle: SqsMessageHandler<z.output<S>>,
+): SqsLambdaHandler {
+  const handleRecord = (record: SQSRecord, context: Context): Promise<void> =>
+    withLogContext(
+      { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount },
+      async () => {
+        try {
+          const message = parseMessage(schema, record);
+          await handle(message, record, context);
+        } catch (error) {
+          if (error instanceof PoisonMessageError) {
+            logger.error('poison message: rejected until it reaches the DLQ', { issues: error.issues });
+          } else {
+            logger.error('message processing failed, it will be retried', { error });
+          }
+          throw error;
+        } finally {
+          removeOrderContext();
+        }
+      },
+    );
+
+  const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    // A processor holds one batch's state: one per invocation keeps concurrent local invocations apart.
+    const processor = new BatchProcessor(EventType.SQS);
+    return processPartialResponse(event, handleRecord, processor, {
+      context,
+      processInParallel: false,
+      throwOnFullBatchFailure: false,
+    });
+  };
+
+  return middy<SQSEvent, SQSBatchResponse>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .handler(processBatch);
+}

@@ -1,0 +1,88 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
+import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+
+/** A DocumentClient that drops `undefined` attributes instead of failing on them. */
+export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
+    marshallOptions: { removeUndefinedValues: true },
+  });
+}
+
+export function isConditionalCheckFailure(error: unknown): boolean {
+  return error instanceof Error && error.name === 'ConditionalCheckFailedException';
+}
+
+/** Deep copy without `undefined` properties, which DynamoDB cannot store. */
+export function stripUndefined<T>(value: T): T {
+  if (Array.isArray(value)) return value.map((item: unknown) => stripUndefined(item)) as T;
+  if (value !== null && typeof value === 'object' && Object.getPrototypeOf(value) === Object.prototype) {
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, field]) => field !== undefined)
+        .map(([key, field]) => [key, stripUndefined(field)]),
+    ) as T;
+  }
+  return value;
+}
+
+export class BatchWriteIncompleteError extends Error {
+  override readonly name = 'BatchWriteIncompleteError';
+
+  constructor(readonly unprocessedCount: number) {
+    super(`${unprocessedCount} items were still unprocessed after retries`);
+  }
+}
+
+const maxItemsPerBatch = 25;
+
+export interface WriteInBatchesOptions {
+  concurrency?: number;
+  maxAttempts?: number;
+  baseDelayMs?: number;
+}
+
+async function writeBatch(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  { maxAttempts = 8, baseDelayMs = 50 }: WriteInBatchesOptions,
+): Promise<void> {
+  let pending = items.map((Item) => ({ PutRequest: { Item } }));
+  for (let attempt = 1; pending.length > 0; attempt += 1) {
+    if (attempt > maxAttempts) throw new BatchWriteIncompleteError(pending.length);
+    if (attempt > 1) {
+      // Unprocessed items mean throttling: back off exponentially, with full jitter.
+      await sleep(Math.random() * Math.min(2_000, baseDelayMs * 2 ** (attempt - 1)));
+    }
+    const { UnprocessedItems } = await client.send(
+      new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
+    );
+    pending = (UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
+      request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+    );
+  }
+}
+
+/** Puts all items with BatchWriteItem (25 per call, a few calls in flight), retrying unprocessed items. */
+export async function writeInBatches(
+  client: DynamoDBDocumentClient,
+  tableName: string,
+  items: readonly Record<string, unknown>[],
+  options: WriteInBatchesOptions = {},
+): Promise<void> {
+  const batches: Record<string, unknown>[][] = [];
+  for (let start = 0; start < items.length; start += maxItemsPerBatch) {
+    batches.push(items.slice(start, start + maxItemsPerBatch));
+  }
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < batches.length) {
+      const batch = batches[next];
+      next += 1;
+      if (batch) await writeBatch(client, tableName, batch, options);
+    }
+  };
+  const workers = Math.max(1, Math.min(options.concurrency ?? 4, batches.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+}

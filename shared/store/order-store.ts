@@ -1,0 +1,158 @@
+import {
+  type AttemptCounter,
+  type Order,
+  type OrderChanges,
+  type OrderStatus,
+  orderChangesSchema,
+  type TimelineEntry,
+} from './order.js';
+
+/**
+ * A conditional move of one order: applied only if the order is in one of the `from` states (and
+ * at `expectedVersion` when given). Applying it sets `status`, bumps `version` and `updatedAt`,
+ * and appends a timeline entry.
+ */
+export interface TransitionRequest {
+  from: OrderStatus | readonly OrderStatus[];
+  to: OrderStatus;
+  expectedVersion?: number;
+  /** Fields to write; a field given as `undefined` is removed. */
+  set?: OrderChanges;
+  /** Counters to add to (atomically, whatever their current value). Not combinable with `set.attempts`. */
+  increment?: Partial<Record<AttemptCounter, number>>;
+  note?: string;
+  /** Transition time; defaults to now. */
+  at?: Date;
+}
+
+export type TransitionConflictReason = 'not_found' | 'status_mismatch' | 'version_mismatch';
+
+export interface TransitionConflict {
+  orderId: string;
+  reason: TransitionConflictReason;
+  expected: { from: readonly OrderStatus[]; version?: number };
+  /** The order as it was read right after the failed write (absent when it does not exist). */
+  current?: Order;
+}
+
+/** Either the updated order, or why nothing was written. Never a silent overwrite. */
+export type TransitionResult =
+  | { applied: true; order: Order }
+  | { applied: false; conflict: TransitionConflict };
+
+export class TransitionConflictError extends Error {
+  override readonly name = 'TransitionConflictError';
+
+  constructor(readonly conflict: TransitionConflict) {
+    const found = conflict.current ? ` (found ${conflict.current.status} v${conflict.current.version})` : '';
+    super(`Order ${conflict.orderId}: transition refused, ${conflict.reason}${found}`);
+  }
+}
+
+/** The updated order, or throws `TransitionConflictError` for callers that treat a conflict as a bug. */
+export function requireApplied(result: TransitionResult): Order {
+  if (!result.applied) throw new TransitionConflictError(result.conflict);
+  return result.order;
+}
+
+export class OrderAlreadyExistsError extends Error {
+  override readonly name = 'OrderAlreadyExistsError';
+
+  constructor(readonly orderId: string) {
+    super(`Order ${orderId} already exists`);
+  }
+}
+
+export interface OrderStore {
+  /** Writes a new order; throws `OrderAlreadyExistsError` if the id is taken. */
+  create(order: Order): Promise<void>;
+  /**
+   * Writes many new orders in batches. Unconditional (batch writes take no condition): only for
+   * orders with freshly generated ids.
+   */
+  createMany(orders: readonly Order[]): Promise<void>;
+  /** Strongly consistent by default, so a following transition sees the latest version. */
+  get(orderId: string, options?: { consistent?: boolean }): Promise<Order | undefined>;
+  transition(orderId: string, request: TransitionRequest): Promise<TransitionResult>;
+  /** Eventually consistent (secondary index); the newest order if several share the id. */
+  findByTransactionId(transactionId: string): Promise<Order | undefined>;
+  /** Orders of a SIM that are neither COMPLETED nor FAILED, oldest first. Eventually consistent. */
+  findActiveByIccid(iccid: string): Promise<Order[]>;
+}
+
+/** A validated transition, ready for any adapter to apply. */
+export interface TransitionPlan {
+  from: readonly OrderStatus[];
+  to: OrderStatus;
+  expectedVersion: number | undefined;
+  updatedAt: string;
+  timelineEntry: TimelineEntry | undefined;
+  /** Fields to write, then fields to remove. */
+  assignments: [keyof OrderChanges, unknown][];
+  removals: (keyof OrderChanges)[];
+  increments: [AttemptCounter, number][];
+}
+
+export function planTransition(request: TransitionRequest): TransitionPlan {
+  const from: readonly OrderStatus[] = typeof request.from === 'string' ? [request.from] : request.from;
+  if (from.length === 0) throw new TypeError('transition: `from` must name at least one status');
+  const set = orderChangesSchema.parse(request.set ?? {});
+  const requestedKeys = Object.keys(request.set ?? {}) as (keyof OrderChanges)[];
+  const increments = Object.entries(request.increment ?? {}).filter(([, amount]) => amount !== 0) as [
+    AttemptCounter,
+    number,
+  ][];
+  for (const [counter, amount] of increments) {
+    if (!Number.isInteger(amount)) throw new TypeError(`transition: increment.${counter} must be an integer`);
+  }
+  if (increments.length > 0 && requestedKeys.includes('attempts')) {
+    throw new TypeError('transition: use either set.attempts or increment, not both');
+  }
+
+  const updatedAt = (request.at ?? new Date()).toISOString();
+  // A pure self-transition (e.g. counting a poll) only adds to the timeline when it says something.
+  const isSelfTransition = from.length === 1 && from[0] === request.to;
+  const timelineEntry =
+    isSelfTransition && request.note === undefined
+      ? undefined
+      : { status: request.to, at: updatedAt, ...(request.note === undefined ? {} : { note: request.note }) };
+
+  return {
+    from,
+    to: request.to,
+    expectedVersion: request.expectedVersion,
+    updatedAt,
+    timelineEntry,
+    assignments: requestedKeys.filter((key) => set[key] !== undefined).map((key) => [key, set[key]]),
+    removals: requestedKeys.filter((key) => set[key] === undefined),
+    increments,
+  };
+}
+
+/** Why `order` does not satisfy `plan`, or `undefined` when it does. */
+export function conflictReason(
+  order: Order | undefined,
+  plan: Pick<TransitionPlan, 'from' | 'expectedVersion'>,
+): TransitionConflictReason | undefined {
+  if (order === undefined) return 'not_found';
+  if (!plan.from.includes(order.status)) return 'status_mismatch';
+  if (plan.expectedVersion !== undefined && order.version !== plan.expectedVersion) return 'version_mismatch';
+  return undefined;
+}
+
+export function toConflict(
+  orderId: string,
+  plan: TransitionPlan,
+  current: Order | undefined,
+): TransitionConflict {
+  return {
+    orderId,
+    // A condition that failed and then reads as satisfied means the order changed in between.
+    reason: conflictReason(current, plan) ?? 'version_mismatch',
+    expected: {
+      from: plan.from,
+      ...(plan.expectedVersion === undefined ? {} : { version: plan.expectedVersion }),
+    },
+    ...(current === undefined ? {} : { current }),
+  };
+}

@@ -1,0 +1,142 @@
+import { z } from 'zod';
+import { newOrderId, orderIdSchema } from './order-id.js';
+
+export const orderStatuses = ['RECEIVED', 'ACTIVATING', 'ACTIVE', 'COMPLETED', 'FAILED'] as const;
+export const orderStatusSchema = z.enum(orderStatuses);
+export type OrderStatus = z.output<typeof orderStatusSchema>;
+
+/** Orders in these states never move again. */
+export const terminalStatuses: readonly OrderStatus[] = ['COMPLETED', 'FAILED'];
+
+export function isTerminal(status: OrderStatus): boolean {
+  return terminalStatuses.includes(status);
+}
+
+/** `activation`: activate the SIM, then subscribe the plan if one was asked for. `plan`: subscribe a plan only. */
+export const orderKindSchema = z.enum(['activation', 'plan']);
+export type OrderKind = z.output<typeof orderKindSchema>;
+
+/** OCS order type: `preload` for a pre-activated SIM, `subscribe` for an active one. */
+export const ocsOrderTypeSchema = z.enum(['preload', 'subscribe']);
+export type OcsOrderType = z.output<typeof ocsOrderTypeSchema>;
+
+const isoTimestamp = z.iso.datetime();
+
+/** Stored ICCIDs are digits only; the API validates length and check digit before an order exists. */
+export const storedIccidSchema = z.string().regex(/^[0-9]{13,20}$/, 'must be 13 to 20 digits');
+
+export const orderOptionSchema = z.object({
+  name: z.string().min(1).max(100),
+  value: z.string().min(1).max(100),
+});
+export type OrderOption = z.output<typeof orderOptionSchema>;
+
+export const orderFailureSchema = z.object({
+  /** Stable machine code, e.g. Transatel's error title or `ACTIVATION_DEADLINE_PASSED`. */
+  code: z.string().min(1).max(200),
+  detail: z.string().max(2000),
+});
+export type OrderFailure = z.output<typeof orderFailureSchema>;
+
+export const timelineEntrySchema = z.object({
+  status: orderStatusSchema,
+  at: isoTimestamp,
+  note: z.string().max(1000).optional(),
+});
+export type TimelineEntry = z.output<typeof timelineEntrySchema>;
+
+const counter = z.number().int().nonnegative();
+
+/** How often each step ran for this order: for backoff, deadlines and post-mortems. */
+export const orderAttemptsSchema = z.object({
+  activationCalls: counter.optional(),
+  statusPolls: counter.optional(),
+  subscriptionCalls: counter.optional(),
+  reconciliations: counter.optional(),
+});
+export type OrderAttempts = z.output<typeof orderAttemptsSchema>;
+export type AttemptCounter = keyof OrderAttempts;
+export const attemptCounters = orderAttemptsSchema.keyof().options;
+
+export const orderSchema = z.object({
+  orderId: orderIdSchema,
+  kind: orderKindSchema,
+  iccid: storedIccidSchema,
+  planId: z.string().min(1).max(200).optional(),
+  options: z.array(orderOptionSchema).optional(),
+  reference: z.string().min(1).max(255).optional(),
+  group: z.string().min(1).max(255).optional(),
+  status: orderStatusSchema,
+  transactionId: z.string().min(1).max(200).optional(),
+  msisdn: z
+    .string()
+    .regex(/^[0-9]{6,15}$/, 'must be 6 to 15 digits')
+    .optional(),
+  subscriptionId: z.string().min(1).max(200).optional(),
+  orderType: ocsOrderTypeSchema.optional(),
+  failure: orderFailureSchema.optional(),
+  /**
+   * Set when a subscription worker claims the paid plan order, cleared when it completes or releases
+   * the claim: while present, an ambiguous outcome must be reconciled against the inventory first.
+   */
+  planClaimedAt: isoTimestamp.optional(),
+  timeline: z.array(timelineEntrySchema).min(1),
+  attempts: orderAttemptsSchema.default({}),
+  /** Starts at 1; every transition adds 1. */
+  version: z.number().int().positive(),
+  createdAt: isoTimestamp,
+  updatedAt: isoTimestamp,
+  idempotencyKey: z.string().min(1).max(255).optional(),
+  requestHash: z.string().min(1).max(200).optional(),
+});
+export type Order = z.output<typeof orderSchema>;
+
+const { shape } = orderSchema;
+export const orderChangesSchema = z
+  .object({
+    planId: shape.planId,
+    options: shape.options,
+    reference: shape.reference,
+    group: shape.group,
+    transactionId: shape.transactionId,
+    msisdn: shape.msisdn,
+    subscriptionId: shape.subscriptionId,
+    orderType: shape.orderType,
+    failure: shape.failure,
+    planClaimedAt: shape.planClaimedAt,
+    // Not `shape.attempts`: its default would turn "not given" into "reset to {}".
+    attempts: orderAttemptsSchema.optional(),
+  })
+  .strict();
+/** Fields a transition may set; a field present with value `undefined` is removed. */
+export type OrderChanges = z.output<typeof orderChangesSchema>;
+export type MutableOrderField = keyof OrderChanges;
+
+export interface NewOrderInput {
+  kind: OrderKind;
+  iccid: string;
+  orderId?: string;
+  planId?: string;
+  options?: OrderOption[];
+  reference?: string;
+  group?: string;
+  idempotencyKey?: string;
+  requestHash?: string;
+  note?: string;
+}
+
+/** A fresh RECEIVED order (version 1), validated. */
+export function newOrder(input: NewOrderInput, now: Date = new Date()): Order {
+  const at = now.toISOString();
+  const { note, orderId, ...fields } = input;
+  return orderSchema.parse({
+    ...fields,
+    orderId: orderId ?? newOrderId(now.getTime()),
+    status: 'RECEIVED',
+    timeline: [{ status: 'RECEIVED', at, ...(note === undefined ? {} : { note }) }],
+    attempts: {},
+    version: 1,
+    createdAt: at,
+    updatedAt: at,
+  });
+}

@@ -1,0 +1,236 @@
+/**
+ * The system's shape as plain data, read by both infra/ (CDK) and local/ (the embedded runtime) so the
+ * deployed system and the local one cannot drift: which function serves which route, which queue feeds
+ * which worker, with what batch size, timeouts and redrive policy.
+ */
+
+export type FunctionName =
+  | 'activation-api'
+  | 'activation-worker'
+  | 'subscription-api'
+  | 'subscription-worker'
+  | 'balance-api'
+  | 'orders-api'
+  | 'catalog-api'
+  | 'sims-api'
+  | 'esim-api'
+  | 'usage-api'
+  | 'webhook-intake'
+  | 'events-worker';
+
+export type QueueName = 'activation' | 'subscription' | 'events';
+export type TableName = 'orders' | 'idempotency';
+
+/** What a function may touch; infra turns this into least-privilege grants. */
+export interface FunctionAccess {
+  tables?: { name: TableName; access: 'read' | 'readWrite' }[];
+  sendsTo?: QueueName[];
+  publishesEvents?: boolean;
+  /** Reads the Transatel credentials secret (client id/secret, webhook secrets). */
+  readsSecret?: boolean;
+}
+
+export interface FunctionSpec extends FunctionAccess {
+  /** Path of the handler module, relative to the project root; it exports `handler`. */
+  entry: string;
+  description: string;
+  timeoutSeconds: number;
+  memoryMb: number;
+}
+
+export const functions: Record<FunctionName, FunctionSpec> = {
+  'activation-api': {
+    entry: 'functions/activation-api/handler.ts',
+    description: 'Validates activation orders (single and bulk), records them and queues them',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      { name: 'idempotency', access: 'readWrite' },
+    ],
+    sendsTo: ['activation'],
+  },
+  'activation-worker': {
+    entry: 'functions/activation-worker/handler.ts',
+    description:
+      'Activates SIMs at Transatel, or routes pre-activated and active SIMs straight to their plan',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [{ name: 'orders', access: 'readWrite' }],
+    sendsTo: ['subscription'],
+    readsSecret: true,
+  },
+  'subscription-api': {
+    entry: 'functions/subscription-api/handler.ts',
+    description: 'Records plan (top-up) orders for activated or pre-activated SIMs and queues them',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      { name: 'idempotency', access: 'readWrite' },
+    ],
+    sendsTo: ['subscription'],
+  },
+  'subscription-worker': {
+    entry: 'functions/subscription-worker/handler.ts',
+    description: 'Waits for activation (polling with backoff) and subscribes the plan at most once per order',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [{ name: 'orders', access: 'readWrite' }],
+    sendsTo: ['subscription'],
+    readsSecret: true,
+  },
+  'balance-api': {
+    entry: 'functions/balance-api/handler.ts',
+    description: "A SIM's plans with their data balances (OCS Inventory)",
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    readsSecret: true,
+  },
+  'orders-api': {
+    entry: 'functions/orders-api/handler.ts',
+    description: 'Order state, timeline, Transatel ids and failure reason',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    tables: [{ name: 'orders', access: 'read' }],
+  },
+  'catalog-api': {
+    entry: 'functions/catalog-api/handler.ts',
+    description: 'Capped plans of the COS, filterable by ISO-2 country (OCS Catalog)',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    readsSecret: true,
+  },
+  'sims-api': {
+    entry: 'functions/sims-api/handler.ts',
+    description: 'SIM search, one SIM, option/reference/group changes, suspend, reactivate, terminate',
+    timeoutSeconds: 15,
+    memoryMb: 512,
+    readsSecret: true,
+  },
+  'esim-api': {
+    entry: 'functions/esim-api/handler.ts',
+    description: 'eSIM status, activation code, LPA string and QR code',
+    timeoutSeconds: 10,
+    memoryMb: 512,
+    readsSecret: true,
+  },
+  'usage-api': {
+    entry: 'functions/usage-api/handler.ts',
+    description: 'Data usage over a period, by country (Network Usage)',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    readsSecret: true,
+  },
+  'webhook-intake': {
+    entry: 'functions/webhook-intake/handler.ts',
+    description: "Verifies Transatel's webhook signature and queues the raw event",
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    sendsTo: ['events'],
+    readsSecret: true,
+  },
+  'events-worker': {
+    entry: 'functions/events-worker/handler.ts',
+    description: 'Deduplicates Transatel events, advances orders and publishes normalized events',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      { name: 'idempotency', access: 'readWrite' },
+    ],
+    sendsTo: ['subscription'],
+    publishesEvents: true,
+  },
+};
+
+export type RouteAuth = 'iam' | 'public';
+export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+
+export interface RouteSpec {
+  method: HttpMethod;
+  /** API Gateway path syntax: `{name}` is a path parameter. */
+  path: string;
+  function: FunctionName;
+  auth: RouteAuth;
+}
+
+export const routes: readonly RouteSpec[] = [
+  { method: 'POST', path: '/v1/sims/{iccid}/activation', function: 'activation-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/activations', function: 'activation-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/orders/{orderId}', function: 'orders-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/sims/{iccid}/plans', function: 'subscription-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}/balance', function: 'balance-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/plans', function: 'catalog-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims', function: 'sims-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}', function: 'sims-api', auth: 'iam' },
+  { method: 'PATCH', path: '/v1/sims/{iccid}', function: 'sims-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/sims/{iccid}/suspend', function: 'sims-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/sims/{iccid}/reactivate', function: 'sims-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/sims/{iccid}/terminate', function: 'sims-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}/esim', function: 'esim-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}/usage', function: 'usage-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/webhooks/transatel', function: 'webhook-intake', auth: 'public' },
+];
+
+export interface QueueSpec {
+  consumer: FunctionName;
+  /** Records per Lambda invocation. */
+  batchSize: number;
+  maxBatchingWindowSeconds: number;
+  /** At least 6x the consumer's timeout (AWS guidance for SQS event sources). */
+  visibilityTimeoutSeconds: number;
+  /** Deliveries before a message moves to the queue's DLQ. */
+  maxReceiveCount: number;
+  /** Cap on concurrent consumer invocations: how hard we may press on Transatel. */
+  maxConcurrency: number;
+  retentionDays: number;
+}
+
+export const queues: Record<QueueName, QueueSpec> = {
+  activation: {
+    consumer: 'activation-worker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['activation-worker'].timeoutSeconds,
+    maxReceiveCount: 5,
+    maxConcurrency: 10,
+    retentionDays: 4,
+  },
+  subscription: {
+    consumer: 'subscription-worker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['subscription-worker'].timeoutSeconds,
+    maxReceiveCount: 5,
+    maxConcurrency: 10,
+    retentionDays: 4,
+  },
+  events: {
+    consumer: 'events-worker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['events-worker'].timeoutSeconds,
+    maxReceiveCount: 8,
+    maxConcurrency: 5,
+    retentionDays: 14,
+  },
+};
+
+/** DLQs keep failed messages long enough for someone to look at them. */
+export const DLQ_RETENTION_DAYS = 14;
+
+/** Environment variable through which each queue's URL reaches the functions that send to it. */
+export const queueUrlEnv: Record<QueueName, string> = {
+  activation: 'ACTIVATION_QUEUE_URL',
+  subscription: 'SUBSCRIPTION_QUEUE_URL',
+  events: 'EVENTS_QUEUE_URL',
+};
+
+export const tableNameEnv: Record<TableName, string> = {
+  orders: 'ORDERS_TABLE_NAME',
+  idempotency: 'IDEMPOTENCY_TABLE_NAME',
+};
+
+export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
+export const SECRET_ID_ENV = 'TRANSATEL_SECRET_ID';

@@ -1,0 +1,35 @@
+import type { OrderStore } from '../store/order-store.js';
+import type { TransatelClient } from '../transatel/client.js';
+import type { WorkQueue } from './messages.js';
+
+export interface WorkflowSettings {
+  /** After this long without the SIM turning Active, the order fails (per stage). */
+  activationDeadlineSeconds: number;
+  /** First status check after an activation request; later checks back off from there. */
+  firstPollDelaySeconds: number;
+  /**
+   * How long a plan subscription claim protects an in-flight OCS order. Longer than the worker's
+   * timeout, so a claim older than this belongs to an invocation that is certainly gone.
+   */
+  claimLeaseSeconds: number;
+}
+
+export const defaultWorkflowSettings: WorkflowSettings = {
+  activationDeadlineSeconds: 3_600,
+  firstPollDelaySeconds: 5,
+  claimLeaseSeconds: 60,
+};
+
+export interface WorkflowLogger {
+  info(message: string, attributes?: Record<string, unknown>): void;
+  warn(message: string, attributes?: Record<string, unknown>): void;
+}
+
+export interface WorkflowDeps {
+  store: OrderStore;
+  transatel: Pick<TransatelClient, 'connectivity' | 'ocsSubscriptions' | 'ocsInventory'>;
+  queue: WorkQueue;
+  settings: WorkflowSettings;
+  now: () => Date;
+  logger: WorkflowLogger;
+}

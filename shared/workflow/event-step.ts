@@ -1,0 +1,62 @@
+import type { Order } from '../store/order.js';
+import { orderIdSchema } from '../store/order-id.js';
+import type { TransatelEvent } from '../transatel/webhooks/events.js';
+import { markSimReady, type OrderMoveDeps } from './order-moves.js';
+
+export type EventDeps = OrderMoveDeps;
+
+/**
+ * What a Transatel event means for our orders. Every move is conditional, so a duplicate, late or
+ * reordered event changes nothing once the order has moved on.
+ */
+export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent): Promise<string[]> {
+  if (event.type === 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' && event.family === 'connectivity') {
+    const orders = await ordersAwaitingActivation(deps, event.body.transactionId, event.body.simSerial);
+    for (const order of orders) {
+      await markSimReady(
+        deps,
+        order,
+        'ACTIVATING',
+        { msisdn: event.body.msisdn, orderType: 'subscribe' },
+        'SIM active (ACTIVATED event)',
+      );
+    }
+    return orders.map((order) => order.orderId);
+  }
+  if (
+    event.family === 'ocs-product' &&
+    (event.type === 'OCS/PRODUCT/ACTIVATED' || event.type === 'OCS/PRODUCT/PRELOADED')
+  ) {
+    // Our OCS orders carry the order id as transactionReference, echoed back as externalReference.
+    const orderId = orderIdSchema.safeParse(event.body.externalReference);
+    if (!orderId.success) return [];
+    const order = await deps.store.get(orderId.data);
+    if (!order || order.status !== 'ACTIVE') return [];
+    // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way.
+    const result = await deps.store.transition(order.orderId, {
+      from: 'ACTIVE',
+      to: 'COMPLETED',
+      set: { subscriptionId: event.body.productSubscription.subscriptionId, planClaimedAt: undefined },
+      note: `plan confirmed by ${event.type} event`,
+      at: deps.now(),
+    });
+    return result.applied ? [order.orderId] : [];
+  }
+  return [];
+}
+
+async function ordersAwaitingActivation(
+  deps: EventDeps,
+  transactionId: string | undefined,
+  iccid: string,
+): Promise<Order[]> {
+  if (transactionId) {
+    const order = await deps.store.findByTransactionId(transactionId);
+    if (order) return order.status === 'ACTIVATING' ? [order] : [];
+  }
+  // No transaction id (a system activation) or the index has not caught up: match on the SIM.
+  const active = await deps.store.findActiveByIccid(iccid);
+  // Index reads are eventually consistent: read each order again before acting on it.
+  const fresh = await Promise.all(active.map((order) => deps.store.get(order.orderId)));
+  return fresh.filter((order): order is Order => order?.status === 'ACTIVATING');
+}

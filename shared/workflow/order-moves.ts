@@ -1,0 +1,84 @@
+import type { Order, OrderStatus } from '../store/order.js';
+import type { TransitionResult } from '../store/order-store.js';
+import type { WorkflowDeps } from './deps.js';
+import type { FailureReason } from './failures.js';
+import { MAX_DELAY_SECONDS, type WorkflowStep } from './messages.js';
+
+/** The moves every step shares. Each is a conditional write; a conflict means another path got there first. */
+
+/** What the shared moves need: no Transatel access. */
+export type OrderMoveDeps = Pick<WorkflowDeps, 'store' | 'queue' | 'now' | 'logger'>;
+
+const NOT_TERMINAL: readonly OrderStatus[] = ['RECEIVED', 'ACTIVATING', 'ACTIVE'];
+
+export async function failOrder(
+  deps: OrderMoveDeps,
+  order: Order,
+  reason: FailureReason,
+): Promise<TransitionResult> {
+  deps.logger.warn('order failed', { orderId: order.orderId, iccid: order.iccid, code: reason.code });
+  return deps.store.transition(order.orderId, {
+    from: NOT_TERMINAL,
+    to: 'FAILED',
+    set: { failure: { code: reason.code, detail: reason.detail.slice(0, 2000) } },
+    note: reason.code,
+    at: deps.now(),
+  });
+}
+
+export async function enqueue(
+  deps: OrderMoveDeps,
+  order: Order,
+  step: WorkflowStep,
+  delaySeconds = 0,
+): Promise<void> {
+  const delay = Math.max(0, Math.min(MAX_DELAY_SECONDS, Math.ceil(delaySeconds)));
+  await deps.queue.send({ orderId: order.orderId, step }, delay);
+}
+
+/**
+ * The SIM is usable: record its MSISDN and how the plan will be ordered, then either finish (no plan
+ * asked for) or queue the plan subscription.
+ */
+export async function markSimReady(
+  deps: OrderMoveDeps,
+  order: Order,
+  from: OrderStatus,
+  sim: { msisdn: string | undefined; orderType: 'preload' | 'subscribe' },
+  note: string,
+): Promise<void> {
+  if (!sim.msisdn) {
+    await failOrder(deps, order, {
+      code: 'MSISDN_UNKNOWN',
+      detail: 'Transatel reports no MSISDN for this SIM',
+    });
+    return;
+  }
+  if (!order.planId) {
+    await deps.store.transition(order.orderId, {
+      from,
+      to: 'COMPLETED',
+      set: { msisdn: sim.msisdn },
+      note: `${note}; no plan requested`,
+      at: deps.now(),
+    });
+    return;
+  }
+  const result = await deps.store.transition(order.orderId, {
+    from,
+    to: 'ACTIVE',
+    set: { msisdn: sim.msisdn, orderType: sim.orderType },
+    note,
+    at: deps.now(),
+  });
+  if (result.applied) await enqueue(deps, result.order, 'subscribe');
+}
+
+/** When the order entered a status (its latest timeline entry for it). */
+export function enteredAt(order: Order, status: OrderStatus): Date {
+  for (let i = order.timeline.length - 1; i >= 0; i--) {
+    const entry = order.timeline[i];
+    if (entry?.status === status) return new Date(entry.at);
+  }
+  return new Date(order.createdAt);
+}
