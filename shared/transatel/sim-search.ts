@@ -85,6 +85,11 @@ export interface SimSearchPage {
 
 export const MAX_SEARCH_PAGE_SIZE = 10_000;
 
+/** SIM Search matches the status text exactly, and spells it `Pre-Activated`. */
+function toSearchStatus(status: string): string {
+  return normalizeSubscriberStatus(status) === 'Pre-activated' ? 'Pre-Activated' : status;
+}
+
 /** SIM Search: the fleet inventory, filtered and paged. It may lag behind the live status. */
 export class SimSearchApi {
   constructor(private readonly http: TransatelHttp) {}
@@ -98,7 +103,7 @@ export class SimSearchApi {
     const query: Record<string, string | number> = { page, size };
     const equalities: Record<string, string | undefined> = {
       ...filters.fields,
-      status: filters.status,
+      status: filters.status === undefined ? undefined : toSearchStatus(filters.status),
       group: filters.group,
       externalReference: filters.reference,
       simType: filters.simType,
