@@ -49,6 +49,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'idempotency', access: 'readWrite' },
     ],
     sendsTo: ['activation'],
+    // Reads the plan catalogue (cached) to refuse unknown plan ids up front.
+    readsSecret: true,
   },
   'activation-worker': {
     entry: 'functions/activation-worker/handler.ts',
@@ -70,6 +72,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'idempotency', access: 'readWrite' },
     ],
     sendsTo: ['subscription'],
+    // Reads the plan catalogue (cached) to refuse unknown plan ids up front.
+    readsSecret: true,
   },
   'subscription-worker': {
     entry: 'functions/subscription-worker/handler.ts',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
+import { orderIdSchema } from '../store/order-id.js';
 import { countryCodeSchema, iccidSchema } from '../transatel/identifiers.js';
 
 /**
@@ -45,7 +47,7 @@ export const idempotencyKeySchema = z
 
 export const activationRequestSchema = activationFieldsSchema.meta({ id: 'ActivationRequest' });
 
-export const orderStatusSchema = z.enum(['RECEIVED', 'ACTIVATING', 'ACTIVE', 'COMPLETED', 'FAILED']);
+export { orderStatusSchema };
 
 export const orderAcceptedSchema = z
   .object({
@@ -88,34 +90,37 @@ export const planOrderRequestSchema = z
   .strict()
   .meta({ id: 'PlanOrderRequest' });
 
-export const timelineEntrySchema = z.object({
-  status: orderStatusSchema,
-  at: z.string(),
-  note: z.string().optional(),
-});
+export { timelineEntrySchema } from '../store/order.js';
 
-export const orderSchema = z
-  .object({
-    orderId: z.string(),
-    kind: z.enum(['activation', 'plan']),
-    iccid: z.string(),
-    planId: z.string().optional(),
-    options: z.array(simOptionSchema).optional(),
-    reference: z.string().optional(),
-    group: z.string().optional(),
-    status: orderStatusSchema,
-    orderType: z.enum(['preload', 'subscribe']).optional(),
-    transactionId: z.string().optional(),
-    msisdn: z.string().optional(),
-    subscriptionId: z.string().optional(),
-    failure: z.object({ code: z.string(), detail: z.string() }).optional(),
-    timeline: z.array(timelineEntrySchema),
-    createdAt: z.string(),
-    updatedAt: z.string(),
+/**
+ * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, attempt
+ * counters): picked from the store's schema so the API and the table cannot drift apart. Parsing a
+ * stored order with it strips the internal fields.
+ */
+export const orderSchema = storedOrderSchema
+  .pick({
+    orderId: true,
+    kind: true,
+    iccid: true,
+    planId: true,
+    options: true,
+    reference: true,
+    group: true,
+    status: true,
+    orderType: true,
+    transactionId: true,
+    msisdn: true,
+    subscriptionId: true,
+    failure: true,
+    timeline: true,
+    createdAt: true,
+    updatedAt: true,
   })
   .meta({ id: 'Order' });
 
-export const orderParamsSchema = z.object({ orderId: z.string().min(1).max(100) });
+export const orderParamsSchema = z.object({
+  orderId: orderIdSchema.meta({ description: 'Order id (ULID) as returned when the order was accepted' }),
+});
 
 export const dataBalanceSchema = z.object({
   totalBytes: z.number().int().meta({ description: '-1 when unlimited' }),

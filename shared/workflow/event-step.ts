@@ -31,7 +31,7 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
     const orderId = orderIdSchema.safeParse(event.body.externalReference);
     if (!orderId.success) return [];
     const order = await deps.store.get(orderId.data);
-    if (!order || order.status !== 'ACTIVE') return [];
+    if (order?.status !== 'ACTIVE') return [];
     // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way.
     const result = await deps.store.transition(order.orderId, {
       from: 'ACTIVE',

@@ -1,0 +1,120 @@
+import { z } from 'zod';
+import {
+  activationRequestSchema,
+  bulkActivationRequestSchema,
+  bulkSimSchema,
+  iccidParamsSchema,
+  idempotencyKeySchema,
+} from '../../shared/api/schemas.js';
+import { toFieldIssues } from '../../shared/runtime/field-issues.js';
+import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
+import { routeHandlers } from '../../shared/runtime/http-router.js';
+import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
+import { idempotencyStore, orderStore, workQueue } from '../../shared/runtime/services.js';
+import {
+  acceptBulkActivation,
+  acceptOrder,
+  type BulkItem,
+  type IntakeDeps,
+} from '../../shared/workflow/intake.js';
+
+const headersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
+
+const intakeDeps = (): IntakeDeps => ({
+  store: orderStore(),
+  idempotency: idempotencyStore(),
+  queue: workQueue(),
+  now: () => new Date(),
+});
+
+function unknownPlan(planId: string, path: string): HttpError {
+  return HttpError.validation([{ path, message: `unknown plan '${planId}': see GET /v1/plans` }]);
+}
+
+const activateOne = httpHandler(
+  { params: iccidParamsSchema, body: activationRequestSchema, headers: headersSchema },
+  async ({ params, body, headers }) => {
+    if (body.planId) {
+      const plans = await knownPlanIds();
+      if (plans && !plans.has(body.planId)) throw unknownPlan(body.planId, 'body.planId');
+    }
+    const outcome = await acceptOrder(intakeDeps(), {
+      kind: 'activation',
+      iccid: params.iccid,
+      ...body,
+      idempotencyKey: headers['idempotency-key'],
+    });
+    if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    return json(202, outcome.value);
+  },
+);
+
+interface Rejection {
+  index: number;
+  iccid?: string;
+  errors: { path: string; message: string }[];
+}
+
+/** Each SIM is checked on its own (defaults merged under it): a bad one is rejected, the rest go ahead. */
+function validateBulk(
+  body: z.output<typeof bulkActivationRequestSchema>,
+  plans: Set<string> | undefined,
+): { accepted: BulkItem[]; rejected: Rejection[] } {
+  const accepted: BulkItem[] = [];
+  const rejected: Rejection[] = [];
+  const seen = new Set<string>();
+  body.sims.forEach((raw, index) => {
+    const path = `body.sims[${index}]`;
+    const iccid = typeof raw.iccid === 'string' ? raw.iccid : undefined;
+    const parsed = bulkSimSchema.safeParse({ ...body.defaults, ...raw });
+    if (!parsed.success) {
+      rejected.push({ index, ...(iccid ? { iccid } : {}), errors: toFieldIssues(parsed.error, path) });
+      return;
+    }
+    const sim = parsed.data;
+    if (seen.has(sim.iccid)) {
+      rejected.push({
+        index,
+        iccid: sim.iccid,
+        errors: [{ path: `${path}.iccid`, message: 'appears more than once in this request' }],
+      });
+      return;
+    }
+    if (sim.planId && plans && !plans.has(sim.planId)) {
+      rejected.push({
+        index,
+        iccid: sim.iccid,
+        errors: [{ path: `${path}.planId`, message: `unknown plan '${sim.planId}': see GET /v1/plans` }],
+      });
+      return;
+    }
+    seen.add(sim.iccid);
+    accepted.push(sim);
+  });
+  return { accepted, rejected };
+}
+
+const activateMany = httpHandler(
+  // 1,000 SIMs with options and references fit well within 1 MiB.
+  { body: bulkActivationRequestSchema, headers: headersSchema, maxBodyBytes: 1024 * 1024 },
+  async ({ body, headers }) => {
+    const wantsPlans =
+      body.defaults?.planId !== undefined || body.sims.some((sim) => sim.planId !== undefined);
+    const plans = wantsPlans ? await knownPlanIds() : undefined;
+    const { accepted, rejected } = validateBulk(body, plans);
+    if (accepted.length === 0) {
+      throw HttpError.validation(rejected.flatMap((rejection) => rejection.errors));
+    }
+    const outcome = await acceptBulkActivation(intakeDeps(), accepted, headers['idempotency-key']);
+    if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    return json(202, {
+      orders: outcome.value.map(({ iccid, orderId, status }) => ({ iccid, orderId, status })),
+      rejected,
+    });
+  },
+);
+
+export const handler = routeHandlers({
+  'POST /v1/sims/{iccid}/activation': activateOne,
+  'POST /v1/activations': activateMany,
+});

@@ -1,0 +1,14 @@
+import { workflowDeps } from '../../shared/runtime/services.js';
+import { sqsHandler } from '../../shared/runtime/sqs.js';
+import { queues } from '../../shared/topology.js';
+import { runActivateStep } from '../../shared/workflow/activation-step.js';
+import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
+import { workflowMessageSchema } from '../../shared/workflow/messages.js';
+
+/** Activation queue consumer: one `activate` step per message. */
+export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
+  const deps = workflowDeps();
+  await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
+    runActivateStep(deps, message.orderId),
+  );
+});

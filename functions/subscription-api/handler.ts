@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { iccidParamsSchema, idempotencyKeySchema, planOrderRequestSchema } from '../../shared/api/schemas.js';
+import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
+import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
+import { idempotencyStore, orderStore, workQueue } from '../../shared/runtime/services.js';
+import { acceptOrder } from '../../shared/workflow/intake.js';
+
+/** POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order. */
+export const handler = httpHandler(
+  {
+    params: iccidParamsSchema,
+    body: planOrderRequestSchema,
+    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+  },
+  async ({ params, body, headers }) => {
+    const plans = await knownPlanIds();
+    if (plans && !plans.has(body.planId)) {
+      throw HttpError.validation([
+        { path: 'body.planId', message: `unknown plan '${body.planId}': see GET /v1/plans` },
+      ]);
+    }
+    const outcome = await acceptOrder(
+      { store: orderStore(), idempotency: idempotencyStore(), queue: workQueue(), now: () => new Date() },
+      { kind: 'plan', iccid: params.iccid, planId: body.planId, idempotencyKey: headers['idempotency-key'] },
+    );
+    if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    return json(202, outcome.value);
+  },
+);

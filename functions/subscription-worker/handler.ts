@@ -1,0 +1,14 @@
+import { workflowDeps } from '../../shared/runtime/services.js';
+import { sqsHandler } from '../../shared/runtime/sqs.js';
+import { queues } from '../../shared/topology.js';
+import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
+import { workflowMessageSchema } from '../../shared/workflow/messages.js';
+import { runSubscriptionStep } from '../../shared/workflow/subscription-step.js';
+
+/** Subscription queue consumer: activation checks (polling) and plan subscriptions. */
+export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
+  const deps = workflowDeps();
+  await failOrderOnLastAttempt(deps, message.orderId, record, queues.subscription.maxReceiveCount, () =>
+    runSubscriptionStep(deps, message.orderId),
+  );
+});

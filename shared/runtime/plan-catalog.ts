@@ -1,0 +1,45 @@
+import type { CatalogProduct } from '../transatel/ocs-catalog.js';
+import { logger } from './logger.js';
+import { transatelClient } from './services.js';
+
+/**
+ * The COS catalogue, cached per container. Plans change rarely, and ordering APIs check plan ids on
+ * every request, so one catalogue read serves many requests.
+ */
+const TTL_MS = Number(process.env.CATALOG_CACHE_SECONDS ?? 300) * 1000;
+
+let cached: { products: CatalogProduct[]; fetchedAt: number } | undefined;
+let inflight: Promise<CatalogProduct[]> | undefined;
+
+export async function catalogProducts(now: number = Date.now()): Promise<CatalogProduct[]> {
+  if (cached && now - cached.fetchedAt < TTL_MS) return cached.products;
+  inflight ??= transatelClient()
+    .ocsCatalog.listProducts()
+    .then((products) => {
+      cached = { products, fetchedAt: Date.now() };
+      return products;
+    })
+    .finally(() => {
+      inflight = undefined;
+    });
+  return inflight;
+}
+
+/**
+ * Plan ids of the catalogue, or undefined when Transatel cannot be read right now: the order is then
+ * accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
+ * refusing every order while Transatel is down.
+ */
+export async function knownPlanIds(): Promise<Set<string> | undefined> {
+  try {
+    return new Set((await catalogProducts()).map((product) => product.productId));
+  } catch (error) {
+    logger.warn('plan catalogue unavailable; plan ids are not checked', { error });
+    return undefined;
+  }
+}
+
+/** For tests: forget the cached catalogue. */
+export function resetCatalogCache(): void {
+  cached = undefined;
+}

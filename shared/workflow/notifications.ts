@@ -1,0 +1,96 @@
+import type { TransatelEvent } from '../transatel/webhooks/events.js';
+
+/**
+ * The events this product publishes (SNS) for the company's other systems: one stable vocabulary,
+ * whatever Transatel calls things. Subscribers filter on the `type` message attribute.
+ */
+export interface FleetNotification {
+  type: string;
+  occurredAt: string;
+  iccid?: string;
+  msisdn?: string;
+  /** Our orders this event moved on, if any. */
+  orderIds: string[];
+  subscriptionId?: string;
+  planId?: string;
+  status?: string;
+  /** Where it came from, for tracing and deduplication by subscribers. */
+  source: { eventId: string; eventType: string };
+  details?: Record<string, unknown>;
+}
+
+const connectivityTypes: Record<string, string> = {
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED': 'sim.activated',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/MODIFIED': 'sim.modified',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/SUSPENDED': 'sim.suspended',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/REACTIVATED': 'sim.reactivated',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/TERMINATED': 'sim.terminated',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/MSISDN/SWAPPED': 'sim.msisdn-swapped',
+  'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/SIMCARD/SWAPPED': 'sim.card-swapped',
+};
+
+const productTypes: Record<string, string> = {
+  'OCS/PRODUCT/PRELOADED': 'plan.preloaded',
+  'OCS/PRODUCT/ACTIVATED': 'plan.activated',
+  'OCS/PRODUCT/RENEWED': 'plan.renewed',
+  'OCS/PRODUCT/CANCELED': 'plan.canceled',
+  'OCS/PRODUCT/EXPIRED': 'plan.expired',
+  'OCS/PRODUCT/TERMINATED': 'plan.terminated',
+};
+
+const defined = <T extends Record<string, unknown>>(value: T): T =>
+  Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
+
+export function toNotification(event: TransatelEvent, orderIds: string[]): FleetNotification {
+  const base = {
+    occurredAt: event.header.eventDate,
+    orderIds,
+    source: { eventId: event.header.eventId, eventType: event.type },
+  };
+  switch (event.family) {
+    case 'connectivity':
+      return defined({
+        ...base,
+        type: connectivityTypes[event.type] ?? 'sim.changed',
+        iccid: event.body.simSerial,
+        msisdn: event.body.msisdn,
+        status: event.body.status,
+        details: defined({ source: event.body.source, transactionId: event.body.transactionId }),
+      });
+    case 'ocs-product':
+      return defined({
+        ...base,
+        type: productTypes[event.type] ?? 'plan.changed',
+        iccid: event.body.iccid,
+        msisdn: event.body.msisdn,
+        subscriptionId: event.body.productSubscription.subscriptionId,
+        planId: event.body.productSubscription.productId,
+        status: event.body.productSubscription.status,
+        details: defined({
+          activationDate: event.body.productSubscription.activationDate,
+          expirationDate: event.body.productSubscription.expirationDate,
+        }),
+      });
+    case 'ocs-resource':
+      return defined({
+        ...base,
+        type: event.type === 'OCS/PRODUCT/RESOURCE/EXHAUSTED' ? 'data.exhausted' : 'data.threshold',
+        iccid: event.body.iccid,
+        msisdn: event.body.msisdn,
+        subscriptionId: event.body.productSubscription?.subscriptionId,
+        planId: event.body.productSubscription?.productId,
+        details: event.body.resource ? { ...event.body.resource } : undefined,
+      });
+    case 'esim':
+      return defined({
+        ...base,
+        type: `esim.${event.type.split('/').pop()?.toLowerCase() ?? 'changed'}`,
+        iccid: event.body.simSerial,
+        status: event.body.status,
+        details: defined({ eid: event.body.eid, errorMessage: event.body.errorMessage }),
+      });
+    default:
+      // Kept and forwarded as received: a type Transatel adds tomorrow still reaches subscribers.
+      return { ...base, type: 'transatel.other', details: { body: event.body } };
+  }
+}
