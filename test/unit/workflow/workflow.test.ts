@@ -1,0 +1,289 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { iccidFor, type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
+import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
+import { newOrder, type Order } from '../../../shared/store/order.js';
+import { createTransatelClient } from '../../../shared/transatel/client.js';
+import { parseEvent } from '../../../shared/transatel/webhooks/events.js';
+import { runActivateStep } from '../../../shared/workflow/activation-step.js';
+import type { WorkflowDeps } from '../../../shared/workflow/deps.js';
+import { applyEventToOrders } from '../../../shared/workflow/event-step.js';
+import type { WorkflowMessage, WorkQueue } from '../../../shared/workflow/messages.js';
+import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.js';
+
+/**
+ * The activation-then-plan steps against the simulator over HTTP, with an in-memory store and a queue
+ * that records what would be sent. Each test drives the steps by hand, so every interleaving is explicit.
+ */
+
+const PLAN = 'IOTC_CAPPED_EU_1GB_1M';
+
+class RecordingQueue implements WorkQueue {
+  sent: { message: WorkflowMessage; delaySeconds: number }[] = [];
+  async send(message: WorkflowMessage, delaySeconds = 0): Promise<void> {
+    this.sent.push({ message, delaySeconds });
+  }
+  async sendMany(messages: readonly WorkflowMessage[]) {
+    for (const message of messages) this.sent.push({ message, delaySeconds: 0 });
+    return { failed: [] };
+  }
+  take(): { message: WorkflowMessage; delaySeconds: number }[] {
+    const taken = this.sent;
+    this.sent = [];
+    return taken;
+  }
+}
+
+let sim: RunningSimulator;
+let store: MemoryOrderStore;
+let queue: RecordingQueue;
+let deps: WorkflowDeps;
+let clock: Date;
+
+beforeAll(async () => {
+  sim = await startSimulator({ port: 0, activationDelayMs: 40, lifecycleDelayMs: 20 });
+});
+afterAll(() => sim.close());
+
+beforeEach(() => {
+  sim.reset();
+  store = new MemoryOrderStore();
+  queue = new RecordingQueue();
+  clock = new Date();
+  deps = {
+    store,
+    queue,
+    transatel: createTransatelClient({
+      baseUrl: sim.url,
+      mvnoRef: 'M2MA_WW_TSL_LOCAL',
+      cos: 'WW_M2MA_COS_IOT_CONNECT',
+      ratePlan: 'M2MA_WW_TSL_IOTCONNECT_CAPPED',
+      credentials: async () => ({ clientId: 'local-client', clientSecret: 'local-secret' }),
+      retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    }),
+    settings: { activationDeadlineSeconds: 600, firstPollDelaySeconds: 5, claimLeaseSeconds: 60 },
+    now: () => clock,
+    logger: { info: () => {}, warn: () => {} },
+  };
+});
+
+async function place(iccid: string, planId: string | null = PLAN, kind: Order['kind'] = 'activation') {
+  const order = newOrder({ kind, iccid, ...(planId ? { planId } : {}) });
+  await store.create(order);
+  return order.orderId;
+}
+
+const statusOf = async (orderId: string) => (await store.get(orderId))?.status;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('activation then plan', () => {
+  it('activates an Available SIM, polls until Active, subscribes once: COMPLETED', async () => {
+    const iccid = iccidFor('available', 0);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('ACTIVATING');
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'await-activation' }, delaySeconds: 5 }]);
+
+    await runSubscriptionStep(deps, orderId); // still pending at Transatel: poll again later
+    expect(await statusOf(orderId)).toBe('ACTIVATING');
+    expect(queue.take()[0]?.message.step).toBe('await-activation');
+
+    await sleep(80);
+    await runSubscriptionStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('ACTIVE');
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'subscribe' }, delaySeconds: 0 }]);
+
+    await runSubscriptionStep(deps, orderId);
+    const order = await store.get(orderId);
+    expect(order).toMatchObject({ status: 'COMPLETED', orderType: 'subscribe' });
+    expect(order?.subscriptionId).toBeTruthy();
+    expect(order?.msisdn).toMatch(/^[0-9]+$/);
+    expect(order?.timeline.map((entry) => entry.status)).toEqual([
+      'RECEIVED',
+      'ACTIVATING',
+      'ACTIVE',
+      'COMPLETED',
+    ]);
+    expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
+  });
+
+  it('preloads the plan on a Pre-activated SIM without activating it', async () => {
+    const iccid = iccidFor('preactivated', 2);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    expect(await store.get(orderId)).toMatchObject({ status: 'ACTIVE', orderType: 'preload' });
+    await runSubscriptionStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('COMPLETED');
+    expect(sim.counters().activationsBySim[iccid]).toBeUndefined();
+    expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
+  });
+
+  it('subscribes straight away on an Active SIM, and completes without a plan when none is asked', async () => {
+    const withPlan = await place(iccidFor('active', 1));
+    await runActivateStep(deps, withPlan);
+    expect(await store.get(withPlan)).toMatchObject({ status: 'ACTIVE', orderType: 'subscribe' });
+    const withoutPlan = await place(iccidFor('active', 3), null);
+    await runActivateStep(deps, withoutPlan);
+    expect(await statusOf(withoutPlan)).toBe('COMPLETED');
+  });
+
+  it("fails an unknown SIM with Transatel's error title", async () => {
+    const orderId = await place('89882479999999999990');
+    await runActivateStep(deps, orderId);
+    expect(await store.get(orderId)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'SUBSCRIBER_NOT_FOUND' },
+    });
+  });
+
+  it('fails a Suspended SIM and a plan Transatel refuses', async () => {
+    const suspended = await place(iccidFor('suspended', 0));
+    await runActivateStep(deps, suspended);
+    expect(await store.get(suspended)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'SIM_NOT_ACTIVATABLE' },
+    });
+    const badPlan = await place(iccidFor('active', 5), 'NO_SUCH_PLAN');
+    await runActivateStep(deps, badPlan);
+    await runSubscriptionStep(deps, badPlan);
+    expect(await store.get(badPlan)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'PRODUCT_NOT_FOUND' },
+    });
+  });
+
+  it('fails the order when the activation deadline passes', async () => {
+    const orderId = await place(iccidFor('available', 1));
+    sim.core.config.activationDelayMs = 60_000;
+    await runActivateStep(deps, orderId);
+    clock = new Date(clock.getTime() + 601_000);
+    await runSubscriptionStep(deps, orderId);
+    expect(await store.get(orderId)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'ACTIVATION_DEADLINE_PASSED' },
+    });
+  });
+
+  it('backs off between status checks, never beyond 15 minutes', async () => {
+    const orderId = await place(iccidFor('available', 2));
+    sim.core.config.activationDelayMs = 60_000;
+    await runActivateStep(deps, orderId);
+    queue.take();
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      clock = new Date(clock.getTime() + 400_000);
+      deps.settings.activationDeadlineSeconds = 100_000;
+      await runSubscriptionStep(deps, orderId);
+      delays.push(queue.take()[0]?.delaySeconds ?? -1);
+    }
+    expect(delays.every((delay, i) => i === 0 || delay >= (delays[i - 1] ?? 0))).toBe(true);
+    expect(Math.max(...delays)).toBe(900);
+  });
+});
+
+describe('at most one plan per order', () => {
+  it('two deliveries of the subscribe step at once order the plan once', async () => {
+    const iccid = iccidFor('active', 7);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    await Promise.all([
+      runSubscriptionStep(deps, orderId),
+      runSubscriptionStep(deps, orderId),
+      runSubscriptionStep(deps, orderId),
+    ]);
+    await runSubscriptionStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('COMPLETED');
+    expect(sim.counters().ocsOrders[iccid]).toBe(1);
+  });
+
+  it('a response lost after the commit is reconciled from the inventory, not ordered again', async () => {
+    const iccid = iccidFor('active', 9);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    sim.setFaults({ routes: { ocsOrder: { loseResponseRate: 1 } } });
+    await runSubscriptionStep(deps, orderId);
+    sim.setFaults({});
+    const order = await store.get(orderId);
+    expect(order).toMatchObject({ status: 'COMPLETED' });
+    expect(order?.timeline.at(-1)?.note).toMatch(/reconciled/);
+    expect(sim.counters().ocsOrders[iccid]).toBe(1);
+  });
+
+  it('a claim left by a crashed worker is honoured during its lease, then reconciled', async () => {
+    const iccid = iccidFor('active', 13);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    const active = await store.get(orderId);
+    // A worker claimed the order, then died before calling Transatel.
+    await store.transition(orderId, {
+      from: 'ACTIVE',
+      to: 'ACTIVE',
+      expectedVersion: active?.version,
+      set: { planClaimedAt: clock.toISOString() },
+    });
+    queue.take();
+    await runSubscriptionStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('ACTIVE');
+    expect(queue.take()[0]?.delaySeconds).toBe(61);
+    clock = new Date(clock.getTime() + 61_000);
+    await runSubscriptionStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('COMPLETED');
+    expect(sim.counters().ocsOrders[iccid]).toBe(1);
+  });
+
+  it('the OCS ACTIVATED event settles an order whose answer was lost', async () => {
+    const iccid = iccidFor('active', 15);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    const active = await store.get(orderId);
+    await store.transition(orderId, {
+      from: 'ACTIVE',
+      to: 'ACTIVE',
+      set: { planClaimedAt: clock.toISOString() },
+    });
+    const event = parseEvent({
+      header: { eventId: 'e1', eventType: 'OCS/PRODUCT/ACTIVATED', eventDate: clock.toISOString() },
+      body: {
+        msisdn: active?.msisdn,
+        iccid,
+        externalReference: orderId,
+        productSubscription: { subscriptionId: 'sub-9' },
+      },
+    });
+    expect(await applyEventToOrders(deps, event)).toEqual([orderId]);
+    expect(await store.get(orderId)).toMatchObject({ status: 'COMPLETED', subscriptionId: 'sub-9' });
+    expect(await applyEventToOrders(deps, event)).toEqual([]); // a duplicate changes nothing
+  });
+});
+
+describe('webhook path', () => {
+  it('the ACTIVATED event moves the order on; duplicates and a late poll change nothing', async () => {
+    const iccid = iccidFor('available', 5);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    const { transactionId } = (await store.get(orderId)) as Order;
+    queue.take();
+    const event = parseEvent({
+      header: {
+        eventId: 'e2',
+        eventType: 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED',
+        eventDate: clock.toISOString(),
+      },
+      body: { simSerial: iccid, transactionId, msisdn: '882470000000001', status: 'Active' },
+    });
+    expect(await applyEventToOrders(deps, event)).toEqual([orderId]);
+    expect(await store.get(orderId)).toMatchObject({ status: 'ACTIVE', msisdn: '882470000000001' });
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'subscribe' }, delaySeconds: 0 }]);
+    await applyEventToOrders(deps, event);
+    expect(queue.take()).toEqual([]);
+  });
+
+  it('a plan order for an Available SIM fails; for an Active SIM it subscribes', async () => {
+    const refused = await place(iccidFor('available', 6), PLAN, 'plan');
+    await runSubscriptionStep(deps, refused);
+    expect(await store.get(refused)).toMatchObject({ status: 'FAILED', failure: { code: 'SIM_NOT_ACTIVE' } });
+    const topUp = await place(iccidFor('active', 0), PLAN, 'plan');
+    await runSubscriptionStep(deps, topUp);
+    await runSubscriptionStep(deps, topUp);
+    expect(await statusOf(topUp)).toBe('COMPLETED');
+  });
+});
