@@ -1,0 +1,106 @@
+import type { SimulatorCore } from '../core.js';
+import { networkOf } from '../countries.js';
+import { EXHAUSTED_EVENT, resourceEvent, THRESHOLD_EVENT } from '../events.js';
+import { ProblemError } from '../problem.js';
+import { DEFAULT_APN, deviceImei } from '../seed.js';
+import type { Cdr, Sim } from '../state.js';
+import { balanceView } from '../views.js';
+import { activateOnFirstUse } from './firstUse.js';
+
+export const THRESHOLD_PERCENT = 80;
+
+export interface UsageResult {
+  iccid: string;
+  bytes: number;
+  country: string;
+  at: string;
+  activatedOnFirstUse: boolean;
+  drawn: { subscriptionId: string; productId: string; bytes: number; remainingKB: number }[];
+  /** Bytes no active plan could cover (the CDR still records them). */
+  outOfBundleBytes: number;
+  events: string[];
+}
+
+/**
+ * Device traffic: draws plan balances in subscription order (first plan with balance left, spilling
+ * into the next), records one CDR, and emits the 80 % threshold / exhaustion events it crosses.
+ */
+export function applyUsage(
+  core: SimulatorCore,
+  sim: Sim,
+  bytes: number,
+  country: string,
+  at: Date,
+): UsageResult {
+  const activatedOnFirstUse = activateOnFirstUse(core, sim);
+  if (sim.status !== 'Active') {
+    throw new ProblemError(
+      409,
+      'CONFLICT',
+      `SIM ${sim.iccid} cannot use the network (status: ${sim.status})`,
+    );
+  }
+  const result: UsageResult = {
+    iccid: sim.iccid,
+    bytes,
+    country,
+    at: at.toISOString(),
+    activatedOnFirstUse,
+    drawn: [],
+    outOfBundleBytes: 0,
+    events: [],
+  };
+  let remaining = bytes;
+  for (const sub of sim.products) {
+    if (remaining <= 0) break;
+    if (sub.status !== 'active') continue;
+    let take: number;
+    if (sub.startBytes === null) {
+      take = remaining;
+    } else {
+      take = Math.min(remaining, Math.max(0, sub.startBytes - sub.usedBytes));
+      if (take === 0) continue;
+    }
+    sub.usedBytes += take;
+    remaining -= take;
+    result.drawn.push({
+      subscriptionId: sub.subscriptionId,
+      productId: sub.productId,
+      bytes: take,
+      remainingKB: balanceView(sub).resourceValue,
+    });
+    if (sub.startBytes === null) continue;
+    if (!sub.thresholdNotified && sub.usedBytes >= (sub.startBytes * THRESHOLD_PERCENT) / 100) {
+      sub.thresholdNotified = true;
+      const event = resourceEvent(THRESHOLD_EVENT, core.ocs, sim, sub, THRESHOLD_PERCENT);
+      core.emit(event);
+      result.events.push(event.type);
+    }
+    if (!sub.exhaustedNotified && sub.usedBytes >= sub.startBytes) {
+      sub.exhaustedNotified = true;
+      const event = resourceEvent(EXHAUSTED_EVENT, core.ocs, sim, sub);
+      core.emit(event);
+      result.events.push(event.type);
+    }
+  }
+  result.outOfBundleBytes = remaining;
+  const uplink = Math.floor(bytes * 0.2);
+  const cdr: Cdr = {
+    eventDate: result.at,
+    apn: DEFAULT_APN,
+    originCountry: country,
+    ...networkOf(country),
+    rat: 6,
+    imei: deviceImei(core.options.seed, sim),
+    uplink,
+    downlink: bytes - uplink,
+    total: bytes,
+  };
+  sim.cdrs.push(cdr);
+  sim.cdrs.sort((a, b) => a.eventDate.localeCompare(b.eventDate));
+  if (!sim.lastSeenDate || result.at >= sim.lastSeenDate) {
+    sim.lastSeenDate = result.at;
+    sim.lastOriginCountry = country;
+  }
+  return result;
+}

@@ -1,0 +1,137 @@
+import { z } from 'zod';
+import type { Counters } from './counters.js';
+import { ProblemError, STATUS_TITLES } from './problem.js';
+import type { Rng } from './rng.js';
+import type { Scheduler } from './scheduler.js';
+import {
+  type FaultConfig,
+  MUTATING_ROUTES,
+  ROUTE_IDS,
+  type RouteFaults,
+  type RouteId,
+  type WebhookFaults,
+} from './types.js';
+
+const rate = z.number().min(0).max(1);
+const ms = z.number().int().min(0);
+
+export const routeFaultsSchema = z.strictObject({
+  latencyMs: ms.optional(),
+  latencyJitterMs: ms.optional(),
+  errorRate: rate.optional(),
+  errorStatus: z.union([z.literal(500), z.literal(502), z.literal(503), z.literal(504)]).optional(),
+  throttleRate: rate.optional(),
+  retryAfterSeconds: z.number().int().min(0).optional(),
+  rps: z.number().positive().optional(),
+  loseResponseRate: rate.optional(),
+});
+
+export const webhookFaultsSchema = z.strictObject({
+  duplicateRate: rate.optional(),
+  dropRate: rate.optional(),
+  reorderRate: rate.optional(),
+  reorderMaxHoldMs: ms.optional(),
+  delayMs: ms.optional(),
+  delayJitterMs: ms.optional(),
+});
+
+export const faultConfigSchema = z.strictObject({
+  routes: z.partialRecord(z.enum([...ROUTE_IDS, '*']), routeFaultsSchema).optional(),
+  webhooks: webhookFaultsSchema.optional(),
+});
+
+interface Bucket {
+  tokens: number;
+  refilledAt: number;
+}
+
+/** Per-route fault injection; every die comes from the seeded PRNG so a run can be replayed. */
+export class FaultEngine {
+  private config: FaultConfig = {};
+  private readonly buckets = new Map<string, Bucket>();
+
+  constructor(
+    private rng: Rng,
+    private readonly counters: Counters,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  get(): FaultConfig {
+    return structuredClone(this.config);
+  }
+
+  /** Replaces the whole configuration (callers validate with faultConfigSchema first). */
+  set(config: FaultConfig): void {
+    this.config = structuredClone(config);
+    this.buckets.clear();
+  }
+
+  reset(rng: Rng): void {
+    this.rng = rng;
+    this.set({});
+  }
+
+  forRoute(routeId: RouteId): RouteFaults | undefined {
+    return this.config.routes?.[routeId] ?? this.config.routes?.['*'];
+  }
+
+  webhookFaults(): WebhookFaults {
+    return this.config.webhooks ?? {};
+  }
+
+  /** Applies rps limit, latency, throttling and 5xx dice; returns the problem to answer with, if any. */
+  async preflight(routeId: RouteId): Promise<ProblemError | undefined> {
+    const f = this.forRoute(routeId);
+    if (!f) return undefined;
+    if (f.rps !== undefined) {
+      const wait = this.takeToken(routeId, f.rps);
+      if (wait > 0) {
+        this.counters.fault(routeId, 'rateLimit');
+        return tooManyRequests(Math.max(1, Math.ceil(wait)), 'Rate limit exceeded');
+      }
+    }
+    const jitter = f.latencyJitterMs ? this.rng() * f.latencyJitterMs : 0;
+    const latency = (f.latencyMs ?? 0) + jitter;
+    if (latency > 0) {
+      this.counters.fault(routeId, 'latency');
+      await this.scheduler.sleep(latency);
+    }
+    if (f.throttleRate && this.rng() < f.throttleRate) {
+      this.counters.fault(routeId, 'throttle');
+      return tooManyRequests(f.retryAfterSeconds ?? 1, 'Too many requests');
+    }
+    if (f.errorRate && this.rng() < f.errorRate) {
+      this.counters.fault(routeId, 'error');
+      const status = f.errorStatus ?? 500;
+      return new ProblemError(status, STATUS_TITLES[status] ?? 'INTERNAL_ERROR', 'Injected server fault');
+    }
+    return undefined;
+  }
+
+  /** For mutating routes only: should this committed success be answered with a destroyed socket? */
+  loseResponse(routeId: RouteId): boolean {
+    const r = this.forRoute(routeId)?.loseResponseRate;
+    if (!MUTATING_ROUTES.has(routeId) || !r || this.rng() >= r) return false;
+    this.counters.fault(routeId, 'loseResponse');
+    return true;
+  }
+
+  /** Token bucket (capacity = rps, refilled continuously). Returns 0 if allowed, else seconds to wait. */
+  private takeToken(routeId: string, rps: number): number {
+    const now = performance.now();
+    const capacity = Math.max(1, rps);
+    const bucket = this.buckets.get(routeId) ?? { tokens: capacity, refilledAt: now };
+    bucket.tokens = Math.min(capacity, bucket.tokens + ((now - bucket.refilledAt) / 1000) * rps);
+    bucket.refilledAt = now;
+    this.buckets.set(routeId, bucket);
+    if (bucket.tokens >= 1) {
+      bucket.tokens -= 1;
+      return 0;
+    }
+    return (1 - bucket.tokens) / rps;
+  }
+}
+
+function tooManyRequests(retryAfterSeconds: number, detail: string): ProblemError {
+  return new ProblemError(429, 'TOO_MANY_REQUESTS', detail, { 'Retry-After': String(retryAfterSeconds) });
+}
