@@ -126,6 +126,8 @@ export const transatelApiEnv = z.object({
   TRANSATEL_COS: nonEmptyString().default('WW_M2MA_COS_IOT_CONNECT'),
   TRANSATEL_RATE_PLAN: nonEmptyString().default('M2MA_WW_TSL_IOTCONNECT_CAPPED'),
   TRANSATEL_DEFAULT_OPTIONS: jsonOptionList().default([]),
+  /** This container's share of Transatel's rate limit (requests per second); unset: no pacing. */
+  TRANSATEL_MAX_RPS: positiveInteger().optional(),
 });
 
 export const transatelSecretEnv = z.object({ TRANSATEL_SECRET_ID: nonEmptyString() });

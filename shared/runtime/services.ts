@@ -41,6 +41,7 @@ export const transatelClient = lazy((): TransatelClient => {
     cos: env.TRANSATEL_COS,
     ratePlan: env.TRANSATEL_RATE_PLAN,
     defaultOptions: env.TRANSATEL_DEFAULT_OPTIONS,
+    maxRequestsPerSecond: env.TRANSATEL_MAX_RPS,
     credentials: getTransatelCredentials,
     logger: {
       debug: (message, attributes) => logger.debug(message, attributes ?? {}),

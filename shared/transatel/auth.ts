@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ResolvedClientConfig } from './config.js';
 import { TransatelAuthError, TransatelNetworkError } from './errors.js';
 import { fetchAttempt } from './fetch-attempt.js';
+import type { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
 
@@ -34,6 +35,7 @@ export class TokenManager {
   constructor(
     private readonly config: ResolvedClientConfig,
     private readonly now: () => number = Date.now,
+    private readonly pacer?: RequestPacer,
   ) {}
 
   async getToken(): Promise<string> {
@@ -58,6 +60,7 @@ export class TokenManager {
         credentialsRefreshed ? { forceRefresh: true } : undefined,
       );
       const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
+      await this.pacer?.acquire();
       this.tokenRequests++;
       let result: Awaited<ReturnType<typeof fetchAttempt>>;
       try {

@@ -42,6 +42,8 @@ export const transatelSettingsSchema = z.object({
   /** Renew the token this long before it expires. */
   tokenRefreshSkewMs: z.number().int().nonnegative().default(60_000),
   acceptLanguage: z.string().optional(),
+  /** Requests per second this process may send to Transatel (all APIs, token included); unset: no pacing. */
+  maxRequestsPerSecond: z.number().positive().optional(),
 });
 export type TransatelSettings = z.infer<typeof transatelSettingsSchema>;
 

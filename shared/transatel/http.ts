@@ -8,6 +8,7 @@ import {
   TransatelUnknownOutcomeError,
 } from './errors.js';
 import { type AttemptResult, fetchAttempt, requestNeverSent } from './fetch-attempt.js';
+import { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
 
@@ -50,9 +51,11 @@ function buildUrl(base: string, path: string, query: Record<string, QueryValue> 
 
 export class TransatelHttp {
   readonly tokens: TokenManager;
+  private readonly pacer: RequestPacer | undefined;
 
   constructor(private readonly config: ResolvedClientConfig) {
-    this.tokens = new TokenManager(config);
+    this.pacer = config.maxRequestsPerSecond ? new RequestPacer(config.maxRequestsPerSecond) : undefined;
+    this.tokens = new TokenManager(config, Date.now, this.pacer);
   }
 
   get settings(): ResolvedClientConfig {
@@ -63,9 +66,11 @@ export class TransatelHttp {
     const { retry, logger } = this.config;
     const url = buildUrl(this.config.baseUrl, request.path, request.query);
     let tokenRefreshed = false;
+    let throttled = 0;
 
     for (let attempt = 0; ; attempt++) {
       const token = await this.tokens.getToken();
+      await this.pacer?.acquire();
       const headers: Record<string, string> = {
         authorization: `Bearer ${token}`,
         accept: 'application/json',
@@ -125,11 +130,18 @@ export class TransatelHttp {
       };
       if (request.safety === 'write' && result.status >= 500) throw new TransatelUnknownOutcomeError(details);
 
+      // A 429 was refused at the gateway, unprocessed: a few in a row are normal under a rate limit,
+      // so they have their own allowance instead of using up the attempts.
+      const throttledRetry = result.status === 429 && throttled < retry.maxThrottledAttempts;
+      if (throttledRetry) throttled++;
       const retryable =
-        result.status === 429 ||
-        (request.safety === 'read' && (result.status === 408 || result.status >= 500));
+        throttledRetry ||
+        (canRetry &&
+          (result.status === 429 ||
+            (request.safety === 'read' && (result.status === 408 || result.status >= 500))));
       const waitAllowed = retryAfterMs === undefined || retryAfterMs <= retry.maxRetryAfterMs;
-      if (retryable && canRetry && waitAllowed) {
+      if (retryable && waitAllowed) {
+        if (throttledRetry) attempt--;
         logger.warn('Transatel call refused, retrying', {
           operation: request.operation,
           attempt,

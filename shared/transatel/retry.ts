@@ -5,6 +5,11 @@ export interface RetryPolicy {
   maxDelayMs: number;
   /** A Retry-After longer than this is not waited for: the error is raised instead. */
   maxRetryAfterMs: number;
+  /**
+   * Extra attempts for calls refused with 429: the gateway did not process them, and under a rate limit
+   * a few refusals in a row are normal, so they do not use up `maxAttempts`.
+   */
+  maxThrottledAttempts: number;
 }
 
 export const defaultRetryPolicy: RetryPolicy = {
@@ -12,6 +17,7 @@ export const defaultRetryPolicy: RetryPolicy = {
   baseDelayMs: 200,
   maxDelayMs: 5_000,
   maxRetryAfterMs: 30_000,
+  maxThrottledAttempts: 8,
 };
 
 /** "Full jitter" exponential backoff (AWS Architecture Blog): a uniform draw in [0, min(cap, base * 2^n)]. */

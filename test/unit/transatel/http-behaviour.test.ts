@@ -328,3 +328,50 @@ describe('token', () => {
     expect(String(error)).not.toContain('old-secret');
   });
 });
+
+describe('rate limits', () => {
+  it('429s have their own allowance: a call refused 5 times still succeeds with maxAttempts 2', async () => {
+    const throttle = problem(429, 'TOO_MANY_REQUESTS', { 'retry-after': '0' });
+    const { server, client } = await setup(
+      {
+        [`GET ${SUBSCRIBER_PATH}`]: sequence(
+          throttle,
+          throttle,
+          throttle,
+          throttle,
+          throttle,
+          ok(subscriber),
+        ),
+      },
+      { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+    );
+    await expect(client.connectivity.getSubscriber(ICCID)).resolves.toMatchObject({ iccid: ICCID });
+    expect(server.count('GET', SUBSCRIBER_PATH)).toBe(6);
+  });
+
+  it('a create refused with 429 is sent again, and only once more than it was refused', async () => {
+    const throttle = problem(429, 'TOO_MANY_REQUESTS', { 'retry-after': '0' });
+    const { server, client } = await setup({
+      'POST /ocs/subscriptions/api/orders/products': sequence(throttle, throttle, (_req, res) =>
+        json(res, 201, { id: 'o-1', status: 'done', subscriptionId: 's-1' }),
+      ),
+    });
+    await expect(
+      client.ocsSubscriptions.subscribe({ msisdn: '882470001850263', productId: 'P' }),
+    ).resolves.toMatchObject({
+      subscriptionId: 's-1',
+    });
+    expect(server.count('POST', '/ocs/subscriptions/api/orders/products')).toBe(3);
+  });
+
+  it('paces requests to maxRequestsPerSecond', async () => {
+    const { server, client } = await setup(
+      { [`GET ${SUBSCRIBER_PATH}`]: ok(subscriber) },
+      { maxRequestsPerSecond: 50 },
+    );
+    await Promise.all(Array.from({ length: 20 }, () => client.connectivity.getSubscriber(ICCID)));
+    const times = server.requests.map((request) => request.at);
+    // 21 requests (token included) at 50/s span at least 20 intervals of 20 ms.
+    expect(Math.max(...times) - Math.min(...times)).toBeGreaterThanOrEqual(380);
+  });
+});
