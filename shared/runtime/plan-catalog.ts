@@ -1,4 +1,6 @@
+import { z } from 'zod';
 import type { CatalogProduct } from '../transatel/ocs-catalog.js';
+import { loadConfig } from './config.js';
 import { logger } from './logger.js';
 import { transatelClient } from './services.js';
 
@@ -6,13 +8,14 @@ import { transatelClient } from './services.js';
  * The COS catalogue, cached per container. Plans change rarely, and ordering APIs check plan ids on
  * every request, so one catalogue read serves many requests.
  */
-const TTL_MS = Number(process.env.CATALOG_CACHE_SECONDS ?? 300) * 1000;
+const cacheEnv = z.object({ CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300) });
 
 let cached: { products: CatalogProduct[]; fetchedAt: number } | undefined;
 let inflight: Promise<CatalogProduct[]> | undefined;
 
 export async function catalogProducts(now: number = Date.now()): Promise<CatalogProduct[]> {
-  if (cached && now - cached.fetchedAt < TTL_MS) return cached.products;
+  const ttlMs = loadConfig(cacheEnv).CATALOG_CACHE_SECONDS * 1000;
+  if (cached && now - cached.fetchedAt < ttlMs) return cached.products;
   inflight ??= transatelClient()
     .ocsCatalog.listProducts()
     .then((products) => {

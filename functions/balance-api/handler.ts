@@ -1,0 +1,32 @@
+import { iccidParamsSchema } from '../../shared/api/schemas.js';
+import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
+import { transatelClient } from '../../shared/runtime/services.js';
+import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import type { ProductSubscription } from '../../shared/transatel/ocs-inventory.js';
+
+function toPlanBalance(product: ProductSubscription) {
+  return {
+    subscriptionId: product.subscriptionId,
+    planId: product.productId,
+    status: product.status,
+    activatedAt: product.activatedAt,
+    expiresAt: product.expiresAt,
+    data: product.data,
+  };
+}
+
+/** GET /v1/sims/{iccid}/balance: the SIM's plans with data total / used / remaining in bytes. */
+export const handler = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
+  const { iccid } = params;
+  const transatel = transatelClient();
+  const subscriber = await callTransatel(() => transatel.connectivity.getSubscriber(iccid));
+  const { msisdn } = subscriber;
+  if (!msisdn) {
+    throw new HttpError(409, {
+      title: 'SIM_NOT_ACTIVE',
+      detail: `SIM ${iccid} has no MSISDN yet (status ${subscriber.status}): activate it before asking for its balance`,
+    });
+  }
+  const products = await callTransatel(() => transatel.ocsInventory.listProducts(msisdn));
+  return json(200, { iccid, msisdn, plans: products.map(toPlanBalance) });
+});

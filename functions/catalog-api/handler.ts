@@ -1,0 +1,54 @@
+import type { z } from 'zod';
+import { type planSchema, plansQuerySchema } from '../../shared/api/schemas.js';
+import { httpHandler, json } from '../../shared/runtime/http.js';
+import { logger } from '../../shared/runtime/logger.js';
+import { catalogProducts } from '../../shared/runtime/plan-catalog.js';
+import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import type { CatalogProduct } from '../../shared/transatel/ocs-catalog.js';
+
+type Plan = z.output<typeof planSchema>;
+
+/** A catalog product as a public plan, or undefined (with a warning) when it cannot be sold as one. */
+function toPlan(product: CatalogProduct): Plan | undefined {
+  const { price, validity } = product;
+  if (!price || !validity) {
+    logger.warn('catalog product skipped', {
+      productId: product.productId,
+      reason: price ? 'no validity period' : 'no price',
+    });
+    return undefined;
+  }
+  return {
+    planId: product.productId,
+    name: product.name,
+    countries: product.countries,
+    price,
+    validity,
+    dataBytes: product.dataBytes,
+    unlimited: product.unlimited,
+    category: product.category ?? 'Other',
+  };
+}
+
+// Shaped once per catalogue read, so a skipped product warns once per read rather than on every request.
+const plansByCatalog = new WeakMap<readonly CatalogProduct[], Plan[]>();
+
+function plansOf(products: readonly CatalogProduct[]): Plan[] {
+  let plans = plansByCatalog.get(products);
+  if (!plans) {
+    plans = products.map(toPlan).filter((plan): plan is Plan => plan !== undefined);
+    plansByCatalog.set(products, plans);
+  }
+  return plans;
+}
+
+/** GET /v1/plans?country=XX: the capped plans of the COS, optionally those covering one country. */
+export const handler = httpHandler({ query: plansQuerySchema }, async ({ query }) => {
+  // The catalogue changes a few times a year and each read is a rate-limited Transatel call, so
+  // catalogProducts() keeps the unfiltered catalogue in memory for CATALOG_CACHE_SECONDS.
+  const plans = plansOf(await callTransatel(() => catalogProducts()));
+  const { country } = query;
+  return json(200, {
+    plans: country === undefined ? plans : plans.filter((plan) => plan.countries.includes(country)),
+  });
+});

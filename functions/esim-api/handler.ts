@@ -1,0 +1,34 @@
+import QRCode from 'qrcode';
+import { iccidParamsSchema } from '../../shared/api/schemas.js';
+import { httpHandler, json } from '../../shared/runtime/http.js';
+import { transatelClient } from '../../shared/runtime/services.js';
+import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import type { EsimDetails } from '../../shared/transatel/esim.js';
+
+const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
+
+/** Transatel's own rendering when it sent a PNG, else the LPA string drawn here; null before release. */
+async function qrCodePng(esim: EsimDetails): Promise<string | null> {
+  if (esim.qrCodeDataUrl?.startsWith(PNG_DATA_URL_PREFIX)) return esim.qrCodeDataUrl;
+  if (!esim.lpa) return null;
+  return QRCode.toDataURL(esim.lpa, { type: 'image/png', errorCorrectionLevel: 'M', margin: 2 });
+}
+
+/**
+ * GET /v1/sims/{iccid}/esim: profile status, activation code, LPA string and QR code. These are the
+ * end user's credentials: never logged, never cached by anything between us and the caller.
+ */
+export const handler = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
+  const esim = await callTransatel(() => transatelClient().esim.getEsim(params.iccid));
+  return json(
+    200,
+    {
+      iccid: esim.iccid,
+      status: esim.status,
+      activationCode: esim.activationCode ?? null,
+      lpa: esim.lpa ?? null,
+      qrCodePng: await qrCodePng(esim),
+    },
+    { 'cache-control': 'no-store' },
+  );
+});

@@ -1,0 +1,13 @@
+import { orderParamsSchema, orderSchema } from '../../shared/api/schemas.js';
+import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
+import { orderStore } from '../../shared/runtime/services.js';
+
+/** GET /v1/orders/{orderId}: the order's state, timeline, Transatel ids and failure reason. */
+export const handler = httpHandler({ params: orderParamsSchema }, async ({ params }) => {
+  const order = await orderStore().get(params.orderId);
+  if (!order) {
+    throw new HttpError(404, { title: 'ORDER_NOT_FOUND', detail: `Order ${params.orderId} does not exist` });
+  }
+  // The public schema is a pick of the stored one: parsing drops the internal bookkeeping fields.
+  return json(200, orderSchema.parse(order));
+});

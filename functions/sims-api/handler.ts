@@ -1,0 +1,96 @@
+import {
+  iccidParamsSchema,
+  lifecycleRequestSchema,
+  simPatchSchema,
+  simsQuerySchema,
+} from '../../shared/api/schemas.js';
+import { httpHandler, json } from '../../shared/runtime/http.js';
+import { routeHandlers } from '../../shared/runtime/http-router.js';
+import { transatelClient } from '../../shared/runtime/services.js';
+import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import type { Subscriber, Transaction } from '../../shared/transatel/connectivity.js';
+import type { SimRecord } from '../../shared/transatel/sim-search.js';
+
+function toSimSummary(sim: SimRecord) {
+  return {
+    iccid: sim.iccid,
+    msisdn: sim.msisdn,
+    status: sim.status,
+    simType: sim.simType,
+    ratePlan: sim.ratePlan,
+    group: sim.group,
+    reference: sim.reference,
+    activationDate: sim.activationDate,
+  };
+}
+
+function toSimDetail(subscriber: Subscriber) {
+  return {
+    iccid: subscriber.iccid,
+    msisdn: subscriber.msisdn,
+    imsi: subscriber.imsi,
+    status: subscriber.status,
+    simType: subscriber.simType,
+    ratePlan: subscriber.ratePlan,
+    options: subscriber.options,
+    group: subscriber.group,
+    reference: subscriber.reference,
+    activationDate: subscriber.activationDate,
+  };
+}
+
+/** Transatel applies changes asynchronously: 202 with the transaction to follow. */
+function accepted(iccid: string, transaction: Transaction) {
+  return json(202, { iccid, transactionId: transaction.transactionId, status: transaction.state });
+}
+
+const searchSims = httpHandler({ query: simsQuerySchema }, async ({ query }) => {
+  const { page, pageSize, ...filters } = query;
+  const result = await callTransatel(() =>
+    transatelClient().simSearch.search(filters, { page, size: pageSize }),
+  );
+  return json(200, {
+    sims: result.sims.map(toSimSummary),
+    page: result.page,
+    pageSize: result.size,
+    total: result.totalElements,
+  });
+});
+
+const getSim = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
+  const subscriber = await callTransatel(() => transatelClient().connectivity.getSubscriber(params.iccid));
+  return json(200, toSimDetail(subscriber));
+});
+
+const modifySim = httpHandler(
+  { params: iccidParamsSchema, body: simPatchSchema },
+  async ({ params, body }) => {
+    const transaction = await callTransatel(() => transatelClient().connectivity.modify(params.iccid, body));
+    return accepted(params.iccid, transaction);
+  },
+);
+
+type LifecycleAction = 'suspend' | 'reactivate' | 'terminate';
+
+/** The body is optional: an empty POST is the usual way to ask for a lifecycle change. */
+function lifecycleHandler(action: LifecycleAction) {
+  return httpHandler(
+    { params: iccidParamsSchema, body: lifecycleRequestSchema.optional() },
+    async ({ params, body }) => {
+      const transaction = await callTransatel(() =>
+        transatelClient().connectivity[action](params.iccid, body ?? {}),
+      );
+      return accepted(params.iccid, transaction);
+    },
+  );
+}
+
+/** GET /v1/sims, GET|PATCH /v1/sims/{iccid}, POST /v1/sims/{iccid}/suspend|reactivate|terminate. */
+export const handler = routeHandlers({
+  'GET /v1/sims': searchSims,
+  'GET /v1/sims/{iccid}': getSim,
+  'PATCH /v1/sims/{iccid}': modifySim,
+  'POST /v1/sims/{iccid}/suspend': lifecycleHandler('suspend'),
+  'POST /v1/sims/{iccid}/reactivate': lifecycleHandler('reactivate'),
+  'POST /v1/sims/{iccid}/terminate': lifecycleHandler('terminate'),
+});

@@ -1,0 +1,59 @@
+import type { z } from 'zod';
+import { iccidParamsSchema, usageQuerySchema } from '../../shared/api/schemas.js';
+import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
+import { transatelClient } from '../../shared/runtime/services.js';
+import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+
+const DAY_MS = 86_400_000;
+const DEFAULT_RANGE_DAYS = 30;
+const MAX_RANGE_DAYS = 366;
+
+/**
+ * The period asked for: `to` defaults to now and `from` to 30 days before `to`. A date without a time
+ * is midnight UTC. Checked here because the defaults depend on the clock.
+ */
+function usageWindow(query: z.output<typeof usageQuerySchema>, now = new Date()): { from: Date; to: Date } {
+  const to = query.to === undefined ? now : new Date(query.to);
+  const from =
+    query.from === undefined ? new Date(to.getTime() - DEFAULT_RANGE_DAYS * DAY_MS) : new Date(query.from);
+  if (from.getTime() >= to.getTime()) {
+    throw HttpError.validation([{ path: 'query.from', message: 'must be before query.to (default: now)' }]);
+  }
+  if (to.getTime() - from.getTime() > MAX_RANGE_DAYS * DAY_MS) {
+    throw HttpError.validation([
+      { path: 'query.from', message: `must be at most ${MAX_RANGE_DAYS} days before query.to` },
+    ]);
+  }
+  return { from, to };
+}
+
+/** GET /v1/sims/{iccid}/usage?from=&to=&country=: data usage over the period, in total and by country. */
+export const handler = httpHandler(
+  { params: iccidParamsSchema, query: usageQuerySchema },
+  async ({ params, query }) => {
+    const { iccid } = params;
+    const { from, to } = usageWindow(query);
+    const transatel = transatelClient();
+    const subscriber = await callTransatel(() => transatel.connectivity.getSubscriber(iccid));
+    const { imsi } = subscriber;
+    if (!imsi) {
+      throw new HttpError(409, {
+        title: 'SIM_HAS_NO_IMSI',
+        detail: `SIM ${iccid} has no IMSI yet (status ${subscriber.status}), so it has no usage to report`,
+      });
+    }
+    const { country } = query;
+    const report = await callTransatel(() => transatel.networkUsage.getUsage({ imsi, from, to, country }));
+    return json(200, {
+      iccid,
+      from: report.from,
+      to: report.to,
+      country,
+      totalBytes: report.totalBytes,
+      uplinkBytes: report.uplinkBytes,
+      downlinkBytes: report.downlinkBytes,
+      sessions: report.sessions,
+      byCountry: report.byCountry,
+    });
+  },
+);
