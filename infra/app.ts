@@ -1,0 +1,23 @@
+import { App, Aspects } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { BackendStack } from './stack.js';
+import { type ContextOverrides, loadStageConfig, stackName } from './stages.js';
+
+const app = new App();
+
+const contextString = (key: string): string | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'string' && value !== '' ? value : undefined;
+};
+
+const overrides: ContextOverrides = {
+  mvnoRef: contextString('mvnoRef'),
+  transatelBaseUrl: contextString('transatelBaseUrl'),
+  alarmEmail: contextString('alarmEmail'),
+  alarmTopicArn: contextString('alarmTopicArn'),
+};
+const stage = loadStageConfig(contextString('stage') ?? 'dev', overrides);
+
+new BackendStack(app, stackName(stage.name), { stage });
+
+Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));

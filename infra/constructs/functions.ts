@@ -1,0 +1,162 @@
+import { resolve } from 'node:path';
+import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, type IFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
+import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
+import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { NagSuppressions } from 'cdk-nag';
+import { Construct } from 'constructs';
+import {
+  EVENTS_TOPIC_ENV,
+  type FunctionName,
+  type FunctionSpec,
+  functions as functionSpecs,
+  type QueueName,
+  queueUrlEnv,
+  SECRET_ID_ENV,
+  tableNameEnv,
+} from '../../shared/topology.js';
+import { entriesOf, mapRecord } from '../records.js';
+import type { StageConfig } from '../stages.js';
+import type { Notifications } from './notifications.js';
+import type { QueuePair } from './queues.js';
+import type { Store } from './store.js';
+
+/** Lambda runs ESM bundles; a few CommonJS dependencies still call `require`, so the banner provides one. */
+const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export interface FunctionsProps {
+  stage: StageConfig;
+  namePrefix: string;
+  /** Absolute path of the project root: topology entries are relative to it. */
+  projectRoot: string;
+  store: Pick<Store, 'tables' | 'grant'>;
+  queues: Readonly<Record<QueueName, QueuePair>>;
+  notifications: Pick<Notifications, 'eventsTopic' | 'grantPublishEvents'>;
+  secret: ISecret;
+}
+
+/**
+ * Workers that read the Transatel secret are the ones calling Transatel, so the stage's concurrency
+ * ceiling toward Transatel applies to them.
+ */
+export function callsTransatel(spec: FunctionSpec): boolean {
+  return spec.readsSecret === true;
+}
+
+/**
+ * One NodejsFunction per topology function, each with its own role, log group and environment, and
+ * the grants and event sources its FunctionSpec and the queues' consumers call for, nothing more.
+ */
+export class Functions extends Construct {
+  readonly functions: Record<FunctionName, IFunction>;
+
+  constructor(scope: Construct, id: string, props: FunctionsProps) {
+    super(scope, id);
+    const { stage } = props;
+
+    this.functions = mapRecord(functionSpecs, (spec, name) => {
+      const functionName = `${props.namePrefix}-${name}`;
+
+      const logGroup = new LogGroup(this, `${name}-logs`, {
+        logGroupName: `/aws/lambda/${functionName}`,
+        retention: stage.logging.retention,
+        // Logs expire with their retention; keeping named groups after a teardown would only block a redeploy.
+        removalPolicy: RemovalPolicy.DESTROY,
+      });
+      // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions on "*" reach every log group.
+      const role = new Role(this, `${name}-role`, {
+        assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+        description: `Execution role of ${functionName}`,
+      });
+      logGroup.grantWrite(role);
+
+      const environment: Record<string, string> = {
+        STAGE: stage.name,
+        LOG_LEVEL: stage.logging.level,
+        POWERTOOLS_SERVICE_NAME: name,
+        NODE_OPTIONS: '--enable-source-maps',
+        TRANSATEL_BASE_URL: stage.transatel.baseUrl,
+        TRANSATEL_MVNO_REF: stage.transatel.mvnoRef,
+        TRANSATEL_COS: stage.transatel.cos,
+        TRANSATEL_RATE_PLAN: stage.transatel.ratePlan,
+        TRANSATEL_DEFAULT_OPTIONS: JSON.stringify(stage.transatel.defaultOptions),
+        ACTIVATION_DEADLINE_SECONDS: String(stage.activationDeadlineSeconds),
+      };
+
+      const fn = new NodejsFunction(this, name, {
+        functionName,
+        description: spec.description,
+        entry: resolve(props.projectRoot, spec.entry),
+        handler: 'handler',
+        projectRoot: props.projectRoot,
+        depsLockFilePath: resolve(props.projectRoot, 'package-lock.json'),
+        runtime: Runtime.NODEJS_22_X,
+        architecture: Architecture.ARM_64,
+        memorySize: spec.memoryMb,
+        timeout: Duration.seconds(spec.timeoutSeconds),
+        role,
+        logGroup,
+        environment,
+        bundling: {
+          forceDockerBundling: false,
+          format: OutputFormat.ESM,
+          minify: true,
+          sourceMap: true,
+          mainFields: ['module', 'main'],
+          banner: ESM_REQUIRE_BANNER,
+          // Bundle the AWS SDK rather than load the runtime's copy: one pinned version, faster cold starts.
+          externalModules: [],
+          logLevel: LogLevel.WARNING,
+        },
+      });
+
+      for (const { name: table, access } of spec.tables ?? []) {
+        fn.addEnvironment(tableNameEnv[table], props.store.tables[table].tableName);
+        props.store.grant(fn, table, access);
+      }
+      for (const queue of spec.sendsTo ?? []) {
+        fn.addEnvironment(queueUrlEnv[queue], props.queues[queue].queue.queueUrl);
+        props.queues[queue].queue.grantSendMessages(fn);
+      }
+      if (spec.publishesEvents) {
+        fn.addEnvironment(EVENTS_TOPIC_ENV, props.notifications.eventsTopic.topicArn);
+        props.notifications.grantPublishEvents(fn);
+      }
+      if (spec.readsSecret) {
+        fn.addEnvironment(SECRET_ID_ENV, props.secret.secretArn);
+        props.secret.grantRead(fn);
+      }
+
+      for (const [, { queue, spec: queueSpec }] of entriesOf(props.queues)) {
+        if (queueSpec.consumer !== name) continue;
+        const maxConcurrency = callsTransatel(spec)
+          ? Math.min(queueSpec.maxConcurrency, stage.transatel.maxConcurrency)
+          : queueSpec.maxConcurrency;
+        fn.addEventSource(
+          new SqsEventSource(queue, {
+            batchSize: queueSpec.batchSize,
+            ...(queueSpec.maxBatchingWindowSeconds > 0
+              ? { maxBatchingWindow: Duration.seconds(queueSpec.maxBatchingWindowSeconds) }
+              : {}),
+            reportBatchItemFailures: true,
+            maxConcurrency,
+          }),
+        );
+      }
+
+      NagSuppressions.addResourceSuppressions(fn, [
+        {
+          id: 'AwsSolutions-L1',
+          reason:
+            'Pinned to nodejs22.x on purpose: the toolchain (middy 6, Powertools 2.35, the esbuild target) is ' +
+            'verified on Node 22; move to the next LTS runtime deliberately, not implicitly.',
+        },
+      ]);
+      return fn;
+    });
+  }
+}

@@ -1,0 +1,194 @@
+import { Duration } from 'aws-cdk-lib';
+import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import {
+  Alarm,
+  ComparisonOperator,
+  Dashboard,
+  GraphWidget,
+  type IMetric,
+  Stats,
+  TextWidget,
+  TreatMissingData,
+} from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import type { ITopic } from 'aws-cdk-lib/aws-sns';
+import { Construct } from 'constructs';
+import type { FunctionName, QueueName } from '../../shared/topology.js';
+import { entriesOf } from '../records.js';
+import type { StageConfig } from '../stages.js';
+import type { QueuePair } from './queues.js';
+
+export interface MonitoringProps {
+  stage: StageConfig;
+  namePrefix: string;
+  alarmTopics: readonly ITopic[];
+  functions: Readonly<Record<FunctionName, IFunction>>;
+  queues: Readonly<Record<QueueName, QueuePair>>;
+  apiStage: HttpStage;
+}
+
+const ONE_MINUTE = Duration.minutes(1);
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms (to the alarm topics) and one dashboard: DLQ depth, age of the oldest message per queue,
+ * errors and throttles per function.
+ */
+export class Monitoring extends Construct {
+  readonly alarms: Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: MonitoringProps) {
+    super(scope, id);
+    const actions = props.alarmTopics.map((topic) => new SnsAction(topic));
+    const alarm = (alarmId: string, description: string, metric: IMetric, threshold: number): void => {
+      const created = new Alarm(this, alarmId, {
+        alarmName: `${props.namePrefix}-${alarmId}`,
+        alarmDescription: description,
+        metric,
+        threshold,
+        evaluationPeriods: 1,
+        comparisonOperator: ComparisonOperator.GREATER_THAN_THRESHOLD,
+        treatMissingData: TreatMissingData.NOT_BREACHING,
+      });
+      created.addAlarmAction(...actions);
+      created.addOkAction(...actions);
+      this.alarms.push(created);
+    };
+
+    for (const [name, { queue, deadLetterQueue }] of entriesOf(props.queues)) {
+      alarm(
+        `${name}-dlq-depth`,
+        `Messages of the ${name} queue gave up and wait in its DLQ: read the orders' failure reasons, then redrive.`,
+        deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: ONE_MINUTE,
+          statistic: Stats.MAXIMUM,
+        }),
+        0,
+      );
+      alarm(
+        `${name}-oldest-message-age`,
+        `The ${name} queue is falling behind: its oldest message is over ${props.stage.alarms.oldestMessageAgeSeconds}s old.`,
+        queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: Stats.MAXIMUM }),
+        props.stage.alarms.oldestMessageAgeSeconds,
+      );
+    }
+
+    for (const [name, fn] of entriesOf(props.functions)) {
+      alarm(
+        `${name}-errors`,
+        `${name} failed invocations (uncaught errors, timeouts).`,
+        fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+        0,
+      );
+      alarm(
+        `${name}-throttles`,
+        `${name} was throttled (account or reserved concurrency exhausted).`,
+        fn.metricThrottles({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+        0,
+      );
+    }
+
+    this.dashboard(props);
+  }
+
+  private dashboard(props: MonitoringProps): void {
+    const queues = entriesOf(props.queues);
+    const functions = entriesOf(props.functions);
+    const byFunction = (metric: (fn: IFunction, label: string) => IMetric) =>
+      functions.map(([name, fn]) => metric(fn, name));
+    const byQueue = (metric: (pair: QueuePair, label: string) => IMetric) =>
+      queues.map(([name, pair]) => metric(pair, name));
+    const dashboard = new Dashboard(this, 'dashboard', {
+      dashboardName: `${props.namePrefix}-overview`,
+      defaultInterval: Duration.hours(3),
+    });
+    dashboard.addWidgets(
+      new TextWidget({
+        markdown: `# ${props.namePrefix}\nAPI traffic, queue backlogs and DLQs, and every function's health.`,
+        width: 24,
+        height: 2,
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'API requests and errors',
+        width: 12,
+        left: [
+          props.apiStage.metricCount({ period: FIVE_MINUTES, statistic: Stats.SUM, label: 'requests' }),
+          props.apiStage.metricClientError({ period: FIVE_MINUTES, label: '4xx' }),
+          props.apiStage.metricServerError({ period: FIVE_MINUTES, label: '5xx' }),
+        ],
+      }),
+      new GraphWidget({
+        title: 'API latency (p50, p99)',
+        width: 12,
+        left: [
+          props.apiStage.metricLatency({ period: FIVE_MINUTES, statistic: Stats.p(50), label: 'p50' }),
+          props.apiStage.metricLatency({ period: FIVE_MINUTES, statistic: Stats.p(99), label: 'p99' }),
+        ],
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Queue backlog (visible messages)',
+        width: 8,
+        left: byQueue(({ queue }, label) =>
+          queue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: Stats.MAXIMUM,
+            label,
+          }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Age of oldest message (s)',
+        width: 8,
+        left: byQueue(({ queue }, label) =>
+          queue.metricApproximateAgeOfOldestMessage({ period: ONE_MINUTE, statistic: Stats.MAXIMUM, label }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'DLQ depth',
+        width: 8,
+        left: byQueue(({ deadLetterQueue }, label) =>
+          deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+            period: ONE_MINUTE,
+            statistic: Stats.MAXIMUM,
+            label,
+          }),
+        ),
+      }),
+    );
+    dashboard.addWidgets(
+      new GraphWidget({
+        title: 'Invocations',
+        width: 6,
+        left: byFunction((fn, label) =>
+          fn.metricInvocations({ period: FIVE_MINUTES, statistic: Stats.SUM, label }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Errors',
+        width: 6,
+        left: byFunction((fn, label) =>
+          fn.metricErrors({ period: FIVE_MINUTES, statistic: Stats.SUM, label }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Throttles',
+        width: 6,
+        left: byFunction((fn, label) =>
+          fn.metricThrottles({ period: FIVE_MINUTES, statistic: Stats.SUM, label }),
+        ),
+      }),
+      new GraphWidget({
+        title: 'Duration p95 (ms)',
+        width: 6,
+        left: byFunction((fn, label) =>
+          fn.metricDuration({ period: FIVE_MINUTES, statistic: Stats.p(95), label }),
+        ),
+      }),
+    );
+  }
+}

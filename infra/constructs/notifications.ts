@@ -1,0 +1,89 @@
+import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { Construct } from 'constructs';
+
+export interface NotificationsProps {
+  namePrefix: string;
+  alarmEmail?: string | undefined;
+  /** An existing topic that receives the alarms as well. */
+  alarmTopicArn?: string | undefined;
+}
+
+/**
+ * The SNS topics: normalized events for the company's other systems, and the alarm topic.
+ */
+export class Notifications extends Construct {
+  readonly eventsTopic: ITopic;
+  /** Where alarms go: our alarm topic, plus the stage's existing topic if it names one. */
+  readonly alarmTopics: ITopic[];
+
+  constructor(scope: Construct, id: string, props: NotificationsProps) {
+    super(scope, id);
+
+    // Publishers are our own functions, so the AWS-managed key is enough (no key policy to maintain).
+    this.eventsTopic = new Topic(this, 'events', {
+      topicName: `${props.namePrefix}-events`,
+      displayName: 'IoT capped plans: normalized SIM and plan events',
+      masterKey: Alias.fromAliasName(this, 'sns-managed-key', 'alias/aws/sns'),
+      enforceSSL: true,
+    });
+
+    // CloudWatch cannot publish to a topic under the AWS-managed SNS key (its policy cannot name
+    // cloudwatch.amazonaws.com), so the alarm topic gets a small customer-managed key.
+    const alarmKey = new Key(this, 'alarm-key', {
+      description: `${props.namePrefix} alarm topic encryption`,
+      enableKeyRotation: true,
+      pendingWindow: Duration.days(7),
+      // Encrypts alarm messages in flight only: nothing outlives the topic.
+      removalPolicy: RemovalPolicy.DESTROY,
+    });
+    alarmKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    const alarmTopic = new Topic(this, 'alarms', {
+      topicName: `${props.namePrefix}-alarms`,
+      displayName: 'IoT capped plans alarms',
+      masterKey: alarmKey,
+      enforceSSL: true,
+    });
+    // The topic policy that enforces TLS replaces SNS's default policy, so CloudWatch needs an explicit
+    // allow, limited to this stage's alarms.
+    alarmTopic.addToResourcePolicy(
+      new PolicyStatement({
+        principals: [new ServicePrincipal('cloudwatch.amazonaws.com')],
+        actions: ['sns:Publish'],
+        resources: [alarmTopic.topicArn],
+        conditions: {
+          ArnLike: {
+            'aws:SourceArn': Stack.of(this).formatArn({
+              service: 'cloudwatch',
+              resource: 'alarm',
+              resourceName: `${props.namePrefix}-*`,
+              arnFormat: ArnFormat.COLON_RESOURCE_NAME,
+            }),
+          },
+        },
+      }),
+    );
+    if (props.alarmEmail) alarmTopic.addSubscription(new EmailSubscription(props.alarmEmail));
+
+    this.alarmTopics = [alarmTopic];
+    if (props.alarmTopicArn) {
+      this.alarmTopics.push(Topic.fromTopicArn(this, 'external-alarms', props.alarmTopicArn));
+    }
+  }
+
+  /**
+   * sns:Publish on the events topic, nothing else. Topic.grantPublish would add kms:GenerateDataKey* on
+   * `key/*` (the AWS-managed key's id is unknown at synth); that key's own policy already admits this
+   * account's principals calling through SNS, so the statement would only widen the role.
+   */
+  grantPublishEvents(grantee: IGrantable): Grant {
+    return Grant.addToPrincipal({
+      grantee,
+      actions: ['sns:Publish'],
+      resourceArns: [this.eventsTopic.topicArn],
+    });
+  }
+}

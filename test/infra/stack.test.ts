@@ -1,0 +1,538 @@
+import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { tableDefinitions } from '../../infra/constructs/store.js';
+import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '../../infra/stages.js';
+import {
+  activationDeadlineEnv,
+  envSchema,
+  loadConfig,
+  runtimeEnv,
+  transatelApiEnv,
+} from '../../shared/runtime/config.js';
+import {
+  DLQ_RETENTION_DAYS,
+  EVENTS_TOPIC_ENV,
+  type FunctionName,
+  functions,
+  type QueueName,
+  queues,
+  queueUrlEnv,
+  routes,
+  SECRET_ID_ENV,
+  type TableName,
+  tableNameEnv,
+} from '../../shared/topology.js';
+import {
+  actionsOf,
+  environmentOf,
+  literalStrings,
+  logicalIdOf,
+  type PolicyStatement,
+  referencedIds,
+  resourceList,
+  resourcesOfType,
+  roleOfFunction,
+} from './cfn.js';
+import { synthStage } from './synth.js';
+
+const functionNames = Object.keys(functions) as FunctionName[];
+const queueNames = Object.keys(queues) as QueueName[];
+const tableNames = Object.keys(tableDefinitions) as TableName[];
+
+interface NagMetadata {
+  rules_to_suppress?: { id: string; reason: string }[];
+}
+
+const tableWriteActions = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+describe.each(stageNames)('stack of stage %s', (stageName) => {
+  let template: Template;
+  let annotations: Annotations;
+  let stage: StageConfig;
+  let dispose: (() => void) | undefined;
+  const prefix = resourcePrefix(stageName);
+
+  const fnId = (name: FunctionName) =>
+    logicalIdOf(template, 'AWS::Lambda::Function', 'FunctionName', `${prefix}-${name}`);
+  const queueId = (name: QueueName) =>
+    logicalIdOf(template, 'AWS::SQS::Queue', 'QueueName', `${prefix}-${name}`);
+  const dlqId = (name: QueueName) =>
+    logicalIdOf(template, 'AWS::SQS::Queue', 'QueueName', `${prefix}-${name}-dlq`);
+  const tableId = (name: TableName) =>
+    logicalIdOf(template, 'AWS::DynamoDB::Table', 'TableName', `${prefix}-${name}`);
+  const topicId = (name: string) =>
+    logicalIdOf(template, 'AWS::SNS::Topic', 'TopicName', `${prefix}-${name}`);
+  const secretId = () =>
+    logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `iot-capped-plans/${stageName}/transatel`);
+  const logGroupId = (name: FunctionName) =>
+    logicalIdOf(template, 'AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${prefix}-${name}`);
+  const statementsOf = (name: FunctionName): PolicyStatement[] =>
+    roleOfFunction(template, fnId(name)).statements;
+  const actionsOn = (name: FunctionName, resourceId: string): string[] =>
+    statementsOf(name)
+      .filter((statement) => referencedIds(statement.Resource).has(resourceId))
+      .flatMap(actionsOf);
+
+  afterAll(() => dispose?.());
+
+  beforeAll(() => {
+    // One synthesis per stage serves every assertion, cdk-nag's included (it only adds annotations).
+    const synthesized = synthStage(stageName, { nag: true });
+    template = synthesized.template;
+    annotations = Annotations.fromStack(synthesized.stack);
+    dispose = synthesized.dispose;
+    stage = loadStageConfig(stageName, {}, {});
+  });
+
+  describe('functions', () => {
+    it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
+      expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toHaveLength(
+        functionNames.length,
+      );
+      for (const name of functionNames) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `${prefix}-${name}`,
+          Runtime: 'nodejs22.x',
+          Architectures: ['arm64'],
+          Handler: 'index.handler',
+          MemorySize: functions[name].memoryMb,
+          Timeout: functions[name].timeoutSeconds,
+        });
+      }
+    });
+
+    it('gives each function only the environment its access needs', () => {
+      const common = [
+        'STAGE',
+        'LOG_LEVEL',
+        'POWERTOOLS_SERVICE_NAME',
+        'NODE_OPTIONS',
+        'TRANSATEL_BASE_URL',
+        'TRANSATEL_MVNO_REF',
+        'TRANSATEL_COS',
+        'TRANSATEL_RATE_PLAN',
+        'TRANSATEL_DEFAULT_OPTIONS',
+        'ACTIVATION_DEADLINE_SECONDS',
+      ];
+      for (const name of functionNames) {
+        const spec = functions[name];
+        const variables = environmentOf(template, fnId(name));
+        const expected: Record<string, string> = {};
+        for (const table of spec.tables ?? []) expected[tableNameEnv[table.name]] = tableId(table.name);
+        for (const queue of spec.sendsTo ?? []) expected[queueUrlEnv[queue]] = queueId(queue);
+        if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
+        if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
+
+        expect(Object.keys(variables).sort(), name).toEqual([...common, ...Object.keys(expected)].sort());
+        for (const [variable, target] of Object.entries(expected)) {
+          expect([...referencedIds(variables[variable])], `${name} ${variable}`).toEqual([target]);
+        }
+        expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
+        expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+      }
+    });
+
+    it("passes the runtime's own environment schema", () => {
+      for (const name of functionNames) {
+        const variables = environmentOf(template, fnId(name));
+        const literal = Object.fromEntries(
+          Object.entries(variables).filter(
+            (entry): entry is [string, string] => typeof entry[1] === 'string',
+          ),
+        );
+        const config = loadConfig(envSchema(runtimeEnv, transatelApiEnv, activationDeadlineEnv), literal);
+        expect(config.STAGE).toBe(stageName);
+        expect(config.TRANSATEL_MVNO_REF).toBe(stage.transatel.mvnoRef);
+        expect(config.ACTIVATION_DEADLINE_SECONDS).toBe(stage.activationDeadlineSeconds);
+      }
+    });
+
+    it('writes logs to its own log group with the stage retention', () => {
+      for (const name of functionNames) {
+        template.hasResourceProperties('AWS::Lambda::Function', {
+          FunctionName: `${prefix}-${name}`,
+          LoggingConfig: { LogGroup: { Ref: logGroupId(name) } },
+        });
+        template.hasResourceProperties('AWS::Logs::LogGroup', {
+          LogGroupName: `/aws/lambda/${prefix}-${name}`,
+          RetentionInDays: stage.logging.retention,
+        });
+      }
+    });
+  });
+
+  describe('least privilege', () => {
+    it('reaches only its own log group, tables, queues, topic and secret, never a wildcard', () => {
+      for (const name of functionNames) {
+        const spec = functions[name];
+        const { role, statements } = roleOfFunction(template, fnId(name));
+        expect(role.Properties.ManagedPolicyArns, name).toBeUndefined();
+
+        const allowed = new Set<string>([logGroupId(name)]);
+        for (const table of spec.tables ?? []) allowed.add(tableId(table.name));
+        for (const queue of spec.sendsTo ?? []) allowed.add(queueId(queue));
+        for (const queue of queueNames) if (queues[queue].consumer === name) allowed.add(queueId(queue));
+        if (spec.publishesEvents) allowed.add(topicId('events'));
+        if (spec.readsSecret) allowed.add(secretId());
+
+        const reached = new Set<string>();
+        for (const statement of statements) {
+          expect(statement.Effect).toBe('Allow');
+          for (const resource of resourceList(statement)) {
+            const ids = referencedIds(resource);
+            expect(ids.size, `${name}: a resource that is not one of ours`).toBe(1);
+            for (const id of ids) reached.add(id);
+            // `<log group arn>` already ends in :*; everything else must be literal-free of wildcards.
+            for (const text of literalStrings(resource)) expect(text, name).not.toContain('*');
+          }
+          for (const action of actionsOf(statement)) expect(action, name).not.toContain('*');
+        }
+        expect([...reached].sort(), name).toEqual([...allowed].sort());
+      }
+    });
+
+    it('grants table writes only for readWrite access, and only on the named indexes', () => {
+      for (const name of functionNames) {
+        for (const table of tableNames) {
+          const access = functions[name].tables?.find((entry) => entry.name === table)?.access;
+          const actions = actionsOn(name, tableId(table));
+          if (access === undefined) expect(actions, `${name} ${table}`).toEqual([]);
+          else if (access === 'read') {
+            expect(actions, `${name} ${table}`).toContain('dynamodb:GetItem');
+            for (const write of tableWriteActions) expect(actions, `${name} ${table}`).not.toContain(write);
+          } else {
+            for (const write of tableWriteActions) expect(actions, `${name} ${table}`).toContain(write);
+          }
+          expect(actions, `${name} ${table}`).not.toContain('dynamodb:Scan');
+        }
+      }
+    });
+
+    it('lets a function send only to its sendsTo queues and consume only the queue it consumes', () => {
+      for (const name of functionNames) {
+        for (const queue of queueNames) {
+          const actions = actionsOn(name, queueId(queue));
+          const sends = functions[name].sendsTo?.includes(queue) ?? false;
+          const consumes = queues[queue].consumer === name;
+          expect(actions.includes('sqs:SendMessage'), `${name} -> ${queue}`).toBe(sends);
+          expect(actions.includes('sqs:ReceiveMessage'), `${name} <- ${queue}`).toBe(consumes);
+          expect(actions.includes('sqs:DeleteMessage'), `${name} <- ${queue}`).toBe(consumes);
+          expect(actionsOn(name, dlqId(queue)), `${name} dlq ${queue}`).toEqual([]);
+        }
+      }
+    });
+
+    it('keeps orders-api read-only on the orders table', () => {
+      const actions = actionsOn('orders-api', tableId('orders'));
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
+      for (const write of tableWriteActions) expect(actions).not.toContain(write);
+    });
+
+    it('gives catalog-api no SQS, SNS or DynamoDB permission at all', () => {
+      const actions = statementsOf('catalog-api').flatMap(actionsOf);
+      expect(actions.filter((action) => /^(sqs|sns|dynamodb):/.test(action))).toEqual([]);
+      expect(actions).toEqual(
+        expect.arrayContaining([
+          'secretsmanager:GetSecretValue',
+          'logs:CreateLogStream',
+          'logs:PutLogEvents',
+        ]),
+      );
+    });
+
+    it('lets only publishers publish events and only secret readers read the secret', () => {
+      for (const name of functionNames) {
+        expect(actionsOn(name, topicId('events')).includes('sns:Publish'), name).toBe(
+          functions[name].publishesEvents === true,
+        );
+        expect(actionsOn(name, secretId()).includes('secretsmanager:GetSecretValue'), name).toBe(
+          functions[name].readsSecret === true,
+        );
+      }
+    });
+  });
+
+  describe('queues', () => {
+    it('gives every queue a DLQ with the topology maxReceiveCount, and nothing else', () => {
+      const all = resourcesOfType(template, 'AWS::SQS::Queue');
+      expect(Object.keys(all)).toHaveLength(2 * queueNames.length);
+      for (const name of queueNames) {
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: `${prefix}-${name}`,
+          RedrivePolicy: {
+            deadLetterTargetArn: { 'Fn::GetAtt': [dlqId(name), 'Arn'] },
+            maxReceiveCount: queues[name].maxReceiveCount,
+          },
+          MessageRetentionPeriod: queues[name].retentionDays * 86_400,
+        });
+        template.hasResourceProperties('AWS::SQS::Queue', {
+          QueueName: `${prefix}-${name}-dlq`,
+          MessageRetentionPeriod: DLQ_RETENTION_DAYS * 86_400,
+          RedrivePolicy: Match.absent(),
+        });
+      }
+    });
+
+    it('encrypts every queue and refuses plain-HTTP access', () => {
+      const policies = Object.values(resourcesOfType(template, 'AWS::SQS::QueuePolicy'));
+      for (const [id, queue] of Object.entries(resourcesOfType(template, 'AWS::SQS::Queue'))) {
+        expect(queue.Properties.SqsManagedSseEnabled, id).toBe(true);
+        const policy = policies.find((candidate) => referencedIds(candidate.Properties.Queues).has(id));
+        expect(JSON.stringify(policy?.Properties.PolicyDocument), id).toContain(
+          '"aws:SecureTransport":"false"',
+        );
+      }
+    });
+
+    it("sets each visibility timeout to at least 6x its consumer's timeout", () => {
+      const lambdas = resourcesOfType(template, 'AWS::Lambda::Function');
+      const queueResources = resourcesOfType(template, 'AWS::SQS::Queue');
+      for (const name of queueNames) {
+        const consumerTimeout = lambdas[fnId(queues[name].consumer)]?.Properties.Timeout as number;
+        const visibility = queueResources[queueId(name)]?.Properties.VisibilityTimeout as number;
+        expect(visibility, name).toBeGreaterThanOrEqual(6 * consumerTimeout);
+      }
+    });
+
+    it('feeds each consumer with partial batch responses and a concurrency cap', () => {
+      const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
+      expect(mappings).toHaveLength(queueNames.length);
+      for (const mapping of mappings) {
+        expect(mapping.Properties.FunctionResponseTypes).toEqual(['ReportBatchItemFailures']);
+      }
+      for (const name of queueNames) {
+        const spec = queues[name];
+        const cap = functions[spec.consumer].readsSecret
+          ? Math.min(spec.maxConcurrency, stage.transatel.maxConcurrency)
+          : spec.maxConcurrency;
+        template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+          EventSourceArn: { 'Fn::GetAtt': [queueId(name), 'Arn'] },
+          FunctionName: { Ref: fnId(spec.consumer) },
+          BatchSize: spec.batchSize,
+          FunctionResponseTypes: ['ReportBatchItemFailures'],
+          ScalingConfig: { MaximumConcurrency: cap },
+        });
+      }
+    });
+  });
+
+  describe('api', () => {
+    it('routes every topology route to its function, IAM-authorized unless public', () => {
+      const routeResources = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'));
+      const integrations = resourcesOfType(template, 'AWS::ApiGatewayV2::Integration');
+      expect(routeResources).toHaveLength(routes.length);
+      for (const route of routes) {
+        const resource = routeResources.find(
+          (candidate) => candidate.Properties.RouteKey === `${route.method} ${route.path}`,
+        );
+        expect(resource, `${route.method} ${route.path}`).toBeDefined();
+        expect(resource?.Properties.AuthorizationType).toBe(route.auth === 'iam' ? 'AWS_IAM' : 'NONE');
+        const [integrationId] = [...referencedIds(resource?.Properties.Target)];
+        const integration = integrationId ? integrations[integrationId] : undefined;
+        expect([...referencedIds(integration?.Properties.IntegrationUri)]).toEqual([fnId(route.function)]);
+      }
+    });
+
+    it('makes only the webhook route public', () => {
+      const publicRoutes = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Route'))
+        .filter((route) => route.Properties.AuthorizationType !== 'AWS_IAM')
+        .map((route) => route.Properties.RouteKey);
+      expect(publicRoutes).toEqual(['POST /v1/webhooks/transatel']);
+    });
+
+    it('logs access and throttles with the stage defaults', () => {
+      template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+        StageName: '$default',
+        AutoDeploy: true,
+        AccessLogSettings: { DestinationArn: Match.anyValue(), Format: Match.stringLikeRegexp('requestId') },
+        DefaultRouteSettings: {
+          ThrottlingRateLimit: stage.api.throttleRateLimit,
+          ThrottlingBurstLimit: stage.api.throttleBurstLimit,
+        },
+      });
+    });
+
+    it('outputs the API URL and the full webhook URL', () => {
+      template.hasOutput('ApiUrl', { Value: { 'Fn::GetAtt': [Match.anyValue(), 'ApiEndpoint'] } });
+      template.hasOutput('WebhookIntakeUrl', {
+        Value: {
+          'Fn::Join': ['', [{ 'Fn::GetAtt': [Match.anyValue(), 'ApiEndpoint'] }, '/v1/webhooks/transatel']],
+        },
+      });
+    });
+  });
+
+  describe('data', () => {
+    it('defines the tables with PITR, on-demand billing and AWS-managed encryption', () => {
+      expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(tableNames.length);
+      for (const name of tableNames) {
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          TableName: `${prefix}-${name}`,
+          BillingMode: 'PAY_PER_REQUEST',
+          PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          SSESpecification: { SSEEnabled: true },
+        });
+      }
+      for (const name of tableNames) {
+        const definition = tableDefinitions[name];
+        const keys = (partitionKey: { name: string }, sortKey?: { name: string }) => [
+          { AttributeName: partitionKey.name, KeyType: 'HASH' },
+          ...(sortKey ? [{ AttributeName: sortKey.name, KeyType: 'RANGE' }] : []),
+        ];
+        template.hasResourceProperties('AWS::DynamoDB::Table', {
+          TableName: `${prefix}-${name}`,
+          KeySchema: keys(definition.partitionKey, definition.sortKey),
+          GlobalSecondaryIndexes:
+            definition.globalSecondaryIndexes.length === 0
+              ? Match.absent()
+              : definition.globalSecondaryIndexes.map((index) => ({
+                  IndexName: index.indexName,
+                  KeySchema: keys(index.partitionKey, index.sortKey),
+                  Projection: { ProjectionType: index.projection },
+                })),
+          TimeToLiveSpecification: definition.timeToLiveAttribute
+            ? { AttributeName: definition.timeToLiveAttribute, Enabled: true }
+            : Match.absent(),
+        });
+      }
+      // What the store's adapters rely on.
+      expect(tableDefinitions.orders.globalSecondaryIndexes.map((index) => index.indexName)).toEqual([
+        'byTransactionId',
+        'byIccid',
+      ]);
+      expect(tableDefinitions.idempotency.timeToLiveAttribute).toBe('expiresAt');
+    });
+
+    it('defines the secret without any value in the template', () => {
+      template.hasResourceProperties('AWS::SecretsManager::Secret', {
+        Name: `iot-capped-plans/${stageName}/transatel`,
+        SecretString: Match.absent(),
+        GenerateSecretString: Match.absent(),
+      });
+    });
+
+    it(
+      stageName === 'prod' ? 'retains tables and secret' : 'deletes tables and secret with the stack',
+      () => {
+        const policy = stageName === 'prod' ? 'Retain' : 'Delete';
+        for (const name of tableNames) {
+          template.hasResource('AWS::DynamoDB::Table', {
+            Properties: Match.objectLike({
+              TableName: `${prefix}-${name}`,
+              DeletionProtectionEnabled: stageName === 'prod',
+            }),
+            DeletionPolicy: policy,
+            UpdateReplacePolicy: policy,
+          });
+        }
+        template.hasResource('AWS::SecretsManager::Secret', {
+          DeletionPolicy: policy,
+          UpdateReplacePolicy: policy,
+        });
+      },
+    );
+  });
+
+  describe('notifications and monitoring', () => {
+    it('has an encrypted, TLS-only events topic and an encrypted alarm topic', () => {
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: `${prefix}-events`,
+        KmsMasterKeyId: Match.anyValue(),
+      });
+      template.hasResourceProperties('AWS::SNS::Topic', {
+        TopicName: `${prefix}-alarms`,
+        KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+      });
+      for (const topic of ['events', 'alarms']) {
+        template.hasResourceProperties('AWS::SNS::TopicPolicy', {
+          Topics: [{ Ref: topicId(topic) }],
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }),
+            ]),
+          },
+        });
+      }
+    });
+
+    it('alarms on DLQ depth, oldest message age, function errors and throttles, to the alarm topic', () => {
+      const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
+      expect(alarms).toHaveLength(2 * queueNames.length + 2 * functionNames.length);
+      const alarmTopic = { Ref: topicId('alarms') };
+      for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
+
+      const withDimension = (metric: string, target: unknown) =>
+        alarms.filter(
+          (alarm) =>
+            alarm.Properties.MetricName === metric &&
+            JSON.stringify(alarm.Properties.Dimensions).includes(JSON.stringify(target)),
+        );
+      for (const name of queueNames) {
+        const [dlqDepth] = withDimension('ApproximateNumberOfMessagesVisible', [dlqId(name), 'QueueName']);
+        expect(dlqDepth?.Properties, name).toMatchObject({
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+        const [age] = withDimension('ApproximateAgeOfOldestMessage', [queueId(name), 'QueueName']);
+        expect(age?.Properties, name).toMatchObject({ Threshold: stage.alarms.oldestMessageAgeSeconds });
+      }
+      for (const name of functionNames) {
+        expect(withDimension('Errors', { Ref: fnId(name) }), name).toHaveLength(1);
+        expect(withDimension('Throttles', { Ref: fnId(name) }), name).toHaveLength(1);
+      }
+    });
+
+    it('has one dashboard', () => {
+      template.resourceCountIs('AWS::CloudWatch::Dashboard', 1);
+      template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: `${prefix}-overview` });
+    });
+  });
+
+  it('names every named resource after the stage', () => {
+    const nameProperties: Record<string, string> = {
+      'AWS::Lambda::Function': 'FunctionName',
+      'AWS::SQS::Queue': 'QueueName',
+      'AWS::DynamoDB::Table': 'TableName',
+      'AWS::SNS::Topic': 'TopicName',
+      'AWS::SecretsManager::Secret': 'Name',
+      'AWS::Logs::LogGroup': 'LogGroupName',
+      'AWS::CloudWatch::Alarm': 'AlarmName',
+      'AWS::CloudWatch::Dashboard': 'DashboardName',
+      'AWS::ApiGatewayV2::Api': 'Name',
+    };
+    for (const [type, property] of Object.entries(nameProperties)) {
+      for (const resource of Object.values(resourcesOfType(template, type))) {
+        expect(resource.Properties[property], type).toMatch(
+          new RegExp(`iot-capped-plans[-/]${stageName}[-/]`),
+        );
+      }
+    }
+  });
+
+  describe('cdk-nag AwsSolutions', () => {
+    it('reports no unsuppressed error or warning', () => {
+      expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+      expect(annotations.findWarning('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
+    });
+
+    it('gives every suppression its reason', () => {
+      const resources = template.toJSON().Resources as Record<
+        string,
+        { Metadata?: { cdk_nag?: NagMetadata } }
+      >;
+      const suppressions = Object.values(resources).flatMap(
+        (resource) => resource.Metadata?.cdk_nag?.rules_to_suppress ?? [],
+      );
+      expect(suppressions.length).toBeGreaterThan(0);
+      for (const suppression of suppressions) {
+        expect(suppression.id).toMatch(/^AwsSolutions-/);
+        expect(suppression.reason.length, suppression.id).toBeGreaterThan(40);
+      }
+    });
+  });
+});
