@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import {
   activationRequestSchema,
   bulkActivationRequestSchema,
@@ -6,11 +6,12 @@ import {
   iccidParamsSchema,
   idempotencyKeySchema,
 } from '../../shared/api/schemas.js';
+import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
 import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
-import { idempotencyStore, orderStore, workQueue } from '../../shared/runtime/services.js';
 import {
   acceptBulkActivation,
   acceptOrder,

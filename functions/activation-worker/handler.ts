@@ -1,5 +1,5 @@
-import { workflowDeps } from '../../shared/runtime/services.js';
 import { sqsHandler } from '../../shared/runtime/sqs.js';
+import { workflowDeps } from '../../shared/runtime/workflow-deps.js';
 import { queues } from '../../shared/topology.js';
 import { runActivateStep } from '../../shared/workflow/activation-step.js';
 import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';

@@ -1,6 +1,6 @@
 import { iccidParamsSchema } from '../../shared/api/schemas.js';
+import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { transatelClient } from '../../shared/runtime/services.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
 import type { ProductSubscription } from '../../shared/transatel/ocs-inventory.js';
 

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type planSchema, plansQuerySchema } from '../../shared/api/schemas.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { logger } from '../../shared/runtime/logger.js';

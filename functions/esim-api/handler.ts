@@ -1,7 +1,7 @@
 import QRCode from 'qrcode';
 import { iccidParamsSchema } from '../../shared/api/schemas.js';
+import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
-import { transatelClient } from '../../shared/runtime/services.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
 import type { EsimDetails } from '../../shared/transatel/esim.js';
 

@@ -3,9 +3,10 @@ import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dyn
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
 import { awsClientSettings } from '../../shared/runtime/aws.js';
+import { snsClient } from '../../shared/runtime/clients/sns.js';
 import { eventsTopicEnv, idempotencyTableEnv, loadConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
-import { snsClient, workflowDeps } from '../../shared/runtime/services.js';
+import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
 import { sqsHandler } from '../../shared/runtime/sqs.js';
 import { idempotencyTableDefinition } from '../../shared/store/idempotency.js';
 import { envelopeSchema, parseEvent } from '../../shared/transatel/webhooks/events.js';
@@ -25,7 +26,7 @@ let processOnce: ((rawEvent: unknown) => Promise<{ orderIds: string[] }>) | unde
 /** One event, once: advance the orders it concerns, then publish it normalized. */
 async function processEvent(rawEvent: unknown): Promise<{ orderIds: string[] }> {
   const event = parseEvent(rawEvent);
-  const orderIds = await applyEventToOrders(workflowDeps(), event);
+  const orderIds = await applyEventToOrders(orderMoveDeps(), event);
   const notification = toNotification(event, orderIds);
   await snsClient().send(
     new PublishCommand({

@@ -1,6 +1,6 @@
 import { orderParamsSchema, orderSchema } from '../../shared/api/schemas.js';
+import { orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { orderStore } from '../../shared/runtime/services.js';
 
 /** GET /v1/orders/{orderId}: the order's state, timeline, Transatel ids and failure reason. */
 export const handler = httpHandler({ params: orderParamsSchema }, async ({ params }) => {

@@ -4,9 +4,9 @@ import {
   simPatchSchema,
   simsQuerySchema,
 } from '../../shared/api/schemas.js';
+import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
-import { transatelClient } from '../../shared/runtime/services.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
 import type { Subscriber, Transaction } from '../../shared/transatel/connectivity.js';
 import type { SimRecord } from '../../shared/transatel/sim-search.js';

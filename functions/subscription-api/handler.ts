@@ -1,8 +1,9 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { iccidParamsSchema, idempotencyKeySchema, planOrderRequestSchema } from '../../shared/api/schemas.js';
+import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
-import { idempotencyStore, orderStore, workQueue } from '../../shared/runtime/services.js';
 import { acceptOrder } from '../../shared/workflow/intake.js';
 
 /** POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order. */

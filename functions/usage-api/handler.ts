@@ -1,7 +1,7 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { iccidParamsSchema, usageQuerySchema } from '../../shared/api/schemas.js';
+import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { transatelClient } from '../../shared/runtime/services.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
 
 const DAY_MS = 86_400_000;

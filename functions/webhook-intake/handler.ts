@@ -1,9 +1,9 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
+import { sqsClient } from '../../shared/runtime/clients/sqs.js';
 import { eventsQueueEnv, loadConfig } from '../../shared/runtime/config.js';
 import { HttpError, httpHandler, noContent } from '../../shared/runtime/http.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { getWebhookSecrets } from '../../shared/runtime/secrets.js';
-import { sqsClient } from '../../shared/runtime/services.js';
 import { envelopeSchema } from '../../shared/transatel/webhooks/events.js';
 import { SIGNATURE_HEADER, verifySignature } from '../../shared/transatel/webhooks/signature.js';
 

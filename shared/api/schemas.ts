@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import { countryCodeSchema, iccidSchema } from '../transatel/identifiers.js';

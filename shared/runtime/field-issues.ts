@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 /** One validation problem, addressed by a readable path such as `body.sims[3].iccid`. */
 export interface FieldIssue {

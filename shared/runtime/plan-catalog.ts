@@ -1,8 +1,8 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CatalogProduct } from '../transatel/ocs-catalog.js';
+import { transatelClient } from './clients/transatel.js';
 import { loadConfig } from './config.js';
 import { logger } from './logger.js';
-import { transatelClient } from './services.js';
 
 /**
  * The COS catalogue, cached per container. Plans change rarely, and ordering APIs check plan ids on

@@ -1,6 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { z } from 'zod';
+import * as z from 'zod';
 import { awsClientSettings } from './aws.js';
 import { type Env, loadConfig } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
 

@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import type { TableDefinition } from './table-definition.js';
 

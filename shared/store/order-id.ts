@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Order ids are ULIDs: 26 Crockford base32 characters, a 48-bit millisecond timestamp then 80

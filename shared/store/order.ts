@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { newOrderId, orderIdSchema } from './order-id.js';
 
 export const orderStatuses = ['RECEIVED', 'ACTIVATING', 'ACTIVE', 'COMPLETED', 'FAILED'] as const;

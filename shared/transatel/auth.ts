@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ResolvedClientConfig } from './config.js';
 import { TransatelAuthError, TransatelNetworkError } from './errors.js';
 import { fetchAttempt } from './fetch-attempt.js';

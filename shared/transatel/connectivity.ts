@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { mergeOptions, type TransatelOption, transatelOptionSchema } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { encodeSegment, type TransatelHttp } from './http.js';
 
 const BASE = '/sim-management/sims/api/esims/sim-serial';

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { TokenManager } from './auth.js';
 import type { ResolvedClientConfig } from './config.js';
 import {

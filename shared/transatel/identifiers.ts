@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Luhn (mod 10) check digit for a string of digits, as used by ICCIDs (ITU-T E.118). */
 export function luhnCheckDigit(payload: string): string {

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { TransatelHttp } from './http.js';
 
 const CDR_PATH = '/network/usage/api/cdr';

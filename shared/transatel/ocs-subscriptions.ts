@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { compact } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
 

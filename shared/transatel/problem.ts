@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** RFC 7807 problem as Transatel sends it; every field optional because gateways send less. */
 export const transatelProblemSchema = z

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
 

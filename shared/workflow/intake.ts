@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import { hashRequest } from '../store/idempotency.js';
 import { newOrder, type Order, type OrderKind, type OrderOption, type OrderStatus } from '../store/order.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * Queue messages carry an order id and the step to run, nothing else: the order record is the only

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Event types this product understands; any other type is still accepted, as `unknown`. */
 export const CONNECTIVITY_EVENT_TYPES = [

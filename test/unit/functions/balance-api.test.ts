@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/balance-api/handler.js';
 import { iccidFor, msisdnFor, type RunningSimulator } from '../../../local/simulator/index.js';
-import { transatelClient } from '../../../shared/runtime/services.js';
+import { transatelClient } from '../../../shared/runtime/clients/transatel.js';
 import { invoke } from '../../support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import {

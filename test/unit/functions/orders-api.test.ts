@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/orders-api/handler.js';
 import { orderSchema as publicOrderSchema } from '../../../shared/api/schemas.js';
-import { orderStore } from '../../../shared/runtime/services.js';
+import { orderStore } from '../../../shared/runtime/clients/dynamo.js';
 import { ordersTableDefinition } from '../../../shared/store/dynamo-order-store.js';
 import { newOrder, type Order, orderSchema as storedOrderSchema } from '../../../shared/store/order.js';
 import { newOrderId } from '../../../shared/store/order-id.js';

@@ -1,0 +1,22 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import * as z from 'zod';
+import { awsClientSettings } from '../aws.js';
+import { loadConfig } from '../config.js';
+import { lazy } from '../lazy.js';
+import { SqsWorkQueue } from '../work-queue.js';
+
+export const sqsClient = lazy(() => new SQSClient(awsClientSettings()));
+
+const optionalQueueUrls = z.object({
+  ACTIVATION_QUEUE_URL: z.url().optional(),
+  SUBSCRIPTION_QUEUE_URL: z.url().optional(),
+});
+
+/** Sends to whichever workflow queues this function was given (infra grants exactly those). */
+export const workQueue = lazy(() => {
+  const env = loadConfig(optionalQueueUrls);
+  return new SqsWorkQueue({
+    client: sqsClient(),
+    queueUrls: { activation: env.ACTIVATION_QUEUE_URL, subscription: env.SUBSCRIPTION_QUEUE_URL },
+  });
+});
