@@ -1,4 +1,8 @@
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import {
+  IdempotencyAlreadyInProgressError,
+  IdempotencyConfig,
+  makeIdempotent,
+} from '@aws-lambda-powertools/idempotency';
 import { DynamoDBPersistenceLayer } from '@aws-lambda-powertools/idempotency/dynamodb';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PublishCommand } from '@aws-sdk/client-sns';
@@ -7,7 +11,7 @@ import { snsClient } from '../../shared/runtime/clients/sns.js';
 import { eventsTopicEnv, idempotencyTableEnv, loadConfig } from '../../shared/runtime/config.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
-import { sqsHandler } from '../../shared/runtime/sqs.js';
+import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
 import { idempotencyTableDefinition } from '../../shared/store/idempotency.js';
 import { envelopeSchema, parseEvent } from '../../shared/transatel/webhooks/events.js';
 import { applyEventToOrders } from '../../shared/workflow/event-step.js';
@@ -64,5 +68,12 @@ function idempotentProcessor() {
  */
 export const handler = sqsHandler(envelopeSchema, async (envelope, _record, context) => {
   idempotencyConfig.registerLambdaContext(context);
-  await idempotentProcessor()(envelope);
+  try {
+    await idempotentProcessor()(envelope);
+  } catch (error) {
+    // Transatel sent the event twice and the first copy is still being processed: look again later.
+    if (error instanceof IdempotencyAlreadyInProgressError)
+      throw new RetryLaterError(`event ${envelope.header.eventId} in flight`);
+    throw error;
+  }
 });

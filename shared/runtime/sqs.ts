@@ -30,6 +30,14 @@ export class PoisonMessageError extends Error {
   }
 }
 
+/**
+ * A record that cannot be handled yet but is not failing: a duplicate whose first copy is still in
+ * flight, say. It is reported for redelivery like a failure, and logged at INFO rather than ERROR.
+ */
+export class RetryLaterError extends Error {
+  override readonly name = 'RetryLaterError';
+}
+
 function parseMessage<S extends z.ZodType>(schema: S, record: SQSRecord): z.output<S> {
   let candidate: unknown;
   try {
@@ -71,7 +79,9 @@ export function sqsHandler<S extends z.ZodType>(
           const message = parseMessage(schema, record);
           await handle(message, record, context);
         } catch (error) {
-          if (error instanceof PoisonMessageError) {
+          if (error instanceof RetryLaterError) {
+            logger.info('message will be retried later', { reason: error.message });
+          } else if (error instanceof PoisonMessageError) {
             logger.error('poison message: rejected until it reaches the DLQ', { issues: error.issues });
           } else {
             logger.error('message processing failed, it will be retried', { error });

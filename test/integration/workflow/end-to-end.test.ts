@@ -1,0 +1,290 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { iccidFor } from '../../../local/simulator/index.js';
+import type { LocalStack } from '../../../local/stack.js';
+import {
+  api,
+  counters,
+  drainPublishedEvents,
+  duplicateDelivery,
+  PLAN,
+  postWebhook,
+  setFaults,
+  sign,
+  startStack,
+  unknownIccid,
+  waitForOrders,
+} from './stack-harness.js';
+
+/** The whole local stack over HTTP: gateway, queues, pollers, DynamoDB, the simulator and its webhooks. */
+
+let stack: LocalStack;
+
+beforeAll(async () => {
+  stack = await startStack();
+}, 60_000);
+afterAll(async () => {
+  await stack?.stop();
+});
+
+async function activate(iccid: string, body: Record<string, unknown> = { planId: PLAN }) {
+  const response = await api(stack, 'POST', `/v1/sims/${iccid}/activation`, body);
+  expect(response.status).toBe(202);
+  return response.body.orderId as string;
+}
+
+describe('activation then plan', () => {
+  it('reaches COMPLETED through the ACTIVATED webhook, with the plan on the balance and events published', async () => {
+    const iccid = iccidFor('available', 1);
+    const orderId = await activate(iccid);
+    const [order] = await waitForOrders(stack, [orderId]);
+    expect(order).toMatchObject({ status: 'COMPLETED', orderType: 'subscribe' });
+    expect(order?.timeline.map((entry) => entry.status)).toEqual([
+      'RECEIVED',
+      'ACTIVATING',
+      'ACTIVE',
+      'COMPLETED',
+    ]);
+    expect(order?.timeline.find((entry) => entry.status === 'ACTIVE')?.note).toMatch(/ACTIVATED event/);
+
+    const balance = await api(stack, 'GET', `/v1/sims/${iccid}/balance`);
+    expect(balance.status).toBe(200);
+    expect(balance.body).toMatchObject({ iccid, msisdn: order?.msisdn });
+    expect(balance.body.plans).toEqual([
+      expect.objectContaining({ subscriptionId: order?.subscriptionId, planId: PLAN, status: 'active' }),
+    ]);
+    expect(counters(stack).subscriptionsBySim[iccid]).toBe(1);
+
+    await expect
+      .poll(async () => (await drainPublishedEvents(stack)).map((event) => event.type), { timeout: 10_000 })
+      .toContain('plan.activated');
+  });
+
+  it('reaches COMPLETED by polling when every webhook is dropped', async () => {
+    setFaults(stack, { webhooks: { dropRate: 1 } });
+    try {
+      const iccid = iccidFor('available', 2);
+      const orderId = await activate(iccid);
+      const [order] = await waitForOrders(stack, [orderId]);
+      expect(order?.status).toBe('COMPLETED');
+      expect(order?.timeline.find((entry) => entry.status === 'ACTIVE')?.note).toMatch(/status check/);
+      expect(counters(stack).subscriptionsBySim[iccid]).toBe(1);
+    } finally {
+      setFaults(stack, {});
+    }
+  });
+
+  it('preloads the plan on a Pre-activated SIM, without activating it', async () => {
+    const iccid = iccidFor('preactivated', 3);
+    const [order] = await waitForOrders(stack, [await activate(iccid)]);
+    expect(order).toMatchObject({ status: 'COMPLETED', orderType: 'preload' });
+    expect(counters(stack).activationsBySim[iccid]).toBeUndefined();
+    expect(counters(stack).subscriptionsBySim[iccid]).toBe(1);
+  });
+
+  it("fails an unknown SIM with Transatel's error title", async () => {
+    const [order] = await waitForOrders(stack, [await activate(unknownIccid(1))]);
+    expect(order).toMatchObject({ status: 'FAILED', failure: { code: 'SUBSCRIBER_NOT_FOUND' } });
+  });
+
+  it('orders nothing twice despite duplicated and reordered webhooks and duplicated queue deliveries', async () => {
+    setFaults(stack, { webhooks: { duplicateRate: 1, reorderRate: 0.5 } });
+    try {
+      const iccids = Array.from({ length: 12 }, (_, i) => iccidFor('available', 10 + i));
+      const orderIds = await Promise.all(iccids.map((iccid) => activate(iccid)));
+      // SQS delivers at least once: send every step again, twice, at once.
+      for (const orderId of orderIds) {
+        for (let copy = 0; copy < 2; copy++) {
+          await duplicateDelivery(stack, 'activation', { orderId, step: 'activate' });
+          await duplicateDelivery(stack, 'subscription', { orderId, step: 'subscribe' });
+          await duplicateDelivery(stack, 'subscription', { orderId, step: 'await-activation' });
+        }
+      }
+      const orders = await waitForOrders(stack, orderIds);
+      expect(orders.map((order) => order.status)).toEqual(orderIds.map(() => 'COMPLETED'));
+      // Late duplicates arriving after completion must not order again either.
+      await new Promise((resolve) => setTimeout(resolve, 1_500));
+      const { subscriptionsBySim, ocsOrders, activationsBySim } = counters(stack);
+      for (const iccid of iccids) {
+        expect(subscriptionsBySim[iccid]).toBe(1);
+        expect(ocsOrders[iccid]).toBe(1);
+        expect(activationsBySim[iccid]).toBe(1);
+      }
+      expect(counters(stack).webhooks.duplicated).toBeGreaterThan(0);
+    } finally {
+      setFaults(stack, {});
+    }
+  });
+
+  it('completes a bulk call of 500 SIMs in full', async () => {
+    const sims = Array.from({ length: 500 }, (_, i) => ({ iccid: iccidFor('available', 300 + i) }));
+    const response = await api(stack, 'POST', '/v1/activations', {
+      sims,
+      defaults: { planId: PLAN, group: 'bulk-500' },
+    });
+    expect(response.status).toBe(202);
+    const accepted = response.body.orders as { iccid: string; orderId: string; status: string }[];
+    expect(accepted).toHaveLength(500);
+    expect(response.body.rejected).toEqual([]);
+    const orders = await waitForOrders(
+      stack,
+      accepted.map((order) => order.orderId),
+      120_000,
+    );
+    expect(orders.filter((order) => order.status === 'COMPLETED')).toHaveLength(500);
+    const { subscriptionsBySim } = counters(stack);
+    expect(sims.every(({ iccid }) => subscriptionsBySim[iccid] === 1)).toBe(true);
+  }, 150_000);
+});
+
+describe('webhook intake', () => {
+  const event = (eventId: string) =>
+    JSON.stringify({
+      header: { eventId, eventType: 'SIM-MANAGEMENT/ESIM/INSTALLED', eventDate: new Date().toISOString() },
+      body: { simSerial: iccidFor('available-esim', 0), status: 'installed' },
+    });
+
+  it('answers 204 to a correctly signed event and 401 to a forged, tampered or unsigned one', async () => {
+    const body = event('intake-1');
+    expect((await postWebhook(stack, body, sign(body))).status).toBe(204);
+    const forged = await postWebhook(stack, body, sign(body, 'not-the-secret'));
+    expect(forged.status).toBe(401);
+    expect(forged.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect((await postWebhook(stack, body.replace('installed', 'deleted'), sign(body))).status).toBe(401);
+    expect((await postWebhook(stack, body, undefined)).status).toBe(401);
+    expect((await postWebhook(stack, 'not json', sign('not json'))).status).toBe(400);
+  });
+});
+
+describe('bad input never reaches Transatel', () => {
+  const badIccid = '8988247000000000002'; // wrong check digit
+  const cases: {
+    route: string;
+    method: string;
+    path: string;
+    body?: unknown;
+    field: RegExp;
+    status?: number;
+  }[] = [
+    {
+      route: 'POST /v1/sims/{iccid}/activation',
+      method: 'POST',
+      path: `/v1/sims/${badIccid}/activation`,
+      body: {},
+      field: /params\.iccid/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/activation',
+      method: 'POST',
+      path: `/v1/sims/${iccidFor('available', 0)}/activation`,
+      body: { planId: 42 },
+      field: /body\.planId/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/activation',
+      method: 'POST',
+      path: `/v1/sims/${iccidFor('available', 0)}/activation`,
+      body: { planId: 'NO_SUCH_PLAN' },
+      field: /body\.planId/,
+    },
+    {
+      route: 'POST /v1/activations',
+      method: 'POST',
+      path: '/v1/activations',
+      body: { sims: [] },
+      field: /body\.sims/,
+    },
+    {
+      route: 'POST /v1/activations',
+      method: 'POST',
+      path: '/v1/activations',
+      body: { sims: [{ iccid: '123' }] },
+      field: /body\.sims\[0\]\.iccid/,
+    },
+    {
+      route: 'GET /v1/orders/{orderId}',
+      method: 'GET',
+      path: '/v1/orders/not-an-id',
+      field: /params\.orderId/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/plans',
+      method: 'POST',
+      path: `/v1/sims/${iccidFor('active', 0)}/plans`,
+      body: {},
+      field: /body\.planId/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/balance',
+      method: 'GET',
+      path: `/v1/sims/${badIccid}/balance`,
+      field: /params\.iccid/,
+    },
+    { route: 'GET /v1/plans', method: 'GET', path: '/v1/plans?country=FRA', field: /query\.country/ },
+    { route: 'GET /v1/sims', method: 'GET', path: '/v1/sims?pageSize=0', field: /query\.pageSize/ },
+    { route: 'GET /v1/sims/{iccid}', method: 'GET', path: `/v1/sims/${badIccid}`, field: /params\.iccid/ },
+    {
+      route: 'PATCH /v1/sims/{iccid}',
+      method: 'PATCH',
+      path: `/v1/sims/${iccidFor('active', 0)}`,
+      body: { group: '' },
+      field: /body\.group/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/suspend',
+      method: 'POST',
+      path: `/v1/sims/${badIccid}/suspend`,
+      field: /params\.iccid/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/reactivate',
+      method: 'POST',
+      path: `/v1/sims/${iccidFor('active', 0)}/reactivate`,
+      body: { reference: 7 },
+      field: /body\.reference/,
+    },
+    {
+      route: 'POST /v1/sims/{iccid}/terminate',
+      method: 'POST',
+      path: `/v1/sims/${badIccid}/terminate`,
+      field: /params\.iccid/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/esim',
+      method: 'GET',
+      path: `/v1/sims/${badIccid}/esim`,
+      field: /params\.iccid/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/usage',
+      method: 'GET',
+      path: `/v1/sims/${iccidFor('active', 0)}/usage?from=yesterday`,
+      field: /query\.from/,
+    },
+    {
+      route: 'POST /v1/activations',
+      method: 'POST',
+      path: '/v1/activations',
+      body: '{"sims": [',
+      field: /body/,
+    },
+  ];
+
+  it.each(cases)('$route: $path gets a 4xx problem naming $field', async ({ method, path, body, field }) => {
+    const before = { ...counters(stack).calls };
+    const response = await api(stack, method, path, body);
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(JSON.stringify(response.body)).toMatch(field);
+    // Only the (cached) plan catalogue may have been read; no SIM, order or queue was touched.
+    const after = counters(stack).calls;
+    const touched = Object.keys(after).filter((route) => after[route] !== before[route]);
+    expect(touched.filter((route) => route !== 'catalogList' && route !== 'token')).toEqual([]);
+  });
+
+  it('covers every route of the topology', async () => {
+    const { routes } = await import('../../../shared/topology.js');
+    const covered = new Set([...cases.map((c) => c.route), 'POST /v1/webhooks/transatel']);
+    for (const route of routes) expect(covered).toContain(`${route.method} ${route.path}`);
+  });
+});
