@@ -1,0 +1,42 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { SQSClient } from '@aws-sdk/client-sqs';
+
+/** The one identity the local runtime uses: dummy keys, so nothing here can ever reach real AWS. */
+export const LOCAL_REGION = 'us-east-1';
+export const LOCAL_ACCOUNT_ID = '000000000000';
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' } as const;
+
+export interface LocalEndpoints {
+  /** fauxqs. */
+  sqs: string;
+  /** fauxqs as well (same port). */
+  sns: string;
+  /** dynalite. */
+  dynamodb: string;
+}
+
+export interface LocalAwsClients {
+  sqs: SQSClient;
+  sns: SNSClient;
+  dynamodb: DynamoDBClient;
+  destroy(): void;
+}
+
+/** Clients of the runtime itself (provisioning, pollers), with explicit endpoints. */
+export function localAwsClients(endpoints: LocalEndpoints): LocalAwsClients {
+  const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
+  const sqs = new SQSClient({ ...base, endpoint: endpoints.sqs });
+  const sns = new SNSClient({ ...base, endpoint: endpoints.sns });
+  const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
+  return {
+    sqs,
+    sns,
+    dynamodb,
+    destroy() {
+      sqs.destroy();
+      sns.destroy();
+      dynamodb.destroy();
+    },
+  };
+}

@@ -1,0 +1,113 @@
+import { mkdir } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
+import dynalite from 'dynalite';
+import { buildApp, interceptLocalhostDns } from 'fauxqs';
+import type { LocalEndpoints } from './aws.js';
+
+const HOST = '127.0.0.1';
+
+export interface EmulatorOptions {
+  /** DynamoDB goes to `<dataDir>/dynamodb` (LevelDB) when set, else it lives in memory. */
+  dataDir?: string;
+  /** 0 (default): any free port. */
+  sqsPort?: number;
+  dynamodbPort?: number;
+}
+
+export interface Emulators {
+  endpoints: LocalEndpoints;
+  /** Where DynamoDB keeps its data, when on disk. */
+  dynamodbPath?: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * fauxqs names its queues `http://sqs.<region>.localhost:<port>/...`, and the functions' SQS clients
+ * (no explicit endpoint) send each call to its queue URL's host. `*.localhost` is loopback by RFC 6761
+ * but glibc does not resolve it, so fauxqs' resolver patch maps it to 127.0.0.1 while any emulator runs.
+ * Counted, because tests may run two stacks in one process.
+ */
+let dnsUsers = 0;
+let restoreDns: (() => void) | undefined;
+
+function acquireLocalhostDns(): () => void {
+  dnsUsers += 1;
+  if (dnsUsers === 1) restoreDns = interceptLocalhostDns();
+  let released = false;
+  return () => {
+    if (released) return;
+    released = true;
+    dnsUsers -= 1;
+    if (dnsUsers === 0) {
+      restoreDns?.();
+      restoreDns = undefined;
+    }
+  };
+}
+
+async function startFauxqs(port: number) {
+  const app = buildApp({ logger: false });
+  const address = await app.listen({ port, host: HOST });
+  return { url: new URL(address).origin, close: () => app.close() };
+}
+
+async function startDynalite(port: number, path: string | undefined) {
+  if (path) await mkdir(path, { recursive: true });
+  const server: Server = dynalite({
+    createTableMs: 0,
+    deleteTableMs: 0,
+    updateTableMs: 0,
+    ...(path ? { path } : {}),
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, HOST, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port: actualPort } = server.address() as AddressInfo;
+  return {
+    url: `http://${HOST}:${actualPort}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        // dynalite's close also closes LevelDB, once the HTTP server has no connection left.
+        server.close((error) => (error ? reject(error) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** fauxqs (SQS + SNS) and dynalite (DynamoDB), on 127.0.0.1 only. */
+export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  const dynamodbPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
+  const releaseDns = acquireLocalhostDns();
+  const started: { close(): Promise<void> }[] = [];
+  try {
+    const fauxqs = await startFauxqs(options.sqsPort ?? 0);
+    started.push(fauxqs);
+    const dynamo = await startDynalite(options.dynamodbPort ?? 0, dynamodbPath);
+    started.push(dynamo);
+    let stopping: Promise<void> | undefined;
+    return {
+      endpoints: { sqs: fauxqs.url, sns: fauxqs.url, dynamodb: dynamo.url },
+      ...(dynamodbPath ? { dynamodbPath } : {}),
+      stop() {
+        stopping ??= Promise.all(started.map((emulator) => emulator.close())).then(
+          () => releaseDns(),
+          (error: unknown) => {
+            releaseDns();
+            throw error;
+          },
+        );
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await Promise.allSettled(started.map((emulator) => emulator.close()));
+    releaseDns();
+    throw error;
+  }
+}

@@ -1,0 +1,210 @@
+import type { QueueName } from '../shared/topology.js';
+import { type LocalAwsClients, type LocalEndpoints, localAwsClients } from './aws.js';
+import { type Emulators, startEmulators } from './emulators.js';
+import {
+  applyEnv,
+  functionEnv,
+  resolveTransatelTarget,
+  resolveWebhookSecret,
+  type SourceEnv,
+  type TransatelTarget,
+  type WebhookSecretChoice,
+} from './env.js';
+import { type Gateway, startGateway } from './gateway.js';
+import { type HandlerLoader, topologyHandlerLoader } from './handlers.js';
+import type { RuntimeLog } from './log.js';
+import { type Pollers, startPollers } from './poller.js';
+import { type Provisioned, provision } from './provision.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.js';
+
+export const WEBHOOK_PATH = '/v1/webhooks/transatel';
+
+/** Simulator settings a caller may change; credentials, MVNO ref and port follow the stack's own. */
+export type SimulatorOverrides = Omit<SimulatorOptions, 'port' | 'clientId' | 'clientSecret' | 'mvnoRef'>;
+
+export interface LocalStackOptions {
+  /** Gateway port on 127.0.0.1; 0 (default) picks a free one. */
+  port?: number;
+  /** Keeps DynamoDB on disk under `<dataDir>/dynamodb`; queues and the simulator stay in memory. */
+  dataDir?: string;
+  simulator?: SimulatorOverrides;
+  /** Use this Transatel instead of the simulator (default: TRANSATEL_BASE_URL of `env`). */
+  transatelBaseUrl?: string;
+  /** Default: TRANSATEL_WEBHOOK_SECRET of `env`, else `local-webhook-secret`. */
+  webhookSecret?: string;
+  /** Run the queue pollers (default true). */
+  pollers?: boolean;
+  /** Tests only: every queue's visibility timeout instead of the topology's. */
+  visibilityTimeoutOverrideSeconds?: number;
+  /** Long-poll wait of the pollers (default 1 s). */
+  pollWaitTimeSeconds?: number;
+  /** Default: each function's topology entry. */
+  loadHandler?: HandlerLoader;
+  /** Where the caller's settings are read (default process.env). */
+  env?: SourceEnv;
+  /** Write the functions' environment into process.env (default true; the handlers read it there). */
+  applyToProcessEnv?: boolean;
+  /** Request and batch lines, runtime warnings; silent when absent. */
+  log?: RuntimeLog;
+}
+
+export interface LocalStack {
+  /** The API gateway. */
+  url: string;
+  port: number;
+  /** Present unless a real Transatel is configured. */
+  simulator?: RunningSimulator;
+  transatel: { mode: TransatelTarget['mode']; baseUrl: string };
+  webhook: { url: string } & WebhookSecretChoice;
+  endpoints: LocalEndpoints;
+  resources: Provisioned;
+  queueUrls: Record<QueueName, string>;
+  dlqUrls: Record<QueueName, string>;
+  tapQueueUrl: string;
+  dynamodbPath?: string;
+  /** What the functions see. */
+  env: Record<string, string | undefined>;
+  pollers?: Pollers;
+  stop(): Promise<void>;
+}
+
+function mapQueues(resources: Provisioned, pick: (queue: Provisioned['queues'][QueueName]) => string) {
+  const names = Object.keys(resources.queues) as QueueName[];
+  return Object.fromEntries(names.map((name) => [name, pick(resources.queues[name])])) as Record<
+    QueueName,
+    string
+  >;
+}
+
+/**
+ * The whole system on 127.0.0.1: emulators, provisioned resources, the gateway, the simulator (unless
+ * a real Transatel is configured) delivering signed webhooks to the gateway, and the queue pollers.
+ * Fails before starting anything when the real Transatel's settings are incomplete.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const source = options.env ?? process.env;
+  const transatel = resolveTransatelTarget(source, options.transatelBaseUrl);
+  const webhookSecret = resolveWebhookSecret(source, options.webhookSecret);
+  const loadHandler = options.loadHandler ?? topologyHandlerLoader();
+  const log = options.log;
+
+  let emulators: Emulators | undefined;
+  let clients: LocalAwsClients | undefined;
+  let gateway: Gateway | undefined;
+  let simulator: RunningSimulator | undefined;
+  let restoreEnv: (() => void) | undefined;
+  let pollers: Pollers | undefined;
+
+  // Work in flight drains first (pollers, then requests, which may call the simulator); each step
+  // runs even when an earlier one failed.
+  const shutDown = async () => {
+    const steps = [
+      () => pollers?.stop(),
+      () => gateway?.close(),
+      () => simulator?.close(),
+      () => restoreEnv?.(),
+      () => clients?.destroy(),
+      () => emulators?.stop(),
+    ];
+    const errors: unknown[] = [];
+    for (const step of steps) {
+      try {
+        await step();
+      } catch (error) {
+        errors.push(error);
+      }
+    }
+    if (errors.length > 0) throw new AggregateError(errors, 'The local stack did not stop cleanly');
+  };
+
+  try {
+    emulators = await startEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
+    clients = localAwsClients(emulators.endpoints);
+    const resources = await provision(clients, {
+      ...(options.visibilityTimeoutOverrideSeconds === undefined
+        ? {}
+        : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),
+    });
+
+    let openGate = () => {};
+    const ready = new Promise<void>((resolve) => {
+      openGate = resolve;
+    });
+    gateway = await startGateway({ port: options.port ?? 0, loadHandler, ready, ...(log ? { log } : {}) });
+    const webhookUrl = `${gateway.url}${WEBHOOK_PATH}`;
+
+    if (transatel.mode === 'simulator') {
+      const overrides = options.simulator ?? {};
+      const cos = source.TRANSATEL_COS?.trim();
+      const ratePlan = source.TRANSATEL_RATE_PLAN?.trim();
+      simulator = await startSimulator({
+        ...(cos ? { cos } : {}),
+        ...(ratePlan ? { ratePlans: [ratePlan] } : {}),
+        ...overrides,
+        port: 0,
+        clientId: transatel.clientId,
+        clientSecret: transatel.clientSecret,
+        mvnoRef: transatel.mvnoRef,
+        webhooks: {
+          ...overrides.webhooks,
+          targets: [
+            { url: webhookUrl, secret: webhookSecret.secret },
+            ...(overrides.webhooks?.targets ?? []),
+          ],
+        },
+      });
+    }
+    const transatelBaseUrl = transatel.mode === 'real' ? transatel.baseUrl : (simulator?.url ?? '');
+
+    const env = functionEnv({
+      source,
+      endpoints: emulators.endpoints,
+      resources,
+      transatel,
+      transatelBaseUrl,
+      webhookSecret: webhookSecret.secret,
+    });
+    if (options.applyToProcessEnv ?? true) restoreEnv = applyEnv(env);
+    openGate();
+
+    if (options.pollers ?? true) {
+      pollers = startPollers({
+        sqs: clients.sqs,
+        queues: (Object.keys(resources.queues) as QueueName[]).map((name) => ({
+          name,
+          url: resources.queues[name].url,
+          arn: resources.queues[name].arn,
+        })),
+        loadHandler,
+        ...(options.pollWaitTimeSeconds === undefined
+          ? {}
+          : { waitTimeSeconds: options.pollWaitTimeSeconds }),
+        ...(log ? { log } : {}),
+      });
+    }
+
+    let stopping: Promise<void> | undefined;
+    return {
+      url: gateway.url,
+      port: gateway.port,
+      ...(simulator ? { simulator } : {}),
+      transatel: { mode: transatel.mode, baseUrl: transatelBaseUrl },
+      webhook: { url: webhookUrl, ...webhookSecret },
+      endpoints: emulators.endpoints,
+      resources,
+      queueUrls: mapQueues(resources, (queue) => queue.url),
+      dlqUrls: mapQueues(resources, (queue) => queue.dlqUrl),
+      tapQueueUrl: resources.tap.url,
+      ...(emulators.dynamodbPath ? { dynamodbPath: emulators.dynamodbPath } : {}),
+      env,
+      ...(pollers ? { pollers } : {}),
+      stop() {
+        stopping ??= shutDown();
+        return stopping;
+      },
+    };
+  } catch (error) {
+    await shutDown().catch(() => undefined);
+    throw error;
+  }
+}

@@ -1,0 +1,196 @@
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/aws.js';
+import { startupBanner } from '../../../local/banner.js';
+import { LocalConfigError } from '../../../local/env.js';
+import type { HandlerLoader, LambdaHandler } from '../../../local/handlers.js';
+import type { RuntimeLog } from '../../../local/log.js';
+import { iccidFor } from '../../../local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '../../../local/stack.js';
+import type { FunctionName } from '../../../shared/topology.js';
+import { waitFor } from '../../fixtures/local/wait.js';
+import {
+  enqueueApi,
+  readOrderApi,
+  receivedWebhooks,
+  storingWorker,
+  verifyingWebhook,
+} from '../../fixtures/local/wiring-handlers.js';
+
+const fixtures: Partial<Record<FunctionName, LambdaHandler>> = {
+  'activation-api': enqueueApi,
+  'activation-worker': storingWorker,
+  'orders-api': readOrderApi,
+  'webhook-intake': verifyingWebhook,
+};
+const loadHandler: HandlerLoader = async (name) => {
+  const handler = fixtures[name];
+  if (!handler) throw new Error(`no fixture for ${name}`);
+  return handler;
+};
+
+describe('startLocalStack', () => {
+  let stack: LocalStack;
+  let sqs: SQSClient;
+  const warnings: string[] = [];
+  const log: RuntimeLog = { info: () => {}, warn: (line) => warnings.push(line) };
+  const before = { ORDERS_TABLE_NAME: process.env.ORDERS_TABLE_NAME, AWS_ENDPOINT_URL: 'http://elsewhere:1' };
+
+  beforeAll(async () => {
+    process.env.AWS_ENDPOINT_URL = before.AWS_ENDPOINT_URL;
+    stack = await startLocalStack({
+      port: 0,
+      loadHandler,
+      env: {},
+      log,
+      simulator: { activationDelayMs: 0 },
+    });
+    sqs = new SQSClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: stack.endpoints.sqs,
+    });
+  });
+  afterAll(async () => {
+    sqs?.destroy();
+    await stack?.stop();
+    expect(process.env.AWS_ENDPOINT_URL).toBe(before.AWS_ENDPOINT_URL);
+    expect(process.env.ORDERS_TABLE_NAME).toBe(before.ORDERS_TABLE_NAME);
+    delete process.env.AWS_ENDPOINT_URL;
+  });
+
+  it('gives the functions an environment pointing at the emulators and the simulator', () => {
+    expect(process.env.ORDERS_TABLE_NAME).toBe('local-orders');
+    expect(process.env.IDEMPOTENCY_TABLE_NAME).toBe('local-idempotency');
+    expect(process.env.ACTIVATION_QUEUE_URL).toBe(stack.queueUrls.activation);
+    expect(process.env.EVENTS_TOPIC_ARN).toBe(stack.resources.topicArn);
+    expect(process.env.AWS_ENDPOINT_URL).toBeUndefined();
+    expect(process.env.AWS_ENDPOINT_URL_SQS).toBe(new URL(stack.queueUrls.activation).origin);
+    expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(stack.endpoints.dynamodb);
+    expect(process.env.AWS_ENDPOINT_URL_SNS).toBe(stack.endpoints.sns);
+    expect(process.env.TRANSATEL_BASE_URL).toBe(stack.simulator?.url);
+    expect(process.env.TRANSATEL_CREDENTIALS_SOURCE).toBe('env');
+    expect(process.env.TRANSATEL_CLIENT_ID).toBe('local-client');
+    expect(process.env.TRANSATEL_MVNO_REF).toBe('M2MA_WW_TSL_LOCAL');
+    expect(process.env.TRANSATEL_WEBHOOK_SECRET).toBe('local-webhook-secret');
+    expect(process.env.ACTIVATION_DEADLINE_SECONDS).toBe('600');
+    expect(process.env.POLL_FIRST_DELAY_SECONDS).toBe('3');
+    expect(process.env.STAGE).toBe('local');
+    expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(Object.keys(stack.dlqUrls).sort()).toEqual(['activation', 'events', 'subscription']);
+    expect(stack.webhook).toEqual({
+      url: `${stack.url}/v1/webhooks/transatel`,
+      secret: 'local-webhook-secret',
+      source: 'default',
+    });
+  });
+
+  it('runs request -> queue -> worker -> DynamoDB and SNS through the SDK as the functions configure it', async () => {
+    const accepted = await fetch(`${stack.url}/v1/activations`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'order-1' }),
+    });
+    expect(accepted.status).toBe(202);
+
+    const stored = await waitFor(async () => {
+      const response = await fetch(`${stack.url}/v1/orders/order-1`);
+      return response.status === 200 ? ((await response.json()) as unknown) : undefined;
+    });
+    expect(stored).toEqual({ orderId: 'order-1', stored: true });
+    const counters = await waitFor(() => {
+      const activation = stack.pollers?.counters().activation;
+      return activation?.succeeded ? activation : undefined;
+    });
+    expect(counters).toMatchObject({ batches: 1, records: 1, succeeded: 1, failed: 0, invocationErrors: 0 });
+
+    const { Messages } = await sqs.send(
+      new ReceiveMessageCommand({ QueueUrl: stack.tapQueueUrl, WaitTimeSeconds: 1, MaxNumberOfMessages: 10 }),
+    );
+    expect(Messages?.map((message) => message.Body)).toEqual(['{"stored":"order-1"}']);
+    expect(warnings).toEqual([]);
+  });
+
+  it("delivers the simulator's webhooks to the webhook route, signed with the webhook secret", async () => {
+    const emitted = await fetch(`${stack.simulator?.url}/_sim/webhooks/test`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        eventType: 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED',
+        body: { iccid: iccidFor('available', 0) },
+      }),
+    });
+    expect(emitted.status).toBe(202);
+    const received = await waitFor(() => (receivedWebhooks.length > 0 ? receivedWebhooks : undefined));
+    expect(JSON.stringify(received[0])).toContain('CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED');
+  });
+
+  it('prints where everything listens, the webhook secret and a first curl on a seeded SIM', () => {
+    const banner = startupBanner(stack);
+    expect(banner).toContain(`API gateway     ${stack.url}`);
+    expect(banner).toContain(stack.endpoints.dynamodb);
+    expect(banner).toContain(stack.simulator?.url);
+    expect(banner).toContain('local-webhook-secret');
+    expect(banner).toContain('TRANSATEL_WEBHOOK_SECRET');
+    expect(banner).toContain(`${stack.url}/v1/sims/${iccidFor('available', 0)}/activation`);
+    expect(banner).toContain('"planId":"IOTC_CAPPED_EU_1GB_1M"');
+    expect(banner).toContain(`${stack.url}/v1/orders/<orderId>`);
+    expect(banner).toContain(`${stack.url}/v1/sims/${iccidFor('available', 0)}/balance`);
+    expect(banner).not.toContain('local-secret');
+  });
+
+  it('stops everything and puts the environment back', async () => {
+    process.env.TRANSATEL_WEBHOOK_SECRETS = 'current,previous';
+    const second = await startLocalStack({ port: 0, loadHandler, env: {}, pollers: false });
+    expect(process.env.TRANSATEL_WEBHOOK_SECRETS).toBeUndefined();
+    expect(process.env.TRANSATEL_BASE_URL).toBe(second.simulator?.url);
+    await second.stop();
+    expect(process.env.TRANSATEL_WEBHOOK_SECRETS).toBe('current,previous');
+    expect(process.env.TRANSATEL_BASE_URL).toBe(stack.simulator?.url);
+    delete process.env.TRANSATEL_WEBHOOK_SECRETS;
+    await expect(fetch(`${second.url}/v1/orders/x`)).rejects.toThrow();
+    await expect(fetch(`${second.simulator?.url}/_sim/health`)).rejects.toThrow();
+    await expect(second.stop()).resolves.toBeUndefined();
+  });
+});
+
+describe('startLocalStack against a real Transatel', () => {
+  it('refuses to start without the credentials, naming the missing variables only', async () => {
+    const attempt = startLocalStack({
+      port: 0,
+      loadHandler,
+      env: { TRANSATEL_BASE_URL: 'https://api.transatel.example', TRANSATEL_CLIENT_ID: 'client-id-value' },
+    });
+    await expect(attempt).rejects.toBeInstanceOf(LocalConfigError);
+    await expect(attempt).rejects.toThrow(/TRANSATEL_CLIENT_SECRET, TRANSATEL_MVNO_REF/);
+    await expect(attempt).rejects.not.toThrow(/client-id-value/);
+  });
+
+  it('starts without the simulator and never prints a secret it was given', async () => {
+    const stack = await startLocalStack({
+      port: 0,
+      loadHandler,
+      pollers: false,
+      applyToProcessEnv: false,
+      env: {
+        TRANSATEL_BASE_URL: 'https://api.transatel.example',
+        TRANSATEL_CLIENT_ID: 'real-client',
+        TRANSATEL_CLIENT_SECRET: 'real-client-secret',
+        TRANSATEL_MVNO_REF: 'M2MA_REAL',
+        TRANSATEL_WEBHOOK_SECRET: 'real-webhook-secret',
+      },
+    });
+    try {
+      expect(stack.simulator).toBeUndefined();
+      expect(stack.env.TRANSATEL_BASE_URL).toBe('https://api.transatel.example');
+      expect(stack.env.TRANSATEL_CLIENT_SECRET).toBe('real-client-secret');
+      expect(stack.webhook.source).toBe('env');
+      const banner = startupBanner(stack);
+      expect(banner).toContain('real API');
+      expect(banner).not.toContain('real-client-secret');
+      expect(banner).not.toContain('real-webhook-secret');
+    } finally {
+      await stack.stop();
+    }
+  });
+});
