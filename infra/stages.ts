@@ -1,5 +1,5 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logLevels, transatelOptionSchema } from '../shared/runtime/config.js';
 
 export const stageNames = ['dev', 'staging', 'prod'] as const;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { logger } from '../../../shared/runtime/logger.js';
 import { sqsHandler } from '../../../shared/runtime/sqs.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda-fixtures.js';
