@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { buildOpenApiDocument } from '../shared/api/openapi.js';
 import { HttpError, problemContentType } from '../shared/runtime/problem.js';
 import { type RouteSpec, routes as topologyRoutes } from '../shared/topology.js';
 import { describeError, type HandlerLoader, invokeFunction, lambdaContext } from './handlers.js';
@@ -9,6 +10,9 @@ import { createRouter, toApiGatewayEvent } from './http-event.js';
 import { type RuntimeLog, silentLog } from './log.js';
 
 const HOST = '127.0.0.1';
+
+/** The OpenAPI document of the public API, generated from its zod schemas. */
+export const OPENAPI_PATH = '/v1/openapi.json';
 
 /** API Gateway's payload quota for HTTP APIs. */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -127,6 +131,17 @@ export async function startGateway(options: GatewayOptions): Promise<Gateway> {
     const method = (req.method ?? 'GET').toUpperCase();
     const url = req.url ?? '/';
     const rawPath = url.split('?')[0] ?? '/';
+    if (method === 'GET' && rawPath === OPENAPI_PATH) {
+      // Served by the gateway itself: the document describes the API, it is not one of its functions.
+      req.resume();
+      const document = buildOpenApiDocument({ serverUrl: `http://${HOST}:${req.socket.localPort}` });
+      send(res, {
+        statusCode: 200,
+        headers: { 'content-type': 'application/json' },
+        body: Buffer.from(JSON.stringify(document)),
+      });
+      return { status: 200 };
+    }
     const found = match(method, rawPath);
     if (found.kind !== 'found') {
       req.resume();

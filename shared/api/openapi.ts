@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import { problemContentType } from '../runtime/problem.js';
 import { type HttpMethod, type RouteSpec, routes } from '../topology.js';
@@ -42,14 +42,27 @@ type Io = 'input' | 'output';
 
 /** Problem responses, by status; each is a reusable component. */
 const problemResponses = {
-  400: { name: 'BadRequest', description: 'Invalid request: `errors` names each field (`params.iccid`, `body.sims[3].iccid`...)' },
+  400: {
+    name: 'BadRequest',
+    description: 'Invalid request: `errors` names each field (`params.iccid`, `body.sims[3].iccid`...)',
+  },
   401: { name: 'Unauthorized', description: 'The webhook signature is missing or wrong' },
   404: { name: 'NotFound', description: 'Unknown order, SIM, eSIM or product' },
-  409: { name: 'Conflict', description: 'Conflicting state: an Idempotency-Key reused with another body, a SIM not active yet, a change in progress' },
+  409: {
+    name: 'Conflict',
+    description:
+      'Conflicting state: an Idempotency-Key reused with another body, a SIM not active yet, a change in progress',
+  },
   413: { name: 'PayloadTooLarge', description: 'The body exceeds the route limit' },
-  422: { name: 'Unprocessable', description: "Transatel refused the request as made (Transatel's title and detail)" },
+  422: {
+    name: 'Unprocessable',
+    description: "Transatel refused the request as made (Transatel's title and detail)",
+  },
   502: { name: 'BadGateway', description: 'Transatel answered unexpectedly or did not confirm a change' },
-  503: { name: 'Unavailable', description: 'Transatel (or a store) is unavailable; retry after `Retry-After` seconds' },
+  503: {
+    name: 'Unavailable',
+    description: 'Transatel (or a store) is unavailable; retry after `Retry-After` seconds',
+  },
 } as const;
 type ProblemStatus = keyof typeof problemResponses;
 
@@ -79,17 +92,20 @@ const idempotencyHeaders = z.object({
  * The bulk body is validated loosely as a whole and strictly per SIM (a bad SIM is rejected alone), so
  * the document shows what each item must be.
  */
-const bulkActivationDocSchema = bulkActivationRequestSchema.extend({
-  sims: z
-    .array(
-      bulkSimSchema.meta({
-        id: 'BulkSim',
-        description: 'One SIM, merged over `defaults`. An invalid item is listed in `rejected`; the others go ahead.',
-      }),
-    )
-    .min(1)
-    .max(MAX_BULK_SIMS),
-}).meta({ id: 'BulkActivationRequest' });
+const bulkActivationDocSchema = bulkActivationRequestSchema
+  .extend({
+    sims: z
+      .array(
+        bulkSimSchema.meta({
+          id: 'BulkSim',
+          description:
+            'One SIM, merged over `defaults`. An invalid item is listed in `rejected`; the others go ahead.',
+        }),
+      )
+      .min(1)
+      .max(MAX_BULK_SIMS),
+  })
+  .meta({ id: 'BulkActivationRequest' });
 
 const lifecycle = (action: 'suspend' | 'reactivate' | 'terminate', summary: string): OperationSpec => ({
   operationId: `${action}Sim`,
@@ -195,7 +211,8 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
   'GET /v1/sims/{iccid}/esim': {
     operationId: 'getEsim',
     summary: 'eSIM profile: status, activation code, LPA string and QR code',
-    description: 'These are the end user\'s credentials: answered with `Cache-Control: no-store`. 404 for a physical SIM.',
+    description:
+      "These are the end user's credentials: answered with `Cache-Control: no-store`. 404 for a physical SIM.",
     tag: 'SIMs',
     params: iccidParamsSchema,
     success: {
@@ -221,7 +238,9 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     description: `Verified with \`X-TSL-Signature-256\` (HMAC-SHA256 of the raw body) before anything is parsed; a correctly signed event of any type is queued, then acknowledged.`,
     tag: 'Webhooks',
     headers: z.object({
-      [SIGNATURE_HEADER]: z.string().meta({ description: 'HMAC-SHA256 of the raw body with the shared secret' }),
+      [SIGNATURE_HEADER]: z
+        .string()
+        .meta({ description: 'HMAC-SHA256 of the raw body with the shared secret' }),
     }),
     body: { schema: envelopeSchema.meta({ id: 'TransatelEvent' }), required: true },
     success: { status: 204, description: 'Event accepted' },
@@ -361,10 +380,14 @@ function operationObject(collector: SchemaCollector, route: RouteSpec, spec: Ope
     ...parametersOf(collector, spec.query, 'query'),
     ...parametersOf(collector, spec.headers, 'header'),
   ];
-  const declared = parameters.filter((parameter) => parameter.in === 'path').map((parameter) => parameter.name);
+  const declared = parameters
+    .filter((parameter) => parameter.in === 'path')
+    .map((parameter) => parameter.name);
   const expected = pathParameterNames(route.path);
   if (declared.join() !== expected.join()) {
-    throw new Error(`${routeKey(route)}: path parameters ${expected.join()} but schema gives ${declared.join()}`);
+    throw new Error(
+      `${routeKey(route)}: path parameters ${expected.join()} but schema gives ${declared.join()}`,
+    );
   }
 
   const { success } = spec;
@@ -440,7 +463,8 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
     paths[route.path] = item;
   }
   const unrouted = Object.keys(operations).filter((key) => !routes.some((route) => routeKey(route) === key));
-  if (unrouted.length > 0) throw new Error(`OpenAPI operations without a topology route: ${unrouted.join(', ')}`);
+  if (unrouted.length > 0)
+    throw new Error(`OpenAPI operations without a topology route: ${unrouted.join(', ')}`);
 
   const responses: Record<string, JsonSchema> = {
     Forbidden: {

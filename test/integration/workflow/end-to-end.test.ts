@@ -288,3 +288,20 @@ describe('bad input never reaches Transatel', () => {
     for (const route of routes) expect(covered).toContain(`${route.method} ${route.path}`);
   });
 });
+
+describe('OpenAPI document', () => {
+  it('is served at GET /v1/openapi.json, generated from the schemas, with every route', async () => {
+    const response = await api(stack, 'GET', '/v1/openapi.json');
+    expect(response.status).toBe(200);
+    const document = response.body as {
+      openapi: string;
+      servers: { url: string }[];
+      paths: Record<string, Record<string, unknown>>;
+    };
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.servers[0]?.url).toBe(stack.url);
+    const { routes } = await import('../../../shared/topology.js');
+    for (const route of routes)
+      expect(document.paths[route.path]?.[route.method.toLowerCase()]).toBeDefined();
+  });
+});

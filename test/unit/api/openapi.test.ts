@@ -1,0 +1,171 @@
+import { describe, expect, it } from 'vitest';
+import { buildOpenApiDocument, type JsonSchema, operations, routeKey } from '../../../shared/api/openapi.js';
+import { problemSchema } from '../../../shared/api/schemas.js';
+import { routes } from '../../../shared/topology.js';
+
+const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
+
+type Operation = JsonSchema & {
+  operationId: string;
+  parameters?: { name: string; in: string; required: boolean; schema: JsonSchema }[];
+  security: Record<string, string[]>[];
+  responses: Record<string, JsonSchema>;
+  requestBody?: { content: Record<string, { schema: JsonSchema }> };
+};
+
+const document = buildOpenApiDocument({ serverUrl: 'https://api.example.test' });
+const paths = document.paths as Record<string, Record<string, Operation>>;
+
+function documentedOperations(): { key: string; operation: Operation; path: string }[] {
+  return Object.entries(paths).flatMap(([path, item]) =>
+    METHODS.filter((method) => item[method] !== undefined).map((method) => ({
+      key: `${method.toUpperCase()} ${path}`,
+      operation: item[method] as Operation,
+      path,
+    })),
+  );
+}
+
+/** Every `$ref` in the document, with where it was found. */
+function refsOf(value: unknown, at = '#'): { ref: string; at: string }[] {
+  if (Array.isArray(value)) return value.flatMap((item, index) => refsOf(item, `${at}/${index}`));
+  if (typeof value !== 'object' || value === null) return [];
+  return Object.entries(value).flatMap(([key, inner]) =>
+    key === '$ref' && typeof inner === 'string' ? [{ ref: inner, at }] : refsOf(inner, `${at}/${key}`),
+  );
+}
+
+function resolvePointer(root: unknown, ref: string): unknown {
+  if (!ref.startsWith('#/')) return undefined;
+  let node: unknown = root;
+  for (const raw of ref.slice(2).split('/')) {
+    const segment = decodeURIComponent(raw).replaceAll('~1', '/').replaceAll('~0', '~');
+    if (typeof node !== 'object' || node === null || !(segment in node)) return undefined;
+    node = (node as Record<string, unknown>)[segment];
+  }
+  return node;
+}
+
+describe('OpenAPI document', () => {
+  it('is an OpenAPI 3.1 document with info, servers, paths and components', () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info).toMatchObject({ title: expect.any(String), version: expect.any(String) });
+    expect(document.servers).toEqual([{ url: 'https://api.example.test' }]);
+    expect(Object.keys(paths).length).toBeGreaterThan(0);
+    expect(buildOpenApiDocument().servers).toEqual([{ url: 'http://127.0.0.1:3000' }]);
+  });
+
+  it('has exactly one operation per topology route, and no other', () => {
+    const documented = documentedOperations().map(({ key }) => key);
+    const routed = routes.map(routeKey);
+    expect(new Set(routed).size).toBe(routed.length);
+    expect(documented.sort()).toEqual([...routed].sort());
+    expect(Object.keys(operations).sort()).toEqual([...routed].sort());
+  });
+
+  it('gives each operation a unique operationId and the function of its route', () => {
+    const all = documentedOperations();
+    expect(new Set(all.map(({ operation }) => operation.operationId)).size).toBe(all.length);
+    for (const route of routes) {
+      const operation = paths[route.path]?.[route.method.toLowerCase()];
+      expect(operation?.['x-function'], routeKey(route)).toBe(route.function);
+    }
+  });
+
+  it('declares every path parameter, required, and no other', () => {
+    for (const { key, operation, path } of documentedOperations()) {
+      const inPath = [...path.matchAll(/\{([^}]+)\}/g)].map((match) => match[1]);
+      const declared = (operation.parameters ?? []).filter((parameter) => parameter.in === 'path');
+      expect(
+        declared.map((parameter) => parameter.name),
+        key,
+      ).toEqual(inPath);
+      for (const parameter of declared) expect(parameter.required, key).toBe(true);
+    }
+  });
+
+  it('resolves every $ref: no dangling reference, no leftover JSON Schema $defs', () => {
+    const refs = refsOf(document);
+    expect(refs.length).toBeGreaterThan(20);
+    for (const { ref, at } of refs) {
+      expect(ref, at).toMatch(/^#\/components\/(schemas|responses)\//);
+      expect(resolvePointer(document, ref), `${ref} at ${at}`).toBeDefined();
+    }
+    expect(JSON.stringify(document)).not.toContain('$defs');
+    expect(JSON.stringify(document)).not.toContain('"$schema"');
+  });
+
+  it('names components after the schemas .meta({ id }) and uses them', () => {
+    const schemas = (document.components as { schemas: Record<string, JsonSchema> }).schemas;
+    for (const id of [
+      'Problem',
+      'Order',
+      'OrderAccepted',
+      'ActivationRequest',
+      'BulkActivationRequest',
+      'Plans',
+      'Plan',
+    ]) {
+      expect(schemas[id], id).toBeDefined();
+    }
+    const used = new Set(refsOf(document).map(({ ref }) => ref));
+    for (const name of Object.keys(schemas)) {
+      expect(used.has(`#/components/schemas/${name}`), name).toBe(true);
+    }
+    expect(Object.keys(schemas.Problem?.properties as object)).toEqual(Object.keys(problemSchema.shape));
+  });
+
+  it('gives every operation a schema for its success body and problem+json for its errors', () => {
+    for (const { key, operation } of documentedOperations()) {
+      const statuses = Object.keys(operation.responses);
+      const success = statuses.filter((status) => /^2\d\d$/.test(status));
+      expect(success, key).toHaveLength(1);
+      expect(operation.responses.default, key).toEqual({ $ref: '#/components/responses/InternalError' });
+      expect(statuses, key).toContain('400');
+      for (const status of statuses.filter((status) => /^[45]\d\d$/.test(status) && status !== '403')) {
+        const ref = (operation.responses[status] as { $ref: string }).$ref;
+        const response = resolvePointer(document, ref) as { content: Record<string, { schema: JsonSchema }> };
+        expect(response.content['application/problem+json']?.schema, `${key} ${status}`).toEqual({
+          $ref: '#/components/schemas/Problem',
+        });
+      }
+    }
+  });
+
+  it('puts SigV4 on the IAM routes and nothing on the webhook', () => {
+    const schemes = (document.components as { securitySchemes: Record<string, JsonSchema> }).securitySchemes;
+    expect(schemes.sigv4).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      'x-amazon-apigateway-authtype': 'awsSigv4',
+    });
+    for (const route of routes) {
+      const operation = paths[route.path]?.[route.method.toLowerCase()] as Operation;
+      expect(operation.security, routeKey(route)).toEqual(route.auth === 'iam' ? [{ sigv4: [] }] : []);
+      expect('403' in operation.responses, routeKey(route)).toBe(route.auth === 'iam');
+    }
+  });
+
+  it('documents requests from the input side of the schemas: query coercion, headers, ICCID shape', () => {
+    const listSims = paths['/v1/sims']?.get as Operation;
+    const page = listSims.parameters?.find((parameter) => parameter.name === 'page');
+    expect(page).toMatchObject({ in: 'query', required: false, schema: { type: 'integer', default: 1 } });
+    const activate = paths['/v1/sims/{iccid}/activation']?.post as Operation;
+    expect(activate.parameters?.find((parameter) => parameter.in === 'header')).toMatchObject({
+      name: 'Idempotency-Key',
+      required: false,
+    });
+    expect(activate.parameters?.find((parameter) => parameter.name === 'iccid')?.schema).toMatchObject({
+      type: 'string',
+      pattern: '^[0-9]{19,20}$',
+    });
+    const webhook = paths['/v1/webhooks/transatel']?.post as Operation;
+    expect(webhook.parameters).toEqual([
+      expect.objectContaining({ name: 'X-TSL-Signature-256', in: 'header', required: true }),
+    ]);
+  });
+
+  it('is deterministic', () => {
+    expect(JSON.stringify(buildOpenApiDocument())).toBe(JSON.stringify(buildOpenApiDocument()));
+  });
+});
