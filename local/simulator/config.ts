@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { faultConfigSchema } from './faults.js';
 import { SIM_CATEGORIES } from './ids.js';
 import { DEFAULT_SIM_COUNTS } from './seed.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Counters } from './counters.js';
 import { ProblemError, STATUS_TITLES } from './problem.js';
 import type { Rng } from './rng.js';
@@ -37,6 +37,7 @@ export const webhookFaultsSchema = z.strictObject({
 
 export const faultConfigSchema = z.strictObject({
   routes: z.partialRecord(z.enum([...ROUTE_IDS, '*']), routeFaultsSchema).optional(),
+  globalRps: z.number().positive().optional(),
   webhooks: webhookFaultsSchema.optional(),
 });
 
@@ -44,6 +45,9 @@ interface Bucket {
   tokens: number;
   refilledAt: number;
 }
+
+/** Key of the one bucket `globalRps` shares across every API route (route ids never contain a colon). */
+const GLOBAL_BUCKET = ':global';
 
 /** Per-route fault injection; every die comes from the seeded PRNG so a run can be replayed. */
 export class FaultEngine {
@@ -79,8 +83,20 @@ export class FaultEngine {
     return this.config.webhooks ?? {};
   }
 
-  /** Applies rps limit, latency, throttling and 5xx dice; returns the problem to answer with, if any. */
+  /**
+   * Applies the global and per-route rps limits, latency, throttling and 5xx dice; returns the problem to
+   * answer with, if any.
+   */
   async preflight(routeId: RouteId): Promise<ProblemError | undefined> {
+    const { globalRps } = this.config;
+    if (globalRps !== undefined) {
+      // One budget over every API route (the token route too), as Transatel's gateway limit is per client.
+      const wait = this.takeToken(GLOBAL_BUCKET, globalRps);
+      if (wait > 0) {
+        this.counters.fault(routeId, 'rateLimit');
+        return tooManyRequests(Math.max(1, Math.ceil(wait)), 'Rate limit exceeded');
+      }
+    }
     const f = this.forRoute(routeId);
     if (!f) return undefined;
     if (f.rps !== undefined) {

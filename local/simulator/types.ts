@@ -74,6 +74,11 @@ export interface WebhookFaults {
 
 export interface FaultConfig {
   routes?: Record<string, RouteFaults>;
+  /**
+   * One token bucket (capacity = globalRps) shared by every API route, token included; over it -> 429
+   * with Retry-After, counted as `rateLimit` on the route that was refused. Checked before the route's own faults.
+   */
+  globalRps?: number;
   webhooks?: WebhookFaults;
 }
 

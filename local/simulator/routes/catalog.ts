@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { type CanSubscribe, ELIGIBLE, type ProductDef, productDetailsView } from '../catalog.js';
 import type { SimulatorCore } from '../core.js';
 import { json } from '../http.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorCore } from '../core.js';
 import { badRequest, ProblemError } from '../problem.js';
 import type { Sim } from '../state.js';

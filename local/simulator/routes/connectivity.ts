@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorCore } from '../core.js';
 import { requireSim, startTransaction } from '../domain/subscribers.js';
 import { json, jsonBody, type RequestContext } from '../http.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { SimulatorCore } from '../core.js';
 import { json } from '../http.js';
 import { ProblemError } from '../problem.js';

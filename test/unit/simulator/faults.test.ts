@@ -96,6 +96,43 @@ describe('simulator route faults', () => {
     expect((await api('GET', subscriber(iccidFor('active', 0)))).status).toBe(200);
   });
 
+  it('enforces one globalRps bucket shared by every API route, token included', async () => {
+    sim.setFaults({ globalRps: 3 });
+    const statuses: number[] = [];
+    // Three different routes draw on the same bucket: only the first 3 requests pass.
+    statuses.push((await api('GET', subscriber(iccidFor('active', 0)))).status);
+    statuses.push((await api('GET', `${INVENTORY}?msisdn=${msisdnFor('active', 0)}`)).status);
+    statuses.push((await fetch(`${sim.url}/authentication/api/token`, { method: 'POST' })).status);
+    const refused = await api<Problem>('GET', `${CM}/transactions/x`);
+    const refusedToken = await fetch(`${sim.url}/authentication/api/token`, { method: 'POST' });
+    expect(statuses).toEqual([200, 200, 401]); // the token request has no credentials: refused by auth, not by the limit
+    expect(refused.status).toBe(429);
+    expect(refused.body.title).toBe('TOO_MANY_REQUESTS');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect(refusedToken.status).toBe(429);
+    const counters = sim.counters();
+    expect(counters.faultsInjected.rateLimit).toBe(2);
+    expect(counters.faultsByRoute.getTransaction).toEqual({ rateLimit: 1 });
+    expect(counters.faultsByRoute.token).toEqual({ rateLimit: 1 });
+    // /_sim is never limited.
+    expect((await adminClient(sim)('GET', '/health')).status).toBe(200);
+    // The bucket refills at globalRps per second.
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    expect((await api('GET', subscriber(iccidFor('active', 0)))).status).toBe(200);
+  });
+
+  it('checks globalRps before the route faults, and through PUT /_sim/faults', async () => {
+    const admin = adminClient(sim);
+    expect(
+      (await admin('PUT', '/faults', { globalRps: 1, routes: { getSubscriber: { rps: 100 } } })).status,
+    ).toBe(200);
+    expect((await api('GET', subscriber(iccidFor('active', 0)))).status).toBe(200);
+    expect((await api('GET', subscriber(iccidFor('active', 0)))).status).toBe(429);
+    expect((await admin('GET', '/faults')).body).toMatchObject({ globalRps: 1 });
+    expect((await admin('PUT', '/faults', { globalRps: 0 })).status).toBe(400);
+    expect(() => sim.setFaults({ globalRps: -5 })).toThrow();
+  });
+
   it('adds latency', async () => {
     sim.setFaults({ routes: { getSubscriber: { latencyMs: 120, latencyJitterMs: 20 } } });
     const started = Date.now();
