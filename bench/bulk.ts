@@ -1,0 +1,407 @@
+import { performance } from 'node:perf_hooks';
+import { iccidFor } from '../local/simulator/index.js';
+import { forkTs } from './child.js';
+import { census, FINAL, OrderReader, type StoredOrder, sleep, submitActivations } from './orders.js';
+import { outRoot } from './paths.js';
+import { installRequestProbe, requestCounts, resetRequestCounts } from './probe.js';
+import { startCpuProfile } from './profile.js';
+import { startBenchStack } from './stack.js';
+import { median, sum } from './stats.js';
+import { fmtInt, fmtMs, fmtPct, fmtRatio, type PartResult, type Table } from './table.js';
+
+export const BULK_TARGET = 0.8;
+
+export interface BulkOptions {
+  orders: number;
+  rps: number;
+  /** A control run at a limit this machine keeps up with (0: none), with at most `controlOrders` orders. */
+  controlRps: number;
+  controlOrders: number;
+  /** A small run with slow activations, to count the status polls (undefined: none). */
+  slowActivation?: { orders: number; delayMs: number };
+  progress: (line: string) => void;
+}
+
+/** How long the simulator takes to activate a SIM, and the functions' POLL_FIRST_DELAY_SECONDS (default: local 3). */
+export interface ActivationTiming {
+  delayMs: number;
+  firstPollSeconds?: number;
+}
+
+/** What one bulk run measured (plain data: it crosses a process boundary). */
+export interface BulkMeasurement {
+  orders: number;
+  rps: number;
+  activation: ActivationTiming;
+  statusPollsPerOrder: number;
+  plans: number;
+  submitSeconds: number;
+  wallSeconds: number;
+  completed: number;
+  failed: number;
+  notFinal: number;
+  calls: number;
+  callsByRoute: [string, number][];
+  tokenRequests: number;
+  rateLimited: number;
+  byPoll: number;
+  cpuSeconds: number;
+  eventLoopUtilization: number;
+  cpuByComponent: { component: string; ms: number }[];
+  requestsByOperation: [string, number][];
+  phases: string[][];
+}
+
+function totalCalls(calls: Record<string, number>): number {
+  return sum(Object.values(calls));
+}
+
+/** Seconds between the first timeline entry with `from` and the first with `to` (undefined if either is missing). */
+function phaseSeconds(order: StoredOrder, from: string, to: string): number | undefined {
+  const start = order.timeline.find((entry) => entry.status === from);
+  const end = order.timeline.find((entry) => entry.status === to);
+  if (!start || !end) return undefined;
+  return (Date.parse(end.at) - Date.parse(start.at)) / 1000;
+}
+
+function phases(orders: readonly StoredOrder[]): string[][] {
+  const rows: [string, string, string][] = [
+    ['RECEIVED', 'ACTIVATING', 'activation worker picked the order up and Transatel accepted the activation'],
+    ['ACTIVATING', 'ACTIVE', 'ACTIVATED webhook processed, or the status poll saw the SIM Active'],
+    ['ACTIVE', 'COMPLETED', 'subscription worker ordered the plan'],
+    ['RECEIVED', 'COMPLETED', 'the whole order'],
+  ];
+  return rows.map(([from, to, what]) => {
+    const values = orders.map((order) => phaseSeconds(order, from, to)).filter((v) => v !== undefined);
+    const sorted = [...values].sort((a, b) => a - b);
+    const p95 = sorted[Math.max(0, Math.ceil(sorted.length * 0.95) - 1)] ?? Number.NaN;
+    return [`${from} → ${to}`, `${median(values).toFixed(2)} s`, `${p95.toFixed(2)} s`, what];
+  });
+}
+
+/**
+ * One bulk run, in the current process: N activation-with-plan orders through the whole local stack, against a
+ * simulator (own process) limited to R Transatel calls per second over all routes (globalRps), activation
+ * delay 0, TRANSATEL_MAX_RPS = R for the functions.
+ */
+export async function measureBulk(
+  n: number,
+  rps: number,
+  progress: (line: string) => void,
+  activation: ActivationTiming = { delayMs: 0 },
+): Promise<BulkMeasurement> {
+  installRequestProbe();
+  const bench = await startBenchStack({
+    simulator: {
+      activationDelayMs: activation.delayMs,
+      simCounts: { available: n },
+      faults: { globalRps: rps },
+    },
+    maxRps: rps,
+    ...(activation.firstPollSeconds === undefined
+      ? {}
+      : { env: { POLL_FIRST_DELAY_SECONDS: String(activation.firstPollSeconds) } }),
+    simulatorLogFile: `${process.cwd()}/.bench-out/logs/bulk-simulator-${rps}-${activation.delayMs}.log`,
+  });
+  const reader = new OrderReader(bench.stack);
+  try {
+    const plansResponse = await fetch(`${bench.stack.url}/v1/plans`);
+    const { plans } = (await plansResponse.json()) as { plans: { planId: string }[] };
+    if (plans.length === 0) throw new Error('GET /v1/plans returned no plan');
+    const requests = Array.from({ length: n }, (_, i) => ({
+      iccid: iccidFor('available', i),
+      planId: (plans[i % plans.length] as { planId: string }).planId,
+    }));
+    const before = await bench.counters();
+    resetRequestCounts();
+    const profiler = await startCpuProfile();
+    const cpuBefore = process.cpuUsage();
+    const eluBefore = performance.eventLoopUtilization();
+
+    progress(
+      `bulk: submitting ${fmtInt(n)} orders (POST /v1/activations, 1,000 a call), limit ${rps} calls/s`,
+    );
+    const submission = await submitActivations(bench.stack.url, requests);
+    progress(
+      `bulk: ${fmtInt(submission.accepted.length)} accepted in ${((submission.endedAt - submission.startedAt) / 1000).toFixed(1)} s`,
+    );
+    const ids = submission.accepted.map((order) => order.orderId);
+    const done = new Map<string, StoredOrder>();
+    let pending = ids;
+    let lastProgressAt = Date.now();
+    let lastSubscribed = -1;
+    for (;;) {
+      await sleep(2000);
+      const counters = await bench.counters();
+      const subscribed = Object.keys(counters.subscriptionsBySim).length;
+      if (subscribed !== lastSubscribed) lastProgressAt = Date.now();
+      lastSubscribed = subscribed;
+      const elapsed = (Date.now() - submission.startedAt) / 1000;
+      if (Math.round(elapsed) % 10 < 2) {
+        progress(
+          `bulk (R ${rps}): ${elapsed.toFixed(0)} s, plans subscribed ${fmtInt(subscribed)}/${fmtInt(ids.length)}, Transatel calls ${fmtInt(totalCalls(counters.calls) - totalCalls(before.calls))}`,
+        );
+      }
+      const quiet = Date.now() - lastProgressAt > 60_000;
+      if (subscribed < ids.length && !quiet) continue;
+      // Every plan is ordered (or nothing moved for a minute): read the orders not yet known to be final.
+      const snapshot = await census(reader, pending);
+      for (const [orderId, order] of snapshot.orders) if (FINAL.has(order.status)) done.set(orderId, order);
+      pending = snapshot.pending.concat(snapshot.missing);
+      if (pending.length === 0 || quiet) break;
+    }
+    const profile = await profiler.stop();
+    const cpu = process.cpuUsage(cpuBefore);
+    const elu = performance.eventLoopUtilization(eluBefore);
+    const after = await bench.counters();
+    const finals = [...done.values()];
+    const lastChange = Math.max(...finals.map((order) => Date.parse(order.updatedAt)));
+    const completed = finals.filter((order) => order.status === 'COMPLETED').length;
+    return {
+      orders: ids.length,
+      rps,
+      activation,
+      statusPollsPerOrder:
+        sum(finals.map((order) => order.attempts?.statusPolls ?? 0)) / Math.max(1, finals.length),
+      plans: plans.length,
+      submitSeconds: (submission.endedAt - submission.startedAt) / 1000,
+      wallSeconds: (lastChange - submission.startedAt) / 1000,
+      completed,
+      failed: finals.length - completed,
+      notFinal: pending.length,
+      calls: totalCalls(after.calls) - totalCalls(before.calls),
+      callsByRoute: Object.entries(after.calls)
+        .map(([route, count]): [string, number] => [route, count - (before.calls[route] ?? 0)])
+        .filter(([, count]) => count > 0),
+      tokenRequests: after.tokenRequests,
+      rateLimited: sum(Object.values(after.faultsByRoute).map((kinds) => kinds.rateLimit ?? 0)),
+      byPoll: finals.filter((order) => order.timeline.some((entry) => entry.note?.includes('status check')))
+        .length,
+      cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      eventLoopUtilization: elu.utilization,
+      cpuByComponent: profile,
+      requestsByOperation: [...requestCounts().entries()],
+      phases: phases(finals),
+    };
+  } finally {
+    reader.destroy();
+    await bench.stop();
+  }
+}
+
+/** One measurement in a fresh process: the functions' clients and the stack's environment are per process. */
+async function measureInChild(
+  n: number,
+  rps: number,
+  progress: (line: string) => void,
+  activation: ActivationTiming = { delayMs: 0 },
+): Promise<BulkMeasurement> {
+  const child = forkTs('bench/bulk-run.ts', [String(n), String(rps), JSON.stringify(activation)], {
+    logFile: `${outRoot}/logs/bulk-${rps}-${activation.delayMs}.log`,
+    onProgress: progress,
+  });
+  try {
+    return (await child.next('result')).value as BulkMeasurement;
+  } finally {
+    await child.stop();
+  }
+}
+
+function ratioOf(m: BulkMeasurement): number {
+  return m.calls / m.rps / m.wallSeconds;
+}
+
+function summaryTable(m: BulkMeasurement): Table {
+  const callsPerOrder = m.calls / m.orders;
+  const ceilingSeconds = m.calls / m.rps;
+  const perRoute = m.callsByRoute
+    .map(([route, count]) => `${route} ${(count / m.orders).toFixed(2)}`)
+    .join(', ');
+  return {
+    title: `3. Bulk throughput: ${fmtInt(m.orders)} activation-with-plan orders, simulator limited to ${m.rps} Transatel calls/s`,
+    columns: ['figure', 'value', 'how measured'],
+    rows: [
+      [
+        'wall time',
+        `${m.wallSeconds.toFixed(1)} s`,
+        `first POST /v1/activations to the last order reaching COMPLETED/FAILED (max updatedAt of the order records); submitting took ${m.submitSeconds.toFixed(1)} s`,
+      ],
+      ['orders per second', (m.orders / m.wallSeconds).toFixed(1), 'orders / wall time'],
+      [
+        'orders completed / failed / not final',
+        `${fmtInt(m.completed)} / ${fmtInt(m.failed)} / ${fmtInt(m.notFinal)}`,
+        'order records read from the orders table (BatchGetItem)',
+      ],
+      [
+        'Transatel calls per order',
+        callsPerOrder.toFixed(2),
+        `/_sim/counters calls during the run / N (${perRoute})`,
+      ],
+      [
+        'rate-limit ceiling',
+        `${ceilingSeconds.toFixed(1)} s`,
+        'calls per order × N / R: the least time the limit allows',
+      ],
+      ['ratio to the ceiling', fmtRatio(ratioOf(m)), 'ceiling / wall time (1.00× = the whole limit used)'],
+      [
+        'token requests',
+        String(m.tokenRequests),
+        '/_sim/counters tokenRequests, whole run (one process: one token)',
+      ],
+      [
+        '429 from the rate limit',
+        String(m.rateLimited),
+        '/_sim/counters faultsByRoute rateLimit (client pacing: TRANSATEL_MAX_RPS = R)',
+      ],
+      [
+        'orders made ACTIVE by the status poll',
+        `${fmtInt(m.byPoll)} (${fmtPct(m.byPoll / Math.max(1, m.orders))})`,
+        "timeline note 'status check' rather than the ACTIVATED webhook: each costs a GET subscriber",
+      ],
+    ],
+    notes: [
+      "startLocalStack (gateway, fauxqs, dynalite, pollers with the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events) in one Node process; the simulator in a second process (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
+      `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b).`,
+    ],
+  };
+}
+
+function whereTable(m: BulkMeasurement): Table {
+  const profiled = sum(m.cpuByComponent.map((entry) => entry.ms));
+  return {
+    title: `3b. Bulk throughput: where the time goes (stack process, R ${m.rps})`,
+    columns: ['figure', 'value'],
+    rows: [
+      [
+        'stack process CPU time',
+        `${m.cpuSeconds.toFixed(1)} s = ${fmtPct(m.cpuSeconds / m.wallSeconds)} of one core over the wall time`,
+      ],
+      ['event-loop utilization', fmtPct(m.eventLoopUtilization)],
+      ['CPU per order', fmtMs((m.cpuSeconds * 1000) / m.orders, 1)],
+      ...m.cpuByComponent
+        .filter((entry) => entry.ms / profiled >= 0.01)
+        .map((entry) => [
+          `CPU: ${entry.component}`,
+          `${fmtPct(entry.ms / profiled)} (${fmtMs(entry.ms / m.orders, 2)} per order)`,
+        ]),
+      [
+        'requests received per order (emulators and gateway)',
+        [...m.requestsByOperation]
+          .sort((a, b) => b[1] - a[1])
+          .filter(([, count]) => count / m.orders >= 0.05)
+          .map(([operation, count]) => `${operation} ${(count / m.orders).toFixed(2)}`)
+          .join(', '),
+      ],
+      ...m.phases.map(([phase, p50, p95, what]) => [
+        `time ${phase} (median / p95)`,
+        `${p50} / ${p95}: ${what}`,
+      ]),
+    ],
+    notes: [
+      'CPU by component: V8 sampling profile (1 ms) of the stack process during the run, each sample given to the innermost frame of a known package; Node internals = sockets, HTTP parsing, timers.',
+      "Requests per order: every request the stack process's HTTP servers received (bench/probe.ts), divided by N.",
+    ],
+  };
+}
+
+/** Part 3: the bulk run at R, then (unless quick) a control run at a limit the machine keeps up with. */
+export async function runBulk(options: BulkOptions): Promise<PartResult> {
+  const started = performance.now();
+  const main = await measureInChild(options.orders, options.rps, options.progress);
+  const control =
+    options.controlRps > 0
+      ? await measureInChild(
+          Math.min(options.orders, options.controlOrders),
+          options.controlRps,
+          options.progress,
+        )
+      : undefined;
+  const slow = options.slowActivation
+    ? await measureInChild(options.slowActivation.orders, options.rps, options.progress, {
+        delayMs: options.slowActivation.delayMs,
+        firstPollSeconds: 5,
+      })
+    : undefined;
+  const tables = [summaryTable(main), whereTable(main)];
+  if (control) {
+    const line = (m: BulkMeasurement) => [
+      `R ${m.rps}, N ${fmtInt(m.orders)}`,
+      `${m.wallSeconds.toFixed(1)} s`,
+      (m.orders / m.wallSeconds).toFixed(1),
+      (m.calls / m.orders).toFixed(2),
+      `${(m.calls / m.rps).toFixed(1)} s`,
+      fmtRatio(ratioOf(m)),
+      fmtPct(m.cpuSeconds / m.wallSeconds),
+      fmtPct(m.eventLoopUtilization),
+      fmtPct(m.byPoll / Math.max(1, m.orders)),
+    ];
+    tables.push({
+      title: '3c. Bulk throughput: the limit or the machine? (same run at a lower limit)',
+      columns: [
+        'run',
+        'wall',
+        'orders/s',
+        'calls/order',
+        'ceiling',
+        'ratio',
+        'stack CPU (1 core = 100 %)',
+        'event loop busy',
+        'ACTIVE by poll',
+      ],
+      rows: [line(main), line(control)],
+      notes: [
+        `Control: the same run with ${fmtInt(control.orders)} orders and the limit at ${control.rps} calls/s, a rate this machine's single stack process can keep up with.`,
+      ],
+    });
+  }
+  if (slow) {
+    const line = (m: BulkMeasurement) => [
+      `${(m.activation.delayMs / 1000).toFixed(0)} s`,
+      String(m.activation.firstPollSeconds ?? 3),
+      fmtInt(m.orders),
+      (m.calls / m.orders).toFixed(2),
+      m.callsByRoute.map(([route, count]) => `${route} ${(count / m.orders).toFixed(2)}`).join(', '),
+      m.statusPollsPerOrder.toFixed(2),
+      fmtPct(m.byPoll / Math.max(1, m.orders)),
+    ];
+    tables.push({
+      title: '3d. Bulk throughput: Transatel calls per order when an activation takes time',
+      columns: [
+        'activation',
+        'first poll (s)',
+        'orders',
+        'calls/order',
+        'by route',
+        'checks finding the SIM not yet Active, per order',
+        'ACTIVE by poll',
+      ],
+      rows: [line(main), line(slow)],
+      notes: [
+        `Second row: the same bulk run (R ${slow.rps}) with the simulator completing activations after ${(slow.activation.delayMs / 1000).toFixed(0)} s and POLL_FIRST_DELAY_SECONDS 5 (the functions' default in AWS); the ACTIVATED webhooks arrive, yet every status check while the SIM is still Available costs a GET subscriber and a GET transaction.`,
+      ],
+    });
+  }
+  const ratio = ratioOf(main);
+  return {
+    part: 'bulk',
+    seconds: (performance.now() - started) / 1000,
+    tables,
+    targets: [
+      {
+        target: `bulk throughput ≥ ${BULK_TARGET} of the rate-limit ceiling (N ${fmtInt(main.orders)}, R ${main.rps})`,
+        measured: `${fmtRatio(ratio)} (${(main.orders / main.wallSeconds).toFixed(1)} orders/s, ${(main.calls / main.orders).toFixed(2)} calls/order; stack CPU ${fmtPct(main.cpuSeconds / main.wallSeconds)})`,
+        pass: ratio >= BULK_TARGET && main.notFinal === 0,
+      },
+      ...(control
+        ? [
+            {
+              target: `bulk throughput ≥ ${BULK_TARGET} of the ceiling, control (N ${fmtInt(control.orders)}, R ${control.rps})`,
+              measured: `${fmtRatio(ratioOf(control))} (${(control.orders / control.wallSeconds).toFixed(1)} orders/s)`,
+              pass: ratioOf(control) >= BULK_TARGET && control.notFinal === 0,
+            },
+          ]
+        : []),
+      { target: 'token requests ≈ 1', measured: String(main.tokenRequests), pass: main.tokenRequests <= 2 },
+    ],
+  };
+}

@@ -1,0 +1,89 @@
+import { rm, stat } from 'node:fs/promises';
+import { relative, resolve } from 'node:path';
+import { build, type Metafile } from 'esbuild';
+import { type FunctionName, functions } from '../shared/topology.js';
+import { outRoot, projectRoot } from './paths.js';
+
+/** infra/constructs/functions.ts passes this banner to NodejsFunction (CommonJS dependencies call `require`). */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+export const REFERENCE = 'reference';
+export const REFERENCE_ENTRY = 'bench/reference/handler.ts';
+
+export interface Bundle {
+  /** A topology function, or the reference handler (only imports @aws-sdk/client-sqs). */
+  name: FunctionName | typeof REFERENCE;
+  entry: string;
+  /** Absolute path of the .mjs (what Lambda loads). */
+  file: string;
+  bytes: number;
+  mapBytes: number;
+  /** The inputs, grouped by package ("(project)" for our code), that weigh the most in the output. */
+  heaviest: { input: string; bytes: number }[];
+}
+
+function packageOf(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return match?.[1] ?? '(project)';
+}
+
+function heaviestInputs(output: Metafile['outputs'][string], count = 4): Bundle['heaviest'] {
+  const byPackage = new Map<string, number>();
+  for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    const key = packageOf(input);
+    byPackage.set(key, (byPackage.get(key) ?? 0) + bytesInOutput);
+  }
+  return [...byPackage.entries()]
+    .map(([input, bytes]) => ({ input, bytes }))
+    .sort((a, b) => b.bytes - a.bytes)
+    .slice(0, count);
+}
+
+/**
+ * Every topology function and the reference handler, bundled the way CDK's NodejsFunction bundles them with
+ * this project's settings (infra/constructs/functions.ts: local esbuild, OutputFormat.ESM, minify, sourceMap,
+ * mainFields ['module','main'], the createRequire banner, externalModules [] so the AWS SDK is bundled):
+ * `esbuild --bundle --platform=node --target=node22 --format=esm --minify --sourcemap
+ * --main-fields=module,main --banner:js=... --outfile=<name>/index.mjs`. One esbuild call with one entry
+ * point per function and no code splitting: each output is a self-contained bundle, as CDK makes them.
+ */
+export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<Bundle[]> {
+  const entries: { name: Bundle['name']; entry: string }[] = [
+    ...(Object.entries(functions) as [FunctionName, { entry: string }][]).map(([name, spec]) => ({
+      name,
+      entry: spec.entry,
+    })),
+    { name: REFERENCE, entry: REFERENCE_ENTRY },
+  ];
+  await rm(outDir, { recursive: true, force: true });
+  const result = await build({
+    absWorkingDir: projectRoot,
+    entryPoints: Object.fromEntries(
+      entries.map(({ name, entry }) => [`${name}/index`, resolve(projectRoot, entry)]),
+    ),
+    outdir: outDir,
+    outExtension: { '.js': '.mjs' },
+    bundle: true,
+    splitting: false,
+    platform: 'node',
+    target: 'node22',
+    format: 'esm',
+    minify: true,
+    sourcemap: true,
+    mainFields: ['module', 'main'],
+    banner: { js: ESM_REQUIRE_BANNER },
+    external: [],
+    logLevel: 'warning',
+    metafile: true,
+  });
+  return Promise.all(
+    entries.map(async ({ name, entry }) => {
+      const file = resolve(outDir, name, 'index.mjs');
+      const output = result.metafile.outputs[relative(projectRoot, file)];
+      if (!output) throw new Error(`esbuild wrote no ${file}`);
+      const [{ size: bytes }, { size: mapBytes }] = await Promise.all([stat(file), stat(`${file}.map`)]);
+      return { name, entry, file, bytes, mapBytes, heaviest: heaviestInputs(output) };
+    }),
+  );
+}

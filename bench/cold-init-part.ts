@@ -1,0 +1,127 @@
+import { type Bundle, bundleAll, REFERENCE } from './bundle.js';
+import { type ColdInit, importsWithEmptyEnv, measureColdInit } from './cold-init.js';
+import { fmtKb, fmtMs, fmtRatio, type PartResult, type TargetCheck } from './table.js';
+
+export const BUNDLE_LIMIT_BYTES = 600 * 1024;
+export const COLD_INIT_TARGET = 1.5;
+
+export interface BundlePartOptions {
+  runs: number;
+  /** Also measure with --enable-source-maps, as infra sets NODE_OPTIONS (doubles the processes). */
+  sourceMaps: boolean;
+  progress: (line: string) => void;
+}
+
+type Medians = Map<string, number>;
+
+function medians(results: readonly ColdInit[]): Medians {
+  return new Map(results.map((result) => [result.name, result.medianMs]));
+}
+
+function worstRatio(functions: readonly Bundle[], results: Medians, reference: number) {
+  return functions
+    .map((bundle) => ({ name: bundle.name, ratio: (results.get(bundle.name) ?? Number.NaN) / reference }))
+    .reduce((a, b) => (b.ratio > a.ratio ? b : a));
+}
+
+/**
+ * Part 1: bundle size of every function (as CDK builds it), and cold init of each bundle beside the reference
+ * handler in fresh Node processes, plain and (unless quick) with --enable-source-maps.
+ */
+export async function runBundlePart(options: BundlePartOptions): Promise<PartResult> {
+  const started = performance.now();
+  options.progress('bundle: esbuild, 13 entry points');
+  const bundles = await bundleAll();
+  const emptyEnvFailures = await importsWithEmptyEnv(bundles);
+  const progress = (label: string) => (done: number, total: number) => {
+    if (done % 26 === 0 || done === total) options.progress(`cold init${label}: ${done}/${total} processes`);
+  };
+  const plain = medians(await measureColdInit(bundles, { runs: options.runs, onProgress: progress('') }));
+  const maps = options.sourceMaps
+    ? medians(
+        await measureColdInit(bundles, {
+          runs: options.runs,
+          nodeFlags: ['--enable-source-maps'],
+          onProgress: progress(' (--enable-source-maps)'),
+        }),
+      )
+    : undefined;
+  const refPlain = plain.get(REFERENCE) ?? Number.NaN;
+  const refMaps = maps?.get(REFERENCE) ?? Number.NaN;
+  const functions = bundles.filter((bundle) => bundle.name !== REFERENCE);
+  const reference = bundles.find((bundle) => bundle.name === REFERENCE) as Bundle;
+
+  const rows = bundles.map((bundle) => {
+    const p = plain.get(bundle.name) ?? Number.NaN;
+    const m = maps?.get(bundle.name) ?? Number.NaN;
+    return [
+      bundle.name === REFERENCE ? 'reference (imports @aws-sdk/client-sqs only)' : bundle.name,
+      fmtKb(bundle.bytes),
+      fmtKb(bundle.mapBytes),
+      fmtMs(p, 1),
+      fmtRatio(p / refPlain),
+      ...(maps ? [fmtMs(m, 1), fmtRatio(m / refMaps)] : []),
+      bundle.heaviest.map((input) => `${input.input} ${Math.round(input.bytes / 1024)}`).join(', '),
+    ];
+  });
+
+  const largest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
+  const over = functions.filter((bundle) => bundle.bytes > BUNDLE_LIMIT_BYTES);
+  const worstPlain = worstRatio(functions, plain, refPlain);
+  const targets: TargetCheck[] = [
+    {
+      target: 'bundle ≤ 600 KB, every function',
+      measured: `largest ${largest.name} ${fmtKb(largest.bytes)}${over.length ? `; over: ${over.map((b) => b.name).join(', ')}` : ''}`,
+      pass: over.length === 0,
+    },
+    {
+      target: `cold init ≤ ${COLD_INIT_TARGET}× reference`,
+      measured: `worst ${worstPlain.name} ${fmtRatio(worstPlain.ratio)} (reference ${fmtMs(refPlain, 1)})`,
+      pass: worstPlain.ratio <= COLD_INIT_TARGET,
+    },
+  ];
+  if (maps) {
+    const worstMaps = worstRatio(functions, maps, refMaps);
+    targets.push({
+      target: `cold init ≤ ${COLD_INIT_TARGET}× reference, both with --enable-source-maps (as deployed)`,
+      measured: `worst ${worstMaps.name} ${fmtRatio(worstMaps.ratio)} (reference ${fmtMs(refMaps, 1)})`,
+      pass: worstMaps.ratio <= COLD_INIT_TARGET,
+    });
+  }
+  targets.push({
+    target: 'every bundle imports with an empty environment (nothing read or done at import)',
+    measured: emptyEnvFailures.length ? `fails: ${emptyEnvFailures.join(', ')}` : 'all 12',
+    pass: emptyEnvFailures.length === 0,
+  });
+
+  return {
+    part: 'bundle',
+    seconds: (performance.now() - started) / 1000,
+    tables: [
+      {
+        title: '1. Bundle size and cold init',
+        columns: [
+          'bundle',
+          '.mjs',
+          '.map',
+          'cold init',
+          '× ref',
+          ...(maps ? ['cold init, source maps', '× ref'] : []),
+          'heaviest inputs (KB)',
+        ],
+        rows,
+        notes: [
+          "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap (separate .map, not counted), mainFields ['module','main'], the createRequire banner of infra/constructs/functions.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
+          `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all 13 bundles in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
+          ...(maps
+            ? [
+                "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' divides by the reference's median measured the same way in the same run.",
+              ]
+            : []),
+          `Reference: bench/reference/handler.ts imports SQSClient from @aws-sdk/client-sqs and constructs nothing (${fmtKb(reference.bytes)}). Node ${process.version} here; Lambda runs nodejs22.x.`,
+        ],
+      },
+    ],
+    targets,
+  };
+}

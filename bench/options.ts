@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+
+export const PARTS = ['bundle', 'warm', 'bulk', 'reliability', 'webhooks', 'fuzz'] as const;
+export type PartName = (typeof PARTS)[number];
+
+const ALIASES: Record<string, PartName> = {
+  'cold-init': 'bundle',
+  bundles: 'bundle',
+  overhead: 'warm',
+  throughput: 'bulk',
+  'webhook-abuse': 'webhooks',
+  abuse: 'webhooks',
+  webhook: 'webhooks',
+};
+
+/** Sizes of every part; `--quick` picks sizes that finish in under a minute on 2 cores, all parts together. */
+export interface BenchOptions {
+  quick: boolean;
+  parts: PartName[];
+  /** Part 1: fresh processes per bundle; also measured with --enable-source-maps (as deployed)? */
+  coldInitRuns: number;
+  coldInitSourceMaps: boolean;
+  /** Part 2: handler calls (and as many bare-fetch pairs), after this many warm-up calls each. */
+  warmCalls: number;
+  warmup: number;
+  /** Part 2, second measurement: latency on each Transatel call, like a remote API (0: skip). */
+  warmLatencyMs: number;
+  /** Part 3: orders, and the simulator's limit on all Transatel calls per second. */
+  bulkOrders: number;
+  rps: number;
+  /** Part 3, control run: a limit the machine can keep up with (0: none), with at most this many orders. */
+  controlRps: number;
+  controlOrders: number;
+  /** Part 4: orders, SQS visibility timeout and plan claim lease (seconds). */
+  reliabilityOrders: number;
+  reliabilityVisibilitySeconds: number;
+  reliabilityClaimLeaseSeconds: number;
+  /** Part 5: webhook requests, and the events queue's visibility timeout (a replay in flight waits that long). */
+  abuseRequests: number;
+  abuseVisibilitySeconds: number;
+  /** Part 6: requests per route. */
+  fuzzPerRoute: number;
+  /** Also write the report (a markdown section) to this file. */
+  out?: string;
+}
+
+export const USAGE = `Usage: npm run bench -- [part...] [options]
+
+Parts (default: all, in this order): ${PARTS.join(', ')}
+
+  --quick              every part at a size that finishes in under a minute in total
+  --orders N           orders of the bulk run (default 10000) and of the reliability run (default 2000)
+  --rps R              simulator rate limit on all Transatel calls, per second (default 200)
+  --control-rps R      bulk control run at a limit this machine keeps up with (default 40; 0: none)
+  --runs N             cold-init runs per bundle (default 15)
+  --calls N            warm-overhead calls (default 2000)
+  --abuse N            webhook-abuse requests (default 1500)
+  --fuzz N             fuzz requests per route (default 10000)
+
+--quick: cold init 3 runs (no source-map variant), 400 warm calls (no latency variant), bulk 80 orders (no
+control run), reliability 60 orders with 5 s visibility timeout and claim lease, 200 webhook requests, 50 fuzz
+requests per route.
+  --out FILE           also write the report (markdown) to FILE
+  -h, --help           this help`;
+
+function positiveInt(flag: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  if (!/^[1-9][0-9]*$/.test(raw)) throw new Error(`${flag} must be a positive whole number, got '${raw}'`);
+  return Number(raw);
+}
+
+/** Parses the command line; undefined for --help. Throws with a readable message on bad input. */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefined {
+  const { values, positionals } = parseArgs({
+    args: [...argv],
+    allowPositionals: true,
+    options: {
+      quick: { type: 'boolean', default: false },
+      orders: { type: 'string' },
+      rps: { type: 'string' },
+      runs: { type: 'string' },
+      'control-rps': { type: 'string' },
+      calls: { type: 'string' },
+      abuse: { type: 'string' },
+      fuzz: { type: 'string' },
+      out: { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) return undefined;
+  const parts = positionals.map((name) => {
+    const part = (PARTS as readonly string[]).includes(name) ? (name as PartName) : ALIASES[name];
+    if (!part) throw new Error(`unknown part '${name}' (parts: ${PARTS.join(', ')})`);
+    return part;
+  });
+  const quick = values.quick;
+  const orders = positiveInt('--orders', values.orders);
+  const controlRps = values['control-rps'] === '0' ? 0 : positiveInt('--control-rps', values['control-rps']);
+  return {
+    quick,
+    parts: parts.length === 0 ? [...PARTS] : PARTS.filter((part) => parts.includes(part)),
+    coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 15),
+    coldInitSourceMaps: !quick,
+    warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 400 : 2000),
+    warmup: quick ? 50 : 300,
+    warmLatencyMs: quick ? 0 : 10,
+    bulkOrders: orders ?? (quick ? 80 : 10_000),
+    rps: positiveInt('--rps', values.rps) ?? 200,
+    controlRps: controlRps ?? (quick ? 0 : 40),
+    controlOrders: 600,
+    reliabilityOrders: orders ?? (quick ? 60 : 2000),
+    reliabilityVisibilitySeconds: quick ? 5 : 45,
+    reliabilityClaimLeaseSeconds: quick ? 5 : 60,
+    abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 200 : 1500),
+    abuseVisibilitySeconds: quick ? 1 : 5,
+    fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 50 : 10_000),
+    ...(values.out ? { out: values.out } : {}),
+  };
+}
