@@ -16,7 +16,9 @@ export interface WorkflowSettings {
 
 export const defaultWorkflowSettings: WorkflowSettings = {
   activationDeadlineSeconds: 3_600,
-  firstPollDelaySeconds: 5,
+  // Polling is the fallback for a lost ACTIVATED webhook, and activations take minutes at Transatel: checking
+  // sooner would spend a rate-limited call per order on a SIM that cannot be active yet.
+  firstPollDelaySeconds: 60,
   claimLeaseSeconds: 60,
 };
 
