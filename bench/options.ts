@@ -57,8 +57,8 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)
 
---quick: cold init 3 runs (no source-map variant), 400 warm calls (no latency variant), bulk 80 orders (no
-control run), reliability 60 orders with 5 s visibility timeout and claim lease, 200 webhook requests, 50 fuzz
+--quick: cold init 3 runs (no source-map variant), 300 warm calls (no latency variant), bulk 60 orders (no
+control run), reliability 40 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
 requests per route.
   --out FILE           also write the report (markdown) to FILE
   -h, --help           this help`;
@@ -101,19 +101,19 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     parts: parts.length === 0 ? [...PARTS] : PARTS.filter((part) => parts.includes(part)),
     coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 15),
     coldInitSourceMaps: !quick,
-    warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 400 : 2000),
+    warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 300 : 2000),
     warmup: quick ? 50 : 300,
     warmLatencyMs: quick ? 0 : 10,
-    bulkOrders: orders ?? (quick ? 80 : 10_000),
+    bulkOrders: orders ?? (quick ? 60 : 10_000),
     rps: positiveInt('--rps', values.rps) ?? 200,
     controlRps: controlRps ?? (quick ? 0 : 40),
     controlOrders: 600,
-    reliabilityOrders: orders ?? (quick ? 60 : 2000),
+    reliabilityOrders: orders ?? (quick ? 40 : 2000),
     reliabilityVisibilitySeconds: quick ? 5 : 45,
     reliabilityClaimLeaseSeconds: quick ? 5 : 60,
-    abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 200 : 1500),
+    abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 150 : 1500),
     abuseVisibilitySeconds: quick ? 1 : 5,
-    fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 50 : 10_000),
+    fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 40 : 10_000),
     ...(values.out ? { out: values.out } : {}),
   };
 }

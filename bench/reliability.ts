@@ -216,7 +216,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       }
       if (pending.length === 0 || Date.now() > deadline) break;
       // Few orders left: look more often, so the wall time is not rounded up to the census interval.
-      await sleep(pending.length > 50 ? 3000 : 1000);
+      await sleep(pending.length > 50 ? 3000 : 500);
     }
     // Everything settled: stop injecting, let in-flight work finish, then read the DLQs and the counters.
     await bench.setFaults({});

@@ -12,8 +12,15 @@ import { enqueue, failOrder, markSimReady } from './order-moves.js';
 export async function runActivateStep(deps: WorkflowDeps, orderId: string): Promise<void> {
   const order = await deps.store.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
+  if (order.status === 'ACTIVATING' || order.status === 'ACTIVE') {
+    // Moved on, yet not final: the earlier run may have died between its transition and queueing the next
+    // step. Queue it again; a duplicate step is a no-op, a missing one would leave the order waiting forever.
+    const next = order.status === 'ACTIVATING' ? 'await-activation' : 'subscribe';
+    await enqueue(deps, order, next, next === 'await-activation' ? deps.settings.firstPollDelaySeconds : 0);
+    return;
+  }
   if (order.status !== 'RECEIVED') {
-    deps.logger.info('activate step skipped: order has moved on', { orderId, status: order.status });
+    deps.logger.info('activate step skipped: order is final', { orderId, status: order.status });
     return;
   }
   const subscriber = await readSubscriber(deps, order);

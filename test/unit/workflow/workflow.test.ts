@@ -180,6 +180,25 @@ describe('activation then plan', () => {
   });
 });
 
+describe('a step lost between a transition and its message', () => {
+  it('a redelivered activate step queues the step the order is waiting on', async () => {
+    const activating = await place(iccidFor('available', 7));
+    await runActivateStep(deps, activating);
+    queue.take(); // as if SQS had refused the await-activation message
+    await runActivateStep(deps, activating);
+    expect(queue.take()).toEqual([
+      { message: { orderId: activating, step: 'await-activation' }, delaySeconds: 5 },
+    ]);
+    expect(sim.counters().activationsBySim[iccidFor('available', 7)]).toBe(1);
+
+    const active = await place(iccidFor('active', 17));
+    await runActivateStep(deps, active);
+    queue.take();
+    await runActivateStep(deps, active);
+    expect(queue.take()).toEqual([{ message: { orderId: active, step: 'subscribe' }, delaySeconds: 0 }]);
+  });
+});
+
 describe('at most one plan per order', () => {
   it('two deliveries of the subscribe step at once order the plan once', async () => {
     const iccid = iccidFor('active', 7);
