@@ -1,10 +1,10 @@
-import * as z from 'zod';
+import type * as z from 'zod';
 import {
   activationRequestSchema,
   bulkActivationRequestSchema,
   bulkSimSchema,
   iccidParamsSchema,
-  idempotencyKeySchema,
+  idempotencyHeadersSchema,
 } from '../../shared/api/schemas.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
@@ -19,8 +19,6 @@ import {
   type IntakeDeps,
 } from '../../shared/workflow/intake.js';
 
-const headersSchema = z.object({ 'idempotency-key': idempotencyKeySchema.optional() });
-
 const intakeDeps = (): IntakeDeps => ({
   store: orderStore(),
   idempotency: idempotencyStore(),
@@ -33,7 +31,7 @@ function unknownPlan(planId: string, path: string): HttpError {
 }
 
 const activateOne = httpHandler(
-  { params: iccidParamsSchema, body: activationRequestSchema, headers: headersSchema },
+  { params: iccidParamsSchema, body: activationRequestSchema, headers: idempotencyHeadersSchema },
   async ({ params, body, headers }) => {
     if (body.planId) {
       const plans = await knownPlanIds();
@@ -97,7 +95,7 @@ function validateBulk(
 
 const activateMany = httpHandler(
   // 1,000 SIMs with options and references fit well within 1 MiB.
-  { body: bulkActivationRequestSchema, headers: headersSchema, maxBodyBytes: 1024 * 1024 },
+  { body: bulkActivationRequestSchema, headers: idempotencyHeadersSchema, maxBodyBytes: 1024 * 1024 },
   async ({ body, headers }) => {
     const wantsPlans =
       body.defaults?.planId !== undefined || body.sims.some((sim) => sim.planId !== undefined);

@@ -1,5 +1,8 @@
-import * as z from 'zod';
-import { iccidParamsSchema, idempotencyKeySchema, planOrderRequestSchema } from '../../shared/api/schemas.js';
+import {
+  iccidParamsSchema,
+  idempotencyHeadersSchema,
+  planOrderRequestSchema,
+} from '../../shared/api/schemas.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
@@ -11,7 +14,7 @@ export const handler = httpHandler(
   {
     params: iccidParamsSchema,
     body: planOrderRequestSchema,
-    headers: z.object({ 'idempotency-key': idempotencyKeySchema.optional() }),
+    headers: idempotencyHeadersSchema,
   },
   async ({ params, body, headers }) => {
     const plans = await knownPlanIds();

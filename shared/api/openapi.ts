@@ -13,7 +13,7 @@ import {
   bulkSimSchema,
   esimResponseSchema,
   iccidParamsSchema,
-  idempotencyKeySchema,
+  idempotencyHeadersSchema,
   lifecycleRequestSchema,
   MAX_BULK_SIMS,
   orderAcceptedSchema,
@@ -81,13 +81,6 @@ interface OperationSpec {
   problems: ProblemStatus[];
 }
 
-const idempotencyHeaders = z.object({
-  'idempotency-key': idempotencyKeySchema.optional().meta({
-    description:
-      'The same key and body give the same order(s), even after a timeout or a crash; the same key with another body is a 409. Keys are remembered for 24 hours.',
-  }),
-});
-
 /**
  * The bulk body is validated loosely as a whole and strictly per SIM (a bad SIM is rejected alone), so
  * the document shows what each item must be.
@@ -127,7 +120,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       'Records the order and queues it; the workflow activates an Available SIM (or goes straight to the plan for a Pre-activated or Active one), then orders the plan. Follow it with GET /v1/orders/{orderId}. An unknown planId is a 400.',
     tag: 'Orders',
     params: iccidParamsSchema,
-    headers: idempotencyHeaders,
+    headers: idempotencyHeadersSchema,
     body: { schema: activationRequestSchema, required: true },
     success: { status: 202, description: 'Order accepted', schema: orderAcceptedSchema },
     problems: [400, 409, 413, 503],
@@ -136,7 +129,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     operationId: 'activateSims',
     summary: `Activate up to ${MAX_BULK_SIMS} SIMs in one call`,
     tag: 'Orders',
-    headers: idempotencyHeaders,
+    headers: idempotencyHeadersSchema,
     body: { schema: bulkActivationDocSchema, required: true },
     success: {
       status: 202,
@@ -158,7 +151,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     summary: 'Order a plan (top-up) for an Active or Pre-activated SIM',
     tag: 'Orders',
     params: iccidParamsSchema,
-    headers: idempotencyHeaders,
+    headers: idempotencyHeadersSchema,
     body: { schema: planOrderRequestSchema, required: true },
     success: { status: 202, description: 'Order accepted', schema: orderAcceptedSchema },
     problems: [400, 409, 413, 503],

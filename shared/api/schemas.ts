@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { idempotencyKeySchema } from '../store/idempotency.js';
 import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import { countryCodeSchema, iccidSchema } from '../transatel/identifiers.js';
@@ -39,11 +40,15 @@ export const iccidParamsSchema = z.object({
   iccid: iccidSchema.meta({ description: 'ICCID: 19-20 digits with a Luhn check digit' }),
 });
 
-export const idempotencyKeySchema = z
-  .string()
-  .min(1)
-  .max(255)
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export { idempotencyKeySchema };
+
+/** The optional `Idempotency-Key` header of the ordering routes. */
+export const idempotencyHeadersSchema = z.object({
+  'idempotency-key': idempotencyKeySchema.optional().meta({
+    description:
+      'The same key and body give the same order(s), even after a timeout or a crash; the same key with another body is a 409. Keys are remembered for 24 hours.',
+  }),
+});
 
 export const activationRequestSchema = activationFieldsSchema.meta({ id: 'ActivationRequest' });
 

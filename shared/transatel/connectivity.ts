@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { mergeOptions, type TransatelOption, transatelOptionSchema } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/connectivity-management/subscribers/api';
 
@@ -39,11 +40,6 @@ export function normalizeSubscriberStatus(raw: string): SubscriberStatus {
       return raw;
   }
 }
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 
 const subscriberWireSchema = z
   .object({

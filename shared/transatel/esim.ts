@@ -1,12 +1,8 @@
 import * as z from 'zod';
 import { encodeSegment, type TransatelHttp } from './http.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/sim-management/sims/api/esims/sim-serial';
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 
 export const ESIM_PROFILE_STATUSES = [
   'available',

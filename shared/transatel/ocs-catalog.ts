@@ -1,13 +1,9 @@
 import * as z from 'zod';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 
 const priceWireSchema = z
   .object({ amount: z.coerce.number(), currency: z.string(), unit: optionalString })

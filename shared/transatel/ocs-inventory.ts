@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/ocs/inventory/api/subscriptions/products';
 
@@ -15,11 +16,6 @@ export const PRODUCT_SUBSCRIPTION_STATUSES = [
   'expired',
   'terminated',
 ] as const;
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 
 const balanceWireSchema = z
   .object({

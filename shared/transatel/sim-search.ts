@@ -1,13 +1,9 @@
 import * as z from 'zod';
 import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
+import { optionalString } from './wire.js';
 
 const PATH = '/sim-search/api/sim/search';
-
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 
 export interface SimRecord {
   iccid: string;

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { optionalString } from '../wire.js';
 
 /** Event types this product understands; any other type is still accepted, as `unknown`. */
 export const CONNECTIVITY_EVENT_TYPES = [
@@ -45,10 +46,6 @@ export type OcsResourceEventType = (typeof OCS_RESOURCE_EVENT_TYPES)[number];
 export type EsimEventType = (typeof ESIM_EVENT_TYPES)[number];
 export type NetworkEventType = (typeof NETWORK_EVENT_TYPES)[number];
 
-const optionalString = z
-  .string()
-  .nullish()
-  .transform((value) => value || undefined);
 const optionalDigits = optionalString.transform((value) => value?.replace(/^\+/, ''));
 
 export const eventHeaderSchema = z
