@@ -10,6 +10,8 @@ export interface BenchStackOptions {
    * system under test for the same core, as a remote API would not; or inside the stack's process.
    */
   separateSimulator?: boolean;
+  /** fauxqs and dynalite in a child process (default), as `npm start` runs them; or in the stack's process. */
+  separateEmulators?: boolean;
   /** TRANSATEL_MAX_RPS for the stack's functions (one process: one budget for all of them). */
   maxRps?: number;
   /** The functions' LOG_LEVEL (their logs go to this process's stdout). */
@@ -51,6 +53,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   };
   const common = {
     env,
+    separateEmulators: options.separateEmulators ?? true,
     ...(options.visibilityTimeoutOverrideSeconds === undefined
       ? {}
       : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),

@@ -1,3 +1,4 @@
+import { Agent, request } from 'node:http';
 import { iccidFor } from '../local/simulator/index.js';
 import { logger } from '../shared/runtime/logger.js';
 import { createTransatelClient } from '../shared/transatel/client.js';
@@ -12,10 +13,11 @@ const INVENTORY = '/ocs/inventory/api/subscriptions/products';
 const BATCH = 100;
 export const WARM_TARGET = 1.1;
 
-type Path = 'bare' | 'client' | 'handlerQuiet' | 'handler';
+type Path = 'bare' | 'bareHttp' | 'client' | 'handlerQuiet' | 'handler';
 
 const LABELS: Record<Path, string> = {
   bare: 'bare fetch: GET subscriber + GET inventory, token fetched beforehand',
+  bareHttp: 'bare node:http (keep-alive agent): the same 2 calls, no timeout, no validation',
   client: 'Transatel client (shared/transatel): the same 2 calls',
   handlerQuiet: 'balance-api handler, LOG_LEVEL WARN (no request log line)',
   handler: 'balance-api handler, LOG_LEVEL INFO (as staging and prod)',
@@ -32,6 +34,25 @@ async function token(baseUrl: string): Promise<string> {
   });
   const body = (await response.json()) as { access_token: string };
   return body.access_token;
+}
+
+const keepAlive = new Agent({ keepAlive: true });
+
+/** GET over node:http with a keep-alive agent, body as text: the least a client on Node can do. */
+function httpGet(url: string, headers: Record<string, string>): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { headers, agent: keepAlive }, (res) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      res.on('error', reject);
+    });
+    req.on('error', reject);
+    req.end();
+  });
 }
 
 async function time(call: () => Promise<void>, count: number, into: number[]): Promise<void> {
@@ -55,7 +76,13 @@ async function measure(
     const size = Math.min(BATCH, count - round * BATCH);
     for (let i = 0; i < paths.length; i++) {
       const path = paths[(round + i) % paths.length] as Path;
-      await time(calls(path), size, samples.get(path) ?? []);
+      // The quiet handler runs its whole batch at WARN: switching per call would time setLogLevel too.
+      if (path === 'handlerQuiet') logger.setLogLevel('WARN');
+      try {
+        await time(calls(path), size, samples.get(path) ?? []);
+      } finally {
+        if (path === 'handlerQuiet') logger.setLogLevel('INFO');
+      }
     }
     if (round % 5 === 4) progress(`warm: ${(round + 1) * BATCH} of ${count} calls per path`);
   }
@@ -127,28 +154,29 @@ export async function runWarm(options: WarmOptions): Promise<PartResult> {
             await inventory.json();
             if (!subscriber.ok || !inventory.ok) throw new Error('bare fetch: Transatel call failed');
           };
+        case 'bareHttp':
+          return async () => {
+            const subscriber = await httpGet(`${url}${CM}/subscribers/sim-serial/${iccid}`, headers);
+            const { msisdn } = JSON.parse(subscriber.text) as { msisdn: string };
+            const inventory = await httpGet(`${url}${INVENTORY}?msisdn=${msisdn}&withBalances=true`, headers);
+            JSON.parse(inventory.text);
+            if (subscriber.status !== 200 || inventory.status !== 200)
+              throw new Error('bare http: call failed');
+          };
         case 'client':
           return async () => {
             const subscriber = await client.connectivity.getSubscriber(iccid);
             await client.ocsInventory.listProducts(subscriber.msisdn ?? '');
-          };
-        case 'handlerQuiet':
-          return async () => {
-            logger.setLogLevel('WARN');
-            try {
-              await callHandler();
-            } finally {
-              logger.setLogLevel('INFO');
-            }
           };
         default:
           return callHandler;
       }
     };
 
-    const paths: Path[] = ['bare', 'client', 'handlerQuiet', 'handler'];
+    const paths: Path[] = ['bare', 'bareHttp', 'client', 'handlerQuiet', 'handler'];
     options.progress(`warm: warming up (${options.warmup} calls per path)`);
     for (const path of paths) await time(calls(path), options.warmup, []);
+    logger.setLogLevel('INFO');
     const samples = await measure(paths, calls, options.calls, options.progress);
     const bare = samples.get('bare') ?? [];
     const row = (path: Path): string[] => {
@@ -173,7 +201,7 @@ export async function runWarm(options: WarmOptions): Promise<PartResult> {
         notes: [
           `Sequential calls after ${options.warmup} warm-up calls per path; rounds of ${BATCH} calls per path, the order rotating every round, to cancel drift. Time = performance.now() around each call.`,
           'Handler: functions/balance-api (TypeScript through tsx) invoked in-process with a synthetic API Gateway v2 event: middy, header normalizer, zod validation of the path, Powertools logger (the INFO line goes to a log file), the Transatel client (cached token, zod-parsed responses), JSON response.',
-          'The simulator (no fault, no latency) runs in its own process, so each side has a core; Node 20 global fetch (undici keep-alive) on both paths.',
+          "The simulator (no fault, no latency) runs in its own process, so each side has a core. 'bare fetch' is Node's global fetch (undici, keep-alive), the baseline the target names; 'bare node:http' is the transport the Transatel client uses (shared/transatel/http-attempt.ts) with nothing else, so '+ median' of the handler over it is the whole cost of timeouts, retries' bookkeeping, zod, middy and logging.",
         ],
       },
     ];

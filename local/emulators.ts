@@ -11,6 +11,11 @@ const HOST = '127.0.0.1';
 export interface EmulatorOptions {
   /** DynamoDB goes to `<dataDir>/dynamodb` (LevelDB) when set, else it lives in memory. */
   dataDir?: string;
+  /**
+   * Run the emulators in a child process of their own (`local/emulators-main.ts`), so that on a multi-core
+   * machine they do not share an event loop with the functions; default: in this process.
+   */
+  separateProcess?: boolean;
   /** 0 (default): any free port. */
   sqsPort?: number;
   dynamodbPort?: number;
@@ -32,7 +37,7 @@ export interface Emulators {
 let dnsUsers = 0;
 let restoreDns: (() => void) | undefined;
 
-function acquireLocalhostDns(): () => void {
+export function acquireLocalhostDns(): () => void {
   dnsUsers += 1;
   if (dnsUsers === 1) restoreDns = interceptLocalhostDns();
   let released = false;
@@ -80,8 +85,12 @@ async function startDynalite(port: number, path: string | undefined) {
   };
 }
 
-/** fauxqs (SQS + SNS) and dynalite (DynamoDB), on 127.0.0.1 only. */
+/** fauxqs (SQS + SNS) and dynalite (DynamoDB), on 127.0.0.1 only, in this process or a child of its own. */
 export async function startEmulators(options: EmulatorOptions = {}): Promise<Emulators> {
+  if (options.separateProcess) {
+    const { startEmulatorsProcess } = await import('./emulators-process.js');
+    return startEmulatorsProcess(options);
+  }
   const dynamodbPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   const releaseDns = acquireLocalhostDns();
   const started: { close(): Promise<void> }[] = [];

@@ -27,6 +27,8 @@ export interface LocalStackOptions {
   port?: number;
   /** Keeps DynamoDB on disk under `<dataDir>/dynamodb`; queues and the simulator stay in memory. */
   dataDir?: string;
+  /** Run fauxqs and dynalite in a child process, off the functions' event loop (default false). */
+  separateEmulators?: boolean;
   simulator?: SimulatorOverrides;
   /** Use this Transatel instead of the simulator (default: TRANSATEL_BASE_URL of `env`). */
   transatelBaseUrl?: string;
@@ -118,7 +120,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    emulators = await startEmulators(options.dataDir ? { dataDir: options.dataDir } : {});
+    emulators = await startEmulators({
+      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+      separateProcess: options.separateEmulators ?? false,
+    });
     clients = localAwsClients(emulators.endpoints);
     const resources = await provision(clients, {
       ...(options.visibilityTimeoutOverrideSeconds === undefined

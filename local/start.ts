@@ -81,6 +81,7 @@ async function main(): Promise<number | undefined> {
   try {
     stack = await startLocalStack({
       port: cli.port,
+      separateEmulators: true,
       ...(cli.dataDir ? { dataDir: cli.dataDir } : {}),
       simulator: {
         ...(cli.activationDelayMs === undefined ? {} : { activationDelayMs: cli.activationDelayMs }),

@@ -9,6 +9,7 @@ import { PublishCommand } from '@aws-sdk/client-sns';
 import { awsClientSettings } from '../../shared/runtime/aws.js';
 import { snsClient } from '../../shared/runtime/clients/sns.js';
 import { eventsTopicEnv, idempotencyTableEnv, loadConfig } from '../../shared/runtime/config.js';
+import { lazy } from '../../shared/runtime/lazy.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
 import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
@@ -25,6 +26,8 @@ const idempotencyConfig = new IdempotencyConfig({
   expiresAfterSeconds: EVENT_MEMORY_SECONDS,
 });
 
+const eventsTopicArn = lazy(() => loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN);
+
 let processOnce: ((rawEvent: unknown) => Promise<{ orderIds: string[] }>) | undefined;
 
 /** One event, once: advance the orders it concerns, then publish it normalized. */
@@ -34,7 +37,7 @@ async function processEvent(rawEvent: unknown): Promise<{ orderIds: string[] }> 
   const notification = toNotification(event, orderIds);
   await snsClient().send(
     new PublishCommand({
-      TopicArn: loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN,
+      TopicArn: eventsTopicArn(),
       Message: JSON.stringify(notification),
       MessageAttributes: { type: { DataType: 'String', StringValue: notification.type } },
     }),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { idempotencyKeySchema } from '../store/idempotency.js';
+import { idempotencyKeySchema } from '../store/idempotency-key.js';
 import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import { countryCodeSchema, iccidSchema } from '../transatel/identifiers.js';

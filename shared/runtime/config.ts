@@ -24,9 +24,13 @@ export class ConfigError extends Error {
  * variables are reported as missing. Messages name variables, never their values.
  */
 export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
-  const present = Object.fromEntries(
-    Object.entries(env).filter(([, value]) => value !== undefined && value !== ''),
-  );
+  // An object schema names what it reads: look up those variables only (process.env is slow to list).
+  const names = schema instanceof z.ZodObject ? Object.keys(schema.shape) : Object.keys(env);
+  const present: Record<string, string> = {};
+  for (const name of names) {
+    const value = env[name];
+    if (value !== undefined && value !== '') present[name] = value;
+  }
   const result = schema.safeParse(present, { error: requiredFieldErrorMap });
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
   return result.data;

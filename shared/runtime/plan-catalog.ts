@@ -2,6 +2,7 @@ import * as z from 'zod';
 import type { CatalogProduct } from '../transatel/ocs-catalog.js';
 import { transatelClient } from './clients/transatel.js';
 import { loadConfig } from './config.js';
+import { lazy } from './lazy.js';
 import { logger } from './logger.js';
 
 /**
@@ -9,12 +10,13 @@ import { logger } from './logger.js';
  * every request, so one catalogue read serves many requests.
  */
 const cacheEnv = z.object({ CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300) });
+const cacheTtlMs = lazy(() => loadConfig(cacheEnv).CATALOG_CACHE_SECONDS * 1000);
 
 let cached: { products: CatalogProduct[]; fetchedAt: number } | undefined;
 let inflight: Promise<CatalogProduct[]> | undefined;
 
 export async function catalogProducts(now: number = Date.now()): Promise<CatalogProduct[]> {
-  const ttlMs = loadConfig(cacheEnv).CATALOG_CACHE_SECONDS * 1000;
+  const ttlMs = cacheTtlMs();
   if (cached && now - cached.fetchedAt < ttlMs) return cached.products;
   inflight ??= transatelClient()
     .ocsCatalog.listProducts()

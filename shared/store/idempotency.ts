@@ -17,6 +17,7 @@ import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from 'zod';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
+import { idempotencyKeySchema } from './idempotency-key.js';
 import type { TableDefinition } from './table-definition.js';
 
 export const idempotencyTableDefinition = {
@@ -27,11 +28,7 @@ export const idempotencyTableDefinition = {
 
 export const defaultIdempotencyTtlSeconds = 24 * 60 * 60;
 
-export const idempotencyKeySchema = z
-  .string()
-  .min(1, 'must not be empty')
-  .max(255, 'must be at most 255 characters')
-  .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces');
+export { idempotencyKeySchema };
 
 const scopeSchema = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a lowercase slug');
 

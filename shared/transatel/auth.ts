@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { ResolvedClientConfig } from './config.js';
 import { TransatelAuthError, TransatelNetworkError } from './errors.js';
-import { fetchAttempt } from './fetch-attempt.js';
+import type { AttemptResult } from './http-attempt.js';
 import type { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
@@ -62,10 +62,9 @@ export class TokenManager {
       const basic = Buffer.from(`${credentials.clientId}:${credentials.clientSecret}`).toString('base64');
       await this.pacer?.acquire();
       this.tokenRequests++;
-      let result: Awaited<ReturnType<typeof fetchAttempt>>;
+      let result: AttemptResult;
       try {
-        result = await fetchAttempt(
-          this.config.fetch,
+        result = await this.config.send(
           `${this.config.baseUrl}${TOKEN_PATH}`,
           {
             method: 'POST',
@@ -117,7 +116,7 @@ export class TokenManager {
         });
         continue;
       }
-      const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(result.retryAfter);
       const retryable = result.status === 429 || result.status >= 500;
       if (retryable && attempt + 1 < retry.maxAttempts && (retryAfterMs ?? 0) <= retry.maxRetryAfterMs) {
         await sleep(nextDelayMs(attempt, retryAfterMs, retry, this.config.random));

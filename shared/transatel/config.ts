@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { type SendAttempt, sendAttempt } from './http-attempt.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
 export interface TransatelCredentials {
@@ -51,8 +52,8 @@ export interface TransatelClientConfig extends z.input<typeof transatelSettingsS
   credentials: CredentialsProvider;
   retry?: Partial<RetryPolicy>;
   logger?: ClientLogger;
-  /** Injected for tests; defaults to the global fetch (undici, keep-alive). */
-  fetch?: typeof fetch;
+  /** One HTTP exchange; default node:http(s) with a keep-alive agent (http-attempt.ts). Injected for tests. */
+  send?: SendAttempt;
   /** Injected for deterministic tests. */
   random?: () => number;
 }
@@ -61,20 +62,20 @@ export interface ResolvedClientConfig extends TransatelSettings {
   credentials: CredentialsProvider;
   retry: RetryPolicy;
   logger: ClientLogger;
-  fetch: typeof fetch;
+  send: SendAttempt;
   random: () => number;
 }
 
 const silentLogger: ClientLogger = { debug: () => {}, warn: () => {} };
 
 export function resolveClientConfig(config: TransatelClientConfig): ResolvedClientConfig {
-  const { credentials, retry, logger, fetch: fetchImpl, random, ...settings } = config;
+  const { credentials, retry, logger, send, random, ...settings } = config;
   return {
     ...transatelSettingsSchema.parse(settings),
     credentials,
     retry: { ...defaultRetryPolicy, ...retry },
     logger: logger ?? silentLogger,
-    fetch: fetchImpl ?? globalThis.fetch.bind(globalThis),
+    send: send ?? sendAttempt,
     random: random ?? Math.random,
   };
 }

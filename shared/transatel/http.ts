@@ -7,7 +7,7 @@ import {
   TransatelNetworkError,
   TransatelUnknownOutcomeError,
 } from './errors.js';
-import { type AttemptResult, fetchAttempt, requestNeverSent } from './fetch-attempt.js';
+import { type AttemptResult, requestNeverSent } from './http-attempt.js';
 import { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
@@ -81,8 +81,7 @@ export class TransatelHttp {
 
       let result: AttemptResult;
       try {
-        result = await fetchAttempt(
-          this.config.fetch,
+        result = await this.config.send(
           url,
           {
             method: request.method,
@@ -120,7 +119,7 @@ export class TransatelHttp {
       if (result.status === 404 && request.onNotFound) return request.onNotFound();
 
       const problem = parseProblem(result.text);
-      const retryAfterMs = parseRetryAfter(result.headers.get('retry-after'));
+      const retryAfterMs = parseRetryAfter(result.retryAfter);
       const details = {
         operation: request.operation,
         status: result.status,

@@ -38,11 +38,17 @@ export async function startScriptedServer(routes: Record<string, ScriptedHandler
     }
     await handler(recorded, res);
   });
+  let connections = 0;
+  server.on('connection', () => {
+    connections++;
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    /** TCP connections accepted so far (keep-alive reuse shows as fewer connections than requests). */
+    connections: () => connections,
     count: (method: string, path: string) =>
       requests.filter((r) => r.method === method && r.path === path).length,
     close: () =>

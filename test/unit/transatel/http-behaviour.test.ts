@@ -155,6 +155,39 @@ describe('reads', () => {
     expect(server.count('GET', SUBSCRIBER_PATH)).toBe(2);
   });
 
+  it('time out an answer whose body stops coming, and retry', async () => {
+    const stalls: ScriptedHandler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"simSerial":');
+    };
+    const { server, client } = await setup(
+      { [`GET ${SUBSCRIBER_PATH}`]: sequence(stalls, ok(subscriber)) },
+      { timeoutMs: 150, retry: { baseDelayMs: 1 } },
+    );
+    await expect(client.connectivity.getSubscriber(ICCID)).resolves.toMatchObject({ iccid: ICCID });
+    expect(server.count('GET', SUBSCRIBER_PATH)).toBe(2);
+  });
+
+  it('an answer cut off in the middle of its body is a network error, not a parse error', async () => {
+    const cutOff: ScriptedHandler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' });
+      res.write('{"simSerial":', () => res.socket?.destroy());
+    };
+    const { client } = await setup(
+      { [`GET ${SUBSCRIBER_PATH}`]: cutOff },
+      { retry: { maxAttempts: 2, baseDelayMs: 1 } },
+    );
+    const error = await client.connectivity.getSubscriber(ICCID).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(TransatelNetworkError);
+    expect(error).toMatchObject({ timedOut: false, transient: true });
+  });
+
+  it('keeps one connection alive across calls', async () => {
+    const { server, client } = await setup({ [`GET ${SUBSCRIBER_PATH}`]: ok(subscriber) });
+    for (let i = 0; i < 5; i++) await client.connectivity.getSubscriber(ICCID);
+    expect(server.connections()).toBe(1);
+  });
+
   it('reject a 2xx body that is not what Transatel sends', async () => {
     const { client } = await setup({ [`GET ${SUBSCRIBER_PATH}`]: ok({ nothing: true }) });
     const error = await client.connectivity.getSubscriber(ICCID).catch((e: unknown) => e);
