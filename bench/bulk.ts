@@ -261,7 +261,7 @@ function summaryTable(m: BulkMeasurement): Table {
       ],
     ],
     notes: [
-      "startLocalStack (gateway, fauxqs, dynalite, pollers with the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events) in one Node process; the simulator in a second process (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
+      "startLocalStack as `npm start` runs it: gateway, functions and pollers (the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events) in one Node process, fauxqs and dynalite in a second; the simulator in a third (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
       `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b).`,
     ],
   };
@@ -286,7 +286,7 @@ function whereTable(m: BulkMeasurement): Table {
           `${fmtPct(entry.ms / profiled)} (${fmtMs(entry.ms / m.orders, 2)} per order)`,
         ]),
       [
-        'requests received per order (emulators and gateway)',
+        'HTTP requests per order (sent by the stack process: AWS SDK, Transatel client; received: gateway)',
         [...m.requestsByOperation]
           .sort((a, b) => b[1] - a[1])
           .filter(([, count]) => count / m.orders >= 0.05)
@@ -300,7 +300,7 @@ function whereTable(m: BulkMeasurement): Table {
     ],
     notes: [
       'CPU by component: V8 sampling profile (1 ms) of the stack process during the run, each sample given to the innermost frame of a known package; Node internals = sockets, HTTP parsing, timers.',
-      "Requests per order: every request the stack process's HTTP servers received (bench/probe.ts), divided by N.",
+      'HTTP requests per order: every request the stack process sent through node:http (AWS SDK clients, the Transatel client) or its gateway received, counted by bench/probe.ts with diagnostics_channel, divided by N.',
     ],
   };
 }

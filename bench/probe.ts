@@ -14,7 +14,7 @@ function operation(method: string, rawPath: string, target: unknown, direction: 
   if (typeof target === 'string') return `${direction}: ${target.replace('DynamoDB_20120810.', 'DynamoDB.')}`;
   const path = rawPath.split('?')[0] ?? '/';
   if (path === '/' && method === 'POST') return `${direction}: SNS query API (POST /)`;
-  return `${direction}: ${method} ${path.replace(/\/[0-9A-Za-z-]{16,}/g, '/:id')}`;
+  return `${direction}: ${method} ${path.replace(/\/(?=[^/]*[0-9])[0-9A-Za-z-]{16,}/g, '/:id')}`;
 }
 
 function count(key: string): void {

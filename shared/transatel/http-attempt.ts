@@ -77,9 +77,10 @@ export const sendAttempt: SendAttempt = (url, request, timeoutMs, operation) => 
       reject(new TransatelNetworkError({ operation, timedOut, cause: timedOut ? timeoutError : error }));
     };
     const req = send(target, { method: request.method, headers, agent: agents[target.protocol as 'http:'] });
-    const timeoutError = new AttemptTimeoutError(`no complete answer within ${timeoutMs} ms`);
+    let timeoutError: AttemptTimeoutError | undefined;
     const timer = setTimeout(() => {
       timedOut = true;
+      timeoutError = new AttemptTimeoutError(`no complete answer within ${timeoutMs} ms`);
       req.destroy(timeoutError);
     }, timeoutMs);
     req.on('error', fail);

@@ -42,21 +42,23 @@ async function routeBySimStatus(deps: WorkflowDeps, order: Order, subscriber: Su
     case 'Available':
       return requestActivation(deps, order);
     case 'Pre-activated':
-      return markSimReady(
+      await markSimReady(
         deps,
         order,
         'RECEIVED',
         { msisdn: subscriber.msisdn, orderType: 'preload' },
         'SIM pre-activated: plan will be preloaded',
       );
+      return;
     case 'Active':
-      return markSimReady(
+      await markSimReady(
         deps,
         order,
         'RECEIVED',
         { msisdn: subscriber.msisdn, orderType: 'subscribe' },
         'SIM already active',
       );
+      return;
     default:
       await failOrder(deps, order, {
         code: 'SIM_NOT_ACTIVATABLE',

@@ -38,7 +38,9 @@ export async function enqueue(
 
 /**
  * The SIM is usable: record its MSISDN and how the plan will be ordered, then either finish (no plan
- * asked for) or queue the plan subscription.
+ * asked for) or hand over the plan subscription: queued for the subscription worker (`next: 'queue'`),
+ * or returned as the ACTIVE order for a caller that is the subscription worker and orders it at once
+ * (`next: 'caller'`; a failure there redelivers the message, and the step follows the order's status).
  */
 export async function markSimReady(
   deps: OrderMoveDeps,
@@ -46,13 +48,14 @@ export async function markSimReady(
   from: OrderStatus,
   sim: { msisdn: string | undefined; orderType: 'preload' | 'subscribe' },
   note: string,
-): Promise<void> {
+  next: 'queue' | 'caller' = 'queue',
+): Promise<Order | undefined> {
   if (!sim.msisdn) {
     await failOrder(deps, order, {
       code: 'MSISDN_UNKNOWN',
       detail: 'Transatel reports no MSISDN for this SIM',
     });
-    return;
+    return undefined;
   }
   if (!order.planId) {
     await deps.store.transition(order.orderId, {
@@ -62,7 +65,7 @@ export async function markSimReady(
       note: `${note}; no plan requested`,
       at: deps.now(),
     });
-    return;
+    return undefined;
   }
   const result = await deps.store.transition(order.orderId, {
     from,
@@ -71,7 +74,10 @@ export async function markSimReady(
     note,
     at: deps.now(),
   });
-  if (result.applied) await enqueue(deps, result.order, 'subscribe');
+  if (!result.applied) return undefined;
+  if (next === 'caller') return result.order;
+  await enqueue(deps, result.order, 'subscribe');
+  return undefined;
 }
 
 /** When the order entered a status (its latest timeline entry for it). */

@@ -38,13 +38,15 @@ async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
   }
   if (subscriber.status === 'Pre-activated' || subscriber.status === 'Active') {
     const orderType = subscriber.status === 'Active' ? 'subscribe' : 'preload';
-    await markSimReady(
+    const ready = await markSimReady(
       deps,
       order,
       'RECEIVED',
       { msisdn: subscriber.msisdn, orderType },
       `SIM ${subscriber.status}`,
+      'caller',
     );
+    if (ready) await subscribePlan(deps, ready);
     return;
   }
   await failOrder(deps, order, {
@@ -58,13 +60,16 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
   const { connectivity } = deps.transatel;
   const subscriber = await connectivity.getSubscriber(order.iccid);
   if (subscriber.status === 'Active') {
-    await markSimReady(
+    // This worker orders plans: go on with the plan now rather than queue a message to itself.
+    const ready = await markSimReady(
       deps,
       order,
       'ACTIVATING',
       { msisdn: subscriber.msisdn, orderType: 'subscribe' },
       'SIM active (status check)',
+      'caller',
     );
+    if (ready) await subscribePlan(deps, ready);
     return;
   }
   if (subscriber.status !== 'Available') {

@@ -88,11 +88,9 @@ describe('activation then plan', () => {
     expect(queue.take()[0]?.message.step).toBe('await-activation');
 
     await sleep(80);
+    // The check that sees the SIM Active orders the plan in the same invocation: no message to itself.
     await runSubscriptionStep(deps, orderId);
-    expect(await statusOf(orderId)).toBe('ACTIVE');
-    expect(queue.take()).toEqual([{ message: { orderId, step: 'subscribe' }, delaySeconds: 0 }]);
-
-    await runSubscriptionStep(deps, orderId);
+    expect(queue.take()).toEqual([]);
     const order = await store.get(orderId);
     expect(order).toMatchObject({ status: 'COMPLETED', orderType: 'subscribe' });
     expect(order?.subscriptionId).toBeTruthy();
@@ -103,6 +101,27 @@ describe('activation then plan', () => {
       'ACTIVE',
       'COMPLETED',
     ]);
+    expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
+  });
+
+  it('a plan order refused right after the status check leaves the order ACTIVE; the redelivery orders it', async () => {
+    const iccid = iccidFor('available', 6);
+    const orderId = await place(iccid);
+    await runActivateStep(deps, orderId);
+    queue.take();
+    await sleep(80);
+    const order = deps.transatel.ocsSubscriptions.order.bind(deps.transatel.ocsSubscriptions);
+    let refusals = 1;
+    deps.transatel.ocsSubscriptions.order = async (request) => {
+      if (refusals-- > 0) throw new Error('connection refused before the order was sent');
+      return order(request);
+    };
+    await expect(runSubscriptionStep(deps, orderId)).rejects.toThrow(/connection refused/);
+    const refused = await store.get(orderId);
+    expect(refused?.status).toBe('ACTIVE');
+    expect(refused?.planClaimedAt).toBeUndefined(); // the claim was released
+    await runSubscriptionStep(deps, orderId); // SQS redelivers the same message
+    expect(await statusOf(orderId)).toBe('COMPLETED');
     expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
   });
 
