@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { CliError, InterruptedError, isAbortError } from './io.js';
 import type { RequestSigner } from './sigv4.js';
 
@@ -32,7 +32,7 @@ export interface RequestOptions<T> {
   body?: unknown;
   headers?: Record<string, string>;
   /** Validates (and types) the answer. */
-  schema?: z.ZodType<T>;
+  schema?: z.core.$ZodType<T>;
   /** Retry transient failures (network, 429, 502-504). Only for reads and idempotent writes. */
   retry?: boolean;
 }
@@ -171,7 +171,7 @@ export class ApiClient {
     method: string,
     path: string,
     response: Response,
-    schema: z.ZodType<T> | undefined,
+    schema: z.core.$ZodType<T> | undefined,
   ): Promise<T> {
     const text = await response.text();
     let body: unknown;
@@ -181,7 +181,7 @@ export class ApiClient {
       throw new CliError(`${method} ${path}: the answer (${response.status}) is not JSON`);
     }
     if (!schema) return body as T;
-    const parsed = schema.safeParse(body);
+    const parsed = z.safeParse(schema, body);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       throw new CliError(

@@ -1,4 +1,3 @@
-import type * as z from 'zod';
 import {
   activationRequestSchema,
   bulkActivationRequestSchema,
@@ -18,6 +17,7 @@ import {
   type BulkItem,
   type IntakeDeps,
 } from '../../shared/workflow/intake.js';
+import type * as z from '../../shared/zod.js';
 
 const intakeDeps = (): IntakeDeps => ({
   store: orderStore(),

@@ -10,6 +10,7 @@ import { routeHandlers } from '../../shared/runtime/http-router.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
 import type { Subscriber, Transaction } from '../../shared/transatel/connectivity.js';
 import type { SimRecord } from '../../shared/transatel/sim-search.js';
+import * as z from '../../shared/zod.js';
 
 function toSimSummary(sim: SimRecord) {
   return {
@@ -75,7 +76,7 @@ type LifecycleAction = 'suspend' | 'reactivate' | 'terminate';
 /** The body is optional: an empty POST is the usual way to ask for a lifecycle change. */
 function lifecycleHandler(action: LifecycleAction) {
   return httpHandler(
-    { params: iccidParamsSchema, body: lifecycleRequestSchema.optional() },
+    { params: iccidParamsSchema, body: z.optional(lifecycleRequestSchema) },
     async ({ params, body }) => {
       const transaction = await callTransatel(() =>
         transatelClient().connectivity[action](params.iccid, body ?? {}),

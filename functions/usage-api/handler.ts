@@ -1,8 +1,8 @@
-import type * as z from 'zod';
 import { iccidParamsSchema, usageQuerySchema } from '../../shared/api/schemas.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import type * as z from '../../shared/zod.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_DAYS = 30;

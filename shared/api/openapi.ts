@@ -1,10 +1,10 @@
-import * as z from 'zod';
 import packageJson from '../../package.json' with { type: 'json' };
 import { problemContentType } from '../runtime/problem.js';
 import { type HttpMethod, type RouteSpec, routes } from '../topology.js';
 import { iccidSchema } from '../transatel/identifiers.js';
 import { envelopeSchema } from '../transatel/webhooks/events.js';
 import { SIGNATURE_HEADER } from '../transatel/webhooks/signature.js';
+import * as z from '../zod.js';
 import {
   activationRequestSchema,
   balanceResponseSchema,
@@ -73,11 +73,16 @@ interface OperationSpec {
   summary: string;
   description?: string;
   tag: 'Orders' | 'SIMs' | 'Plans' | 'Webhooks';
-  params?: z.ZodType;
-  query?: z.ZodType;
-  headers?: z.ZodType;
-  body?: { schema: z.ZodType; required: boolean; description?: string };
-  success: { status: number; description: string; schema?: z.ZodType; headers?: Record<string, string> };
+  params?: z.core.$ZodType;
+  query?: z.core.$ZodType;
+  headers?: z.core.$ZodType;
+  body?: { schema: z.core.$ZodType; required: boolean; description?: string };
+  success: {
+    status: number;
+    description: string;
+    schema?: z.core.$ZodType;
+    headers?: Record<string, string>;
+  };
   problems: ProblemStatus[];
 }
 
@@ -85,20 +90,22 @@ interface OperationSpec {
  * The bulk body is validated loosely as a whole and strictly per SIM (a bad SIM is rejected alone), so
  * the document shows what each item must be.
  */
-const bulkActivationDocSchema = bulkActivationRequestSchema
-  .extend({
+const bulkActivationDocSchema = z
+  .strictObject({
+    ...bulkActivationRequestSchema.shape,
     sims: z
       .array(
-        bulkSimSchema.meta({
-          id: 'BulkSim',
-          description:
-            'One SIM, merged over `defaults`. An invalid item is listed in `rejected`; the others go ahead.',
-        }),
+        bulkSimSchema.check(
+          z.meta({
+            id: 'BulkSim',
+            description:
+              'One SIM, merged over `defaults`. An invalid item is listed in `rejected`; the others go ahead.',
+          }),
+        ),
       )
-      .min(1)
-      .max(MAX_BULK_SIMS),
+      .check(z.minLength(1), z.maxLength(MAX_BULK_SIMS)),
   })
-  .meta({ id: 'BulkActivationRequest' });
+  .check(z.meta({ id: 'BulkActivationRequest' }));
 
 const lifecycle = (action: 'suspend' | 'reactivate' | 'terminate', summary: string): OperationSpec => ({
   operationId: `${action}Sim`,
@@ -233,9 +240,9 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     headers: z.object({
       [SIGNATURE_HEADER]: z
         .string()
-        .meta({ description: 'HMAC-SHA256 of the raw body with the shared secret' }),
+        .check(z.meta({ description: 'HMAC-SHA256 of the raw body with the shared secret' })),
     }),
-    body: { schema: envelopeSchema.meta({ id: 'TransatelEvent' }), required: true },
+    body: { schema: envelopeSchema.check(z.meta({ id: 'TransatelEvent' })), required: true },
     success: { status: 204, description: 'Event accepted' },
     problems: [400, 401, 413, 503],
   },
@@ -255,14 +262,14 @@ const REF_PREFIX = 'zod-ref:';
 class SchemaCollector {
   readonly #defs = new Map<string, Partial<Record<Io, JsonSchema>>>();
 
-  convert(schema: z.ZodType, io: Io): JsonSchema {
+  convert(schema: z.core.$ZodType, io: Io): JsonSchema {
     const converted = z.toJSONSchema(schema, {
       target: 'draft-2020-12',
       io,
       unrepresentable: 'throw',
       override: (ctx) => {
         // The ICCID check is a refinement (Luhn), which JSON Schema cannot carry: show its shape at least.
-        if (ctx.zodSchema._zod.def === iccidSchema._zod.def) ctx.jsonSchema.pattern = '^[0-9]{19,20}$';
+        if (isMetadataCopyOf(ctx.zodSchema, iccidSchema)) ctx.jsonSchema.pattern = '^[0-9]{19,20}$';
       },
     }) as JsonSchema;
     const { $schema: _dialect, $defs, ...root } = converted;
@@ -298,6 +305,31 @@ class SchemaCollector {
     }
     return { names, schemas };
   }
+}
+
+const metadataChecks: ReadonlySet<string> = new Set(['meta', 'describe']);
+
+/**
+ * Whether `schema` is `target` itself or a copy of it that only adds metadata: `.check(z.meta(...))`
+ * makes a child schema with a new def (classic `.meta()` kept the def), so follow the parent chain
+ * as long as each step adds nothing but metadata checks.
+ */
+function isMetadataCopyOf(schema: z.core.$ZodType, target: z.core.$ZodType): boolean {
+  let current: z.core.$ZodType | undefined = schema;
+  while (current) {
+    if (current._zod.def === target._zod.def) return true;
+    const parent: z.core.$ZodType | undefined = current._zod.parent;
+    if (!parent || parent._zod.def.type !== current._zod.def.type) return false;
+    const own = current._zod.def.checks ?? [];
+    const inherited = parent._zod.def.checks ?? [];
+    const onlyAddsMetadata =
+      own.length >= inherited.length &&
+      inherited.every((check, index) => own[index] === check) &&
+      own.slice(inherited.length).every((check) => metadataChecks.has(check._zod.def.check));
+    if (!onlyAddsMetadata) return false;
+    current = parent;
+  }
+  return false;
 }
 
 function placeholder(id: string, io: Io): string {
@@ -344,7 +376,7 @@ function headerName(name: string): string {
 
 function parametersOf(
   collector: SchemaCollector,
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
   location: 'path' | 'query' | 'header',
 ): JsonSchema[] {
   if (!schema) return [];

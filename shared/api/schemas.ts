@@ -1,56 +1,61 @@
-import * as z from 'zod';
 import { idempotencyKeySchema } from '../store/idempotency-key.js';
 import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import { countryCodeSchema, iccidSchema } from '../transatel/identifiers.js';
+import * as z from '../zod.js';
 
 /**
  * The public API's contract: every request part and response body as a zod schema. Handlers validate
  * with them and the OpenAPI document is generated from them, so the two cannot disagree.
  */
 
-export const planIdSchema = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/, 'must be a plan id from GET /v1/plans (letters, digits, _ . -)')
-  .meta({
+export const planIdSchema = z.string().check(
+  z.regex(
+    /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/,
+    'must be a plan id from GET /v1/plans (letters, digits, _ . -)',
+  ),
+  z.meta({
     description: 'A productId of the OCS catalog, as listed by GET /v1/plans',
     example: 'IOTC_CAPPED_EU_1GB_30D',
-  });
+  }),
+);
 
 export const simOptionSchema = z
   .object({
-    name: z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a Transatel option name'),
-    value: z.string().min(1).max(100),
+    name: z.string().check(z.regex(/^[A-Za-z0-9_.-]{1,100}$/, 'must be a Transatel option name')),
+    value: z.string().check(z.minLength(1), z.maxLength(100)),
   })
-  .meta({ description: 'A Connectivity Management option: name and value (on/off, or a choice label)' });
+  .check(
+    z.meta({ description: 'A Connectivity Management option: name and value (on/off, or a choice label)' }),
+  );
 
-export const referenceSchema = z.string().min(1).max(255);
-export const groupSchema = z.string().min(1).max(50);
+export const referenceSchema = z.string().check(z.minLength(1), z.maxLength(255));
+export const groupSchema = z.string().check(z.minLength(1), z.maxLength(50));
 
-export const activationFieldsSchema = z
-  .object({
-    planId: planIdSchema.optional(),
-    options: z.array(simOptionSchema).max(50).optional(),
-    reference: referenceSchema.optional(),
-    group: groupSchema.optional(),
-  })
-  .strict();
+export const activationFieldsSchema = z.strictObject({
+  planId: z.optional(planIdSchema),
+  options: z.optional(z.array(simOptionSchema).check(z.maxLength(50))),
+  reference: z.optional(referenceSchema),
+  group: z.optional(groupSchema),
+});
 
 export const iccidParamsSchema = z.object({
-  iccid: iccidSchema.meta({ description: 'ICCID: 19-20 digits with a Luhn check digit' }),
+  iccid: iccidSchema.check(z.meta({ description: 'ICCID: 19-20 digits with a Luhn check digit' })),
 });
 
 export { idempotencyKeySchema };
 
 /** The optional `Idempotency-Key` header of the ordering routes. */
 export const idempotencyHeadersSchema = z.object({
-  'idempotency-key': idempotencyKeySchema.optional().meta({
-    description:
-      'The same key and body give the same order(s), even after a timeout or a crash; the same key with another body is a 409. Keys are remembered for 24 hours.',
-  }),
+  'idempotency-key': z.optional(idempotencyKeySchema).check(
+    z.meta({
+      description:
+        'The same key and body give the same order(s), even after a timeout or a crash; the same key with another body is a 409. Keys are remembered for 24 hours.',
+    }),
+  ),
 });
 
-export const activationRequestSchema = activationFieldsSchema.meta({ id: 'ActivationRequest' });
+export const activationRequestSchema = activationFieldsSchema.check(z.meta({ id: 'ActivationRequest' }));
 
 export { orderStatusSchema };
 
@@ -59,25 +64,26 @@ export const orderAcceptedSchema = z
     orderId: z.string(),
     status: orderStatusSchema,
     iccid: z.string(),
-    planId: z.string().optional(),
+    planId: z.optional(z.string()),
   })
-  .meta({ id: 'OrderAccepted' });
+  .check(z.meta({ id: 'OrderAccepted' }));
 
 export const MAX_BULK_SIMS = 1_000;
 
 /** Bulk items are checked one by one (a bad ICCID rejects that SIM only), so the item schema is loose here. */
 export const bulkActivationRequestSchema = z
-  .object({
+  .strictObject({
     sims: z
       .array(z.record(z.string(), z.unknown()))
-      .min(1, 'must list at least one SIM')
-      .max(MAX_BULK_SIMS, `must list at most ${MAX_BULK_SIMS} SIMs per call`),
-    defaults: activationFieldsSchema.optional(),
+      .check(
+        z.minLength(1, 'must list at least one SIM'),
+        z.maxLength(MAX_BULK_SIMS, `must list at most ${MAX_BULK_SIMS} SIMs per call`),
+      ),
+    defaults: z.optional(activationFieldsSchema),
   })
-  .strict()
-  .meta({ id: 'BulkActivationRequest' });
+  .check(z.meta({ id: 'BulkActivationRequest' }));
 
-export const bulkSimSchema = activationFieldsSchema.extend({ iccid: iccidSchema });
+export const bulkSimSchema = z.extend(activationFieldsSchema, { iccid: iccidSchema });
 
 export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
@@ -85,15 +91,18 @@ export const bulkActivationResponseSchema = z
   .object({
     orders: z.array(z.object({ iccid: z.string(), orderId: z.string(), status: orderStatusSchema })),
     rejected: z.array(
-      z.object({ iccid: z.string().optional(), index: z.number().int(), errors: z.array(fieldErrorSchema) }),
+      z.object({
+        iccid: z.optional(z.string()),
+        index: z.number().check(z.int()),
+        errors: z.array(fieldErrorSchema),
+      }),
     ),
   })
-  .meta({ id: 'BulkActivationResponse' });
+  .check(z.meta({ id: 'BulkActivationResponse' }));
 
 export const planOrderRequestSchema = z
-  .object({ planId: planIdSchema })
-  .strict()
-  .meta({ id: 'PlanOrderRequest' });
+  .strictObject({ planId: planIdSchema })
+  .check(z.meta({ id: 'PlanOrderRequest' }));
 
 export { timelineEntrySchema } from '../store/order.js';
 
@@ -102,8 +111,8 @@ export { timelineEntrySchema } from '../store/order.js';
  * counters): picked from the store's schema so the API and the table cannot drift apart. Parsing a
  * stored order with it strips the internal fields.
  */
-export const orderSchema = storedOrderSchema
-  .pick({
+export const orderSchema = z
+  .pick(storedOrderSchema, {
     orderId: true,
     kind: true,
     iccid: true,
@@ -121,16 +130,18 @@ export const orderSchema = storedOrderSchema
     createdAt: true,
     updatedAt: true,
   })
-  .meta({ id: 'Order' });
+  .check(z.meta({ id: 'Order' }));
 
 export const orderParamsSchema = z.object({
-  orderId: orderIdSchema.meta({ description: 'Order id (ULID) as returned when the order was accepted' }),
+  orderId: orderIdSchema.check(
+    z.meta({ description: 'Order id (ULID) as returned when the order was accepted' }),
+  ),
 });
 
 export const dataBalanceSchema = z.object({
-  totalBytes: z.number().int().meta({ description: '-1 when unlimited' }),
-  usedBytes: z.number().int(),
-  remainingBytes: z.number().int().meta({ description: '-1 when unlimited' }),
+  totalBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
+  usedBytes: z.number().check(z.int()),
+  remainingBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
   unlimited: z.boolean(),
 });
 
@@ -143,30 +154,30 @@ export const balanceResponseSchema = z
         subscriptionId: z.string(),
         planId: z.string(),
         status: z.string(),
-        activatedAt: z.string().optional(),
-        expiresAt: z.string().optional(),
+        activatedAt: z.optional(z.string()),
+        expiresAt: z.optional(z.string()),
         data: dataBalanceSchema,
       }),
     ),
   })
-  .meta({ id: 'Balance' });
+  .check(z.meta({ id: 'Balance' }));
 
-export const plansQuerySchema = z.object({ country: countryCodeSchema.optional() }).strict();
+export const plansQuerySchema = z.strictObject({ country: z.optional(countryCodeSchema) });
 
 export const planSchema = z
   .object({
     planId: z.string(),
     name: z.string(),
-    countries: z.array(z.string()).meta({ description: 'ISO-2 codes covered' }),
-    price: z.object({ amountMinor: z.number().int(), currency: z.string() }),
+    countries: z.array(z.string()).check(z.meta({ description: 'ISO-2 codes covered' })),
+    price: z.object({ amountMinor: z.number().check(z.int()), currency: z.string() }),
     validity: z.object({ value: z.number(), unit: z.string() }),
-    dataBytes: z.number().int().optional().meta({ description: 'absent when unlimited' }),
+    dataBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'absent when unlimited' })),
     unlimited: z.boolean(),
     category: z.string(),
   })
-  .meta({ id: 'Plan' });
+  .check(z.meta({ id: 'Plan' }));
 
-export const plansResponseSchema = z.object({ plans: z.array(planSchema) }).meta({ id: 'Plans' });
+export const plansResponseSchema = z.object({ plans: z.array(planSchema) }).check(z.meta({ id: 'Plans' }));
 
 export const simStatusFilterSchema = z.enum([
   'Available',
@@ -176,104 +187,106 @@ export const simStatusFilterSchema = z.enum([
   'Terminated',
 ]);
 
-export const simsQuerySchema = z
-  .object({
-    status: simStatusFilterSchema.optional(),
-    group: groupSchema.optional(),
-    reference: referenceSchema.optional(),
-    page: z.coerce.number().int().min(1).default(1),
-    pageSize: z.coerce.number().int().min(1).max(1_000).default(100),
-  })
-  .strict();
+export const simsQuerySchema = z.strictObject({
+  status: z.optional(simStatusFilterSchema),
+  group: z.optional(groupSchema),
+  reference: z.optional(referenceSchema),
+  page: z._default(z.coerce.number().check(z.int(), z.minimum(1)), 1),
+  pageSize: z._default(z.coerce.number().check(z.int(), z.minimum(1), z.maximum(1_000)), 100),
+});
 
 export const simSummarySchema = z.object({
   iccid: z.string(),
-  msisdn: z.string().optional(),
+  msisdn: z.optional(z.string()),
   status: z.string(),
-  simType: z.string().optional(),
-  ratePlan: z.string().optional(),
-  group: z.string().optional(),
-  reference: z.string().optional(),
-  activationDate: z.string().optional(),
+  simType: z.optional(z.string()),
+  ratePlan: z.optional(z.string()),
+  group: z.optional(z.string()),
+  reference: z.optional(z.string()),
+  activationDate: z.optional(z.string()),
 });
 
 export const simsResponseSchema = z
   .object({
     sims: z.array(simSummarySchema),
-    page: z.number().int(),
-    pageSize: z.number().int(),
-    total: z.number().int(),
+    page: z.number().check(z.int()),
+    pageSize: z.number().check(z.int()),
+    total: z.number().check(z.int()),
   })
-  .meta({ id: 'SimPage' });
+  .check(z.meta({ id: 'SimPage' }));
 
-export const simDetailSchema = simSummarySchema
-  .extend({ imsi: z.string().optional(), options: z.array(simOptionSchema) })
-  .meta({ id: 'Sim' });
+export const simDetailSchema = z
+  .extend(simSummarySchema, { imsi: z.optional(z.string()), options: z.array(simOptionSchema) })
+  .check(z.meta({ id: 'Sim' }));
 
 export const simPatchSchema = z
-  .object({
-    options: z.array(simOptionSchema).min(1).max(50).optional(),
-    reference: referenceSchema.optional(),
-    group: groupSchema.optional(),
+  .strictObject({
+    options: z.optional(z.array(simOptionSchema).check(z.minLength(1), z.maxLength(50))),
+    reference: z.optional(referenceSchema),
+    group: z.optional(groupSchema),
   })
-  .strict()
-  .refine(
-    (patch) => patch.options !== undefined || patch.reference !== undefined || patch.group !== undefined,
-    {
-      message: 'must change at least one of options, reference, group',
-    },
-  )
-  .meta({ id: 'SimPatch' });
+  .check(
+    z.refine(
+      (patch) => patch.options !== undefined || patch.reference !== undefined || patch.group !== undefined,
+      {
+        message: 'must change at least one of options, reference, group',
+      },
+    ),
+    z.meta({ id: 'SimPatch' }),
+  );
 
 export const lifecycleRequestSchema = z
-  .object({ reference: referenceSchema.optional() })
-  .strict()
-  .meta({ id: 'LifecycleRequest' });
+  .strictObject({ reference: z.optional(referenceSchema) })
+  .check(z.meta({ id: 'LifecycleRequest' }));
 
 export const transactionAcceptedSchema = z
   .object({ iccid: z.string(), transactionId: z.string(), status: z.enum(['PENDING', 'DONE', 'FAILED']) })
-  .meta({ id: 'TransactionAccepted' });
+  .check(z.meta({ id: 'TransactionAccepted' }));
 
 export const esimResponseSchema = z
   .object({
     iccid: z.string(),
     status: z.string(),
-    activationCode: z.string().nullable(),
-    lpa: z.string().nullable(),
-    qrCodePng: z.string().nullable().meta({ description: 'data:image/png;base64,... of the LPA QR code' }),
+    activationCode: z.nullable(z.string()),
+    lpa: z.nullable(z.string()),
+    qrCodePng: z
+      .nullable(z.string())
+      .check(z.meta({ description: 'data:image/png;base64,... of the LPA QR code' })),
   })
-  .meta({ id: 'Esim' });
+  .check(z.meta({ id: 'Esim' }));
 
-const isoInstant = z.iso.datetime({ offset: true }).or(z.iso.date());
+const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
-export const usageQuerySchema = z
-  .object({ from: isoInstant.optional(), to: isoInstant.optional(), country: countryCodeSchema.optional() })
-  .strict();
-
-const usageFiguresSchema = z.object({
-  totalBytes: z.number().int(),
-  uplinkBytes: z.number().int(),
-  downlinkBytes: z.number().int(),
-  sessions: z.number().int(),
+export const usageQuerySchema = z.strictObject({
+  from: z.optional(isoInstant),
+  to: z.optional(isoInstant),
+  country: z.optional(countryCodeSchema),
 });
 
-export const usageResponseSchema = usageFiguresSchema
-  .extend({
+const usageFiguresSchema = z.object({
+  totalBytes: z.number().check(z.int()),
+  uplinkBytes: z.number().check(z.int()),
+  downlinkBytes: z.number().check(z.int()),
+  sessions: z.number().check(z.int()),
+});
+
+export const usageResponseSchema = z
+  .extend(usageFiguresSchema, {
     iccid: z.string(),
     from: z.string(),
     to: z.string(),
-    country: z.string().optional(),
-    byCountry: z.array(usageFiguresSchema.extend({ country: z.string() })),
+    country: z.optional(z.string()),
+    byCountry: z.array(z.extend(usageFiguresSchema, { country: z.string() })),
   })
-  .meta({ id: 'Usage' });
+  .check(z.meta({ id: 'Usage' }));
 
 export const problemSchema = z
   .object({
     type: z.string(),
     title: z.string(),
-    status: z.number().int(),
+    status: z.number().check(z.int()),
     detail: z.string(),
-    instance: z.string().optional(),
-    errors: z.array(fieldErrorSchema).optional(),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(fieldErrorSchema)),
   })
-  .meta({ id: 'Problem' });
+  .check(z.meta({ id: 'Problem' }));

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
@@ -23,33 +23,38 @@ export class ConfigError extends Error {
  * Parses `env` with `schema`. Empty strings count as unset, so defaults apply and required
  * variables are reported as missing. Messages name variables, never their values.
  */
-export function loadConfig<S extends z.ZodType>(schema: S, env: Env = process.env): z.output<S> {
+export function loadConfig<S extends z.core.$ZodType>(schema: S, env: Env = process.env): z.output<S> {
   // An object schema names what it reads: look up those variables only (process.env is slow to list).
-  const names = schema instanceof z.ZodObject ? Object.keys(schema.shape) : Object.keys(env);
+  const names = isObjectSchema(schema) ? Object.keys(schema._zod.def.shape) : Object.keys(env);
   const present: Record<string, string> = {};
   for (const name of names) {
     const value = env[name];
     if (value !== undefined && value !== '') present[name] = value;
   }
-  const result = schema.safeParse(present, { error: requiredFieldErrorMap });
+  const result = z.safeParse(schema, present, { error: requiredFieldErrorMap });
   if (!result.success) throw new ConfigError(toFieldIssues(result.error));
   return result.data;
 }
 
-type ShapeOf<T> = T extends z.ZodObject<infer Shape> ? Shape : never;
-type MergedShape<Parts extends readonly z.ZodObject[]> = Parts extends readonly [
+/** Any zod object schema, zod/mini or classic. */
+function isObjectSchema(schema: z.core.$ZodType): schema is z.core.$ZodObject {
+  return schema._zod.def.type === 'object';
+}
+
+type ShapeOf<T> = T extends z.core.$ZodObject<infer Shape> ? Shape : never;
+type MergedShape<Parts extends readonly z.core.$ZodObject[]> = Parts extends readonly [
   infer Head,
-  ...infer Tail extends readonly z.ZodObject[],
+  ...infer Tail extends readonly z.core.$ZodObject[],
 ]
   ? ShapeOf<Head> & MergedShape<Tail>
   : Record<never, never>;
 
 /** Composes env pieces into one object schema (unknown variables are ignored). */
-export function envSchema<const Parts extends readonly z.ZodObject[]>(
+export function envSchema<const Parts extends readonly z.core.$ZodObject[]>(
   ...parts: Parts
-): z.ZodObject<MergedShape<Parts>> {
-  const shape: z.core.$ZodShape = Object.assign({}, ...parts.map((part) => part.shape));
-  return z.object(shape) as z.ZodObject<MergedShape<Parts>>;
+): z.ZodMiniObject<MergedShape<Parts>> {
+  const shape: z.core.$ZodShape = Object.assign({}, ...parts.map((part) => part._zod.def.shape));
+  return z.object(shape) as z.ZodMiniObject<MergedShape<Parts>>;
 }
 
 // --- value schemas (messages complete "<VARIABLE> ...") ---
@@ -61,47 +66,50 @@ const expected =
     issue.input === undefined ? 'is required' : message;
 
 const nonEmptyString = () =>
-  z
-    .string({ error: expected('must be a string') })
-    .trim()
-    .min(1, 'is required');
+  z.string({ error: expected('must be a string') }).check(z.trim(), z.minLength(1, 'is required'));
 
 const httpUrl = () =>
-  z
-    .url({ protocol: /^https?$/, error: expected('must be an http(s) URL') })
-    .transform((url) => url.replace(/\/+$/, ''));
+  z.pipe(
+    z.url({ protocol: /^https?$/, error: expected('must be an http(s) URL') }),
+    z.transform((url: string) => url.replace(/\/+$/, '')),
+  );
 
 const positiveInteger = () =>
-  z
-    .string({ error: expected('must be a positive integer') })
-    .regex(/^[1-9][0-9]*$/, 'must be a positive integer')
-    .transform(Number)
-    .pipe(z.number().max(Number.MAX_SAFE_INTEGER, 'must be a positive integer'));
+  z.pipe(
+    z.pipe(
+      z
+        .string({ error: expected('must be a positive integer') })
+        .check(z.regex(/^[1-9][0-9]*$/, 'must be a positive integer')),
+      z.transform(Number),
+    ),
+    z.number().check(z.maximum(Number.MAX_SAFE_INTEGER, 'must be a positive integer')),
+  );
 
 export const transatelOptionSchema = z.object({
   name: z
     .string({ error: expected('must be a string') })
-    .min(1, 'must not be empty')
-    .max(100, 'is too long'),
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'is too long')),
   value: z
     .string({ error: expected('must be a string') })
-    .min(1, 'must not be empty')
-    .max(100, 'is too long'),
+    .check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'is too long')),
 });
 export type TransatelOption = z.output<typeof transatelOptionSchema>;
 
 const jsonOptionList = () =>
-  z
-    .string()
-    .transform((text, ctx): unknown => {
-      try {
-        return JSON.parse(text);
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be a JSON array of {name, value}' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.array(transatelOptionSchema, { error: 'must be a JSON array of {name, value}' }));
+  z.pipe(
+    z.pipe(
+      z.string(),
+      z.transform((text: string, ctx): unknown => {
+        try {
+          return JSON.parse(text);
+        } catch {
+          ctx.issues.push({ code: 'custom', message: 'must be a JSON array of {name, value}', input: text });
+          return z.NEVER;
+        }
+      }),
+    ),
+    z.array(transatelOptionSchema, { error: 'must be a JSON array of {name, value}' }),
+  );
 
 export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;
 
@@ -110,14 +118,19 @@ export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL',
 export const runtimeEnv = z.object({
   STAGE: z
     .string({ error: expected('must be a string') })
-    .regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lowercase stage name such as dev, staging or prod'),
-  LOG_LEVEL: z
-    .string()
-    .transform((level) => level.toUpperCase())
-    .pipe(z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }))
-    .default('INFO'),
+    .check(z.regex(/^[a-z][a-z0-9-]{0,31}$/, 'must be a lowercase stage name such as dev, staging or prod')),
+  LOG_LEVEL: z._default(
+    z.pipe(
+      z.pipe(
+        z.string(),
+        z.transform((level: string) => level.toUpperCase()),
+      ),
+      z.enum(logLevels, { error: `must be one of ${logLevels.join(', ')}` }),
+    ),
+    'INFO',
+  ),
   /** Local runtime only: points every AWS client at the emulators. */
-  AWS_ENDPOINT_URL: httpUrl().optional(),
+  AWS_ENDPOINT_URL: z.optional(httpUrl()),
 });
 
 export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });
@@ -127,11 +140,11 @@ export const idempotencyTableEnv = z.object({ IDEMPOTENCY_TABLE_NAME: nonEmptySt
 export const transatelApiEnv = z.object({
   TRANSATEL_BASE_URL: httpUrl(),
   TRANSATEL_MVNO_REF: nonEmptyString(),
-  TRANSATEL_COS: nonEmptyString().default('WW_M2MA_COS_IOT_CONNECT'),
-  TRANSATEL_RATE_PLAN: nonEmptyString().default('M2MA_WW_TSL_IOTCONNECT_CAPPED'),
-  TRANSATEL_DEFAULT_OPTIONS: jsonOptionList().default([]),
+  TRANSATEL_COS: z._default(nonEmptyString(), 'WW_M2MA_COS_IOT_CONNECT'),
+  TRANSATEL_RATE_PLAN: z._default(nonEmptyString(), 'M2MA_WW_TSL_IOTCONNECT_CAPPED'),
+  TRANSATEL_DEFAULT_OPTIONS: z._default(jsonOptionList(), []),
   /** This container's share of Transatel's rate limit (requests per second); unset: no pacing. */
-  TRANSATEL_MAX_RPS: positiveInteger().optional(),
+  TRANSATEL_MAX_RPS: z.optional(positiveInteger()),
 });
 
 export const transatelSecretEnv = z.object({ TRANSATEL_SECRET_ID: nonEmptyString() });
@@ -143,15 +156,15 @@ export const subscriptionQueueEnv = z.object({ SUBSCRIPTION_QUEUE_URL: httpUrl()
 export const eventsQueueEnv = z.object({ EVENTS_QUEUE_URL: httpUrl() });
 
 export const eventsTopicEnv = z.object({
-  EVENTS_TOPIC_ARN: z
-    .string({ error: expected('must be an SNS topic ARN') })
-    .regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/, {
+  EVENTS_TOPIC_ARN: z.string({ error: expected('must be an SNS topic ARN') }).check(
+    z.regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/, {
       error: 'must be an SNS topic ARN',
     }),
+  ),
 });
 
 export const activationDeadlineEnv = z.object({
-  ACTIVATION_DEADLINE_SECONDS: positiveInteger().default(3600),
+  ACTIVATION_DEADLINE_SECONDS: z._default(positiveInteger(), 3600),
 });
 
 export type RuntimeEnv = z.output<typeof runtimeEnv>;

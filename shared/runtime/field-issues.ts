@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import type * as z from '../zod.js';
 
 /** One validation problem, addressed by a readable path such as `body.sims[3].iccid`. */
 export interface FieldIssue {
@@ -27,7 +27,7 @@ export function formatFieldPath(prefix: string | undefined, path: readonly Prope
 }
 
 /** Flattens zod issues into field issues; unknown keys become one issue per key. */
-export function toFieldIssues(error: z.ZodError, prefix?: string): FieldIssue[] {
+export function toFieldIssues(error: z.core.$ZodError, prefix?: string): FieldIssue[] {
   return error.issues.flatMap((issue): FieldIssue[] => {
     if (issue.code === 'unrecognized_keys') {
       return issue.keys.map((key) => ({

@@ -1,20 +1,20 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { HttpError, problemTypes } from './problem.js';
 
 /** What a route accepts; every part with a schema is validated before the handler runs. */
 export interface HttpRequestSpec {
-  body?: z.ZodType;
-  params?: z.ZodType;
-  query?: z.ZodType;
+  body?: z.core.$ZodType;
+  params?: z.core.$ZodType;
+  query?: z.core.$ZodType;
   /** Header names are lowercase (API Gateway v2 and the header normalizer make them so). */
-  headers?: z.ZodType;
+  headers?: z.core.$ZodType;
   /** Limit on the decoded body; default 256 KiB. */
   maxBodyBytes?: number;
 }
 
-type Parsed<Spec, Part extends string> = Spec extends { [P in Part]: infer Schema extends z.ZodType }
+type Parsed<Spec, Part extends string> = Spec extends { [P in Part]: infer Schema extends z.core.$ZodType }
   ? z.output<Schema>
   : undefined;
 
@@ -83,13 +83,13 @@ function parseJsonBody(rawBody: Buffer | undefined, contentType: string | undefi
 }
 
 function validatePart(
-  schema: z.ZodType | undefined,
+  schema: z.core.$ZodType | undefined,
   value: unknown,
   prefix: string,
   issues: FieldIssue[],
 ): unknown {
   if (schema === undefined) return undefined;
-  const result = schema.safeParse(value, { error: requiredFieldErrorMap });
+  const result = z.safeParse(schema, value, { error: requiredFieldErrorMap });
   if (result.success) return result.data;
   issues.push(...toFieldIssues(result.error, prefix));
   return undefined;

@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import type { CatalogProduct } from '../transatel/ocs-catalog.js';
+import * as z from '../zod.js';
 import { transatelClient } from './clients/transatel.js';
 import { loadConfig } from './config.js';
 import { lazy } from './lazy.js';
@@ -9,7 +9,9 @@ import { logger } from './logger.js';
  * The COS catalogue, cached per container. Plans change rarely, and ordering APIs check plan ids on
  * every request, so one catalogue read serves many requests.
  */
-const cacheEnv = z.object({ CATALOG_CACHE_SECONDS: z.coerce.number().int().min(0).max(86_400).default(300) });
+const cacheEnv = z.object({
+  CATALOG_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(86_400)), 300),
+});
 const cacheTtlMs = lazy(() => loadConfig(cacheEnv).CATALOG_CACHE_SECONDS * 1000);
 
 let cached: { products: CatalogProduct[]; fetchedAt: number } | undefined;

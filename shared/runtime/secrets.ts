@@ -1,6 +1,6 @@
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { awsClientSettings } from './aws.js';
 import { type Env, loadConfig } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
@@ -15,15 +15,17 @@ import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-i
  * Values are never logged nor put in error messages: errors name the field only.
  */
 
-const secretString = z.string().min(1, 'must not be empty');
+const secretString = z.string().check(z.minLength(1, 'must not be empty'));
 
 export const transatelSecretSchema = z.object({
   clientId: secretString,
   clientSecret: secretString,
   webhookSecrets: z
     .array(secretString)
-    .min(1, 'must list the current secret')
-    .max(2, 'must hold at most the current and the previous secret'),
+    .check(
+      z.minLength(1, 'must list the current secret'),
+      z.maxLength(2, 'must hold at most the current and the previous secret'),
+    ),
 });
 export type TransatelSecret = z.output<typeof transatelSecretSchema>;
 
@@ -96,16 +98,18 @@ export function secretsManagerSource(options: SecretsManagerSourceOptions): Tran
 const credentialsEnv = z.object({
   TRANSATEL_CLIENT_ID: secretString,
   TRANSATEL_CLIENT_SECRET: secretString,
-  TRANSATEL_WEBHOOK_SECRETS: z
-    .string()
-    .transform((list) =>
-      list
-        .split(',')
-        .map((secret) => secret.trim())
-        .filter((secret) => secret !== ''),
-    )
-    .optional(),
-  TRANSATEL_WEBHOOK_SECRET: secretString.optional(),
+  TRANSATEL_WEBHOOK_SECRETS: z.optional(
+    z.pipe(
+      z.string(),
+      z.transform((list: string) =>
+        list
+          .split(',')
+          .map((secret) => secret.trim())
+          .filter((secret) => secret !== ''),
+      ),
+    ),
+  ),
+  TRANSATEL_WEBHOOK_SECRET: z.optional(secretString),
 });
 
 /** Reads the environment on every load, so a test or the local runtime can change it. */
@@ -182,18 +186,18 @@ export function createTransatelSecrets(options: TransatelSecretsOptions): Transa
 }
 
 const sourceEnv = z.object({
-  TRANSATEL_CREDENTIALS_SOURCE: z
-    .enum(['secretsmanager', 'env'], { error: 'must be secretsmanager or env' })
-    .default('secretsmanager'),
+  TRANSATEL_CREDENTIALS_SOURCE: z._default(
+    z.enum(['secretsmanager', 'env'], { error: 'must be secretsmanager or env' }),
+    'secretsmanager',
+  ),
 });
 
 const secretsManagerEnv = z.object({
   TRANSATEL_SECRET_ID: secretString,
-  TRANSATEL_SECRET_MAX_AGE_SECONDS: z
-    .string()
-    .regex(/^[0-9]+$/, 'must be a whole number of seconds')
-    .transform(Number)
-    .default(defaultSecretMaxAgeSeconds),
+  TRANSATEL_SECRET_MAX_AGE_SECONDS: z._default(
+    z.pipe(z.string().check(z.regex(/^[0-9]+$/, 'must be a whole number of seconds')), z.transform(Number)),
+    defaultSecretMaxAgeSeconds,
+  ),
 });
 
 /** The source the environment asks for: Secrets Manager in AWS, the environment locally. */

@@ -2,7 +2,7 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy from '@middy/core';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import type * as z from 'zod';
+import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
 
@@ -38,7 +38,7 @@ export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
 }
 
-function parseMessage<S extends z.ZodType>(schema: S, record: SQSRecord): z.output<S> {
+function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): z.output<S> {
   let candidate: unknown;
   try {
     candidate = JSON.parse(record.body);
@@ -53,7 +53,7 @@ function parseMessage<S extends z.ZodType>(schema: S, record: SQSRecord): z.outp
       iccid: typeof iccid === 'string' ? iccid : undefined,
     });
   }
-  const result = schema.safeParse(candidate, { error: requiredFieldErrorMap });
+  const result = z.safeParse(schema, candidate, { error: requiredFieldErrorMap });
   if (!result.success) throw new PoisonMessageError(record.messageId, toFieldIssues(result.error, 'body'));
   return result.data;
 }
@@ -67,7 +67,7 @@ function parseMessage<S extends z.ZodType>(schema: S, record: SQSRecord): z.outp
  * Records run sequentially because the log context is process-wide; throughput comes from the
  * batch size and the function's concurrency.
  */
-export function sqsHandler<S extends z.ZodType>(
+export function sqsHandler<S extends z.core.$ZodType>(
   schema: S,
   handle: SqsMessageHandler<z.output<S>>,
 ): SqsLambdaHandler {

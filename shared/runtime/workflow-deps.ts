@@ -1,5 +1,5 @@
-import * as z from 'zod';
 import { defaultWorkflowSettings, type WorkflowDeps, type WorkflowSettings } from '../workflow/deps.js';
+import * as z from '../zod.js';
 import { transatelClient } from './clients/transatel.js';
 import { activationDeadlineEnv, envSchema, loadConfig } from './config.js';
 import { lazy } from './lazy.js';
@@ -8,18 +8,14 @@ import { orderMoveDeps } from './order-move-deps.js';
 const workflowTimingEnv = envSchema(
   activationDeadlineEnv,
   z.object({
-    POLL_FIRST_DELAY_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(0)
-      .max(900)
-      .default(defaultWorkflowSettings.firstPollDelaySeconds),
-    PLAN_CLAIM_LEASE_SECONDS: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(900)
-      .default(defaultWorkflowSettings.claimLeaseSeconds),
+    POLL_FIRST_DELAY_SECONDS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(0), z.maximum(900)),
+      defaultWorkflowSettings.firstPollDelaySeconds,
+    ),
+    PLAN_CLAIM_LEASE_SECONDS: z._default(
+      z.coerce.number().check(z.int(), z.minimum(1), z.maximum(900)),
+      defaultWorkflowSettings.claimLeaseSeconds,
+    ),
   }),
 );
 

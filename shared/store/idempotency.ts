@@ -15,7 +15,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import { idempotencyKeySchema } from './idempotency-key.js';
 import type { TableDefinition } from './table-definition.js';
@@ -30,7 +30,7 @@ export const defaultIdempotencyTtlSeconds = 24 * 60 * 60;
 
 export { idempotencyKeySchema };
 
-const scopeSchema = z.string().regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a lowercase slug');
+const scopeSchema = z.string().check(z.regex(/^[a-z][a-z0-9-]{0,63}$/, 'must be a lowercase slug'));
 
 export interface IdempotencyRecord<Result> {
   /** What the key protects, e.g. `sim-activation` or `bulk-activation`: the same key may be reused across scopes. */
@@ -58,7 +58,7 @@ export interface ClaimRequest<Result> {
   /** What to remember for this key, decided before any side effect (e.g. the order ids). */
   result: Result;
   /** Validates the stored result on replay. */
-  resultSchema: z.ZodType<Result>;
+  resultSchema: z.core.$ZodType<Result>;
   ttlSeconds?: number;
   now?: Date;
 }
@@ -115,7 +115,7 @@ function classify<Result>(
 ): IdempotencyClaim<Result> {
   const { recordKey: _recordKey, result, ...existing } = stored;
   if (stored.requestHash !== request.requestHash) return { status: 'conflict', existing };
-  const parsed = request.resultSchema.safeParse(result);
+  const parsed = z.safeParse(request.resultSchema, result);
   if (!parsed.success) {
     throw new Error(
       `Idempotency record ${request.scope}/${request.key} holds a result of an unexpected shape`,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * Order ids are ULIDs: 26 Crockford base32 characters, a 48-bit millisecond timestamp then 80
@@ -11,7 +11,7 @@ const crockford = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
 const randomBits = 80n;
 const maxRandom = (1n << randomBits) - 1n;
 
-export const orderIdSchema = z.string().regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be a ULID');
+export const orderIdSchema = z.string().check(z.regex(/^[0-7][0-9A-HJKMNP-TV-Z]{25}$/, 'must be a ULID'));
 export type OrderId = z.output<typeof orderIdSchema>;
 
 function encode(value: bigint, length: number): string {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { newOrderId, orderIdSchema } from './order-id.js';
 
 export const orderStatuses = ['RECEIVED', 'ACTIVATING', 'ACTIVE', 'COMPLETED', 'FAILED'] as const;
@@ -23,91 +23,86 @@ export type OcsOrderType = z.output<typeof ocsOrderTypeSchema>;
 const isoTimestamp = z.iso.datetime();
 
 /** Stored ICCIDs are digits only; the API validates length and check digit before an order exists. */
-export const storedIccidSchema = z.string().regex(/^[0-9]{13,20}$/, 'must be 13 to 20 digits');
+export const storedIccidSchema = z.string().check(z.regex(/^[0-9]{13,20}$/, 'must be 13 to 20 digits'));
 
 export const orderOptionSchema = z.object({
-  name: z.string().min(1).max(100),
-  value: z.string().min(1).max(100),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  value: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 export type OrderOption = z.output<typeof orderOptionSchema>;
 
 export const orderFailureSchema = z.object({
   /** Stable machine code, e.g. Transatel's error title or `ACTIVATION_DEADLINE_PASSED`. */
-  code: z.string().min(1).max(200),
-  detail: z.string().max(2000),
+  code: z.string().check(z.minLength(1), z.maxLength(200)),
+  detail: z.string().check(z.maxLength(2000)),
 });
 export type OrderFailure = z.output<typeof orderFailureSchema>;
 
 export const timelineEntrySchema = z.object({
   status: orderStatusSchema,
   at: isoTimestamp,
-  note: z.string().max(1000).optional(),
+  note: z.optional(z.string().check(z.maxLength(1000))),
 });
 export type TimelineEntry = z.output<typeof timelineEntrySchema>;
 
-const counter = z.number().int().nonnegative();
+const counter = z.number().check(z.int(), z.nonnegative());
 
 /** How often each step ran for this order: for backoff, deadlines and post-mortems. */
 export const orderAttemptsSchema = z.object({
-  activationCalls: counter.optional(),
-  statusPolls: counter.optional(),
-  subscriptionCalls: counter.optional(),
-  reconciliations: counter.optional(),
+  activationCalls: z.optional(counter),
+  statusPolls: z.optional(counter),
+  subscriptionCalls: z.optional(counter),
+  reconciliations: z.optional(counter),
 });
 export type OrderAttempts = z.output<typeof orderAttemptsSchema>;
 export type AttemptCounter = keyof OrderAttempts;
-export const attemptCounters = orderAttemptsSchema.keyof().options;
+export const attemptCounters = z.keyof(orderAttemptsSchema).options;
 
 export const orderSchema = z.object({
   orderId: orderIdSchema,
   kind: orderKindSchema,
   iccid: storedIccidSchema,
-  planId: z.string().min(1).max(200).optional(),
-  options: z.array(orderOptionSchema).optional(),
-  reference: z.string().min(1).max(255).optional(),
-  group: z.string().min(1).max(255).optional(),
+  planId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  options: z.optional(z.array(orderOptionSchema)),
+  reference: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  group: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
   status: orderStatusSchema,
-  transactionId: z.string().min(1).max(200).optional(),
-  msisdn: z
-    .string()
-    .regex(/^[0-9]{6,15}$/, 'must be 6 to 15 digits')
-    .optional(),
-  subscriptionId: z.string().min(1).max(200).optional(),
-  orderType: ocsOrderTypeSchema.optional(),
-  failure: orderFailureSchema.optional(),
+  transactionId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  msisdn: z.optional(z.string().check(z.regex(/^[0-9]{6,15}$/, 'must be 6 to 15 digits'))),
+  subscriptionId: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
+  orderType: z.optional(ocsOrderTypeSchema),
+  failure: z.optional(orderFailureSchema),
   /**
    * Set when a subscription worker claims the paid plan order, cleared when it completes or releases
    * the claim: while present, an ambiguous outcome must be reconciled against the inventory first.
    */
-  planClaimedAt: isoTimestamp.optional(),
-  timeline: z.array(timelineEntrySchema).min(1),
-  attempts: orderAttemptsSchema.default({}),
+  planClaimedAt: z.optional(isoTimestamp),
+  timeline: z.array(timelineEntrySchema).check(z.minLength(1)),
+  attempts: z._default(orderAttemptsSchema, {}),
   /** Starts at 1; every transition adds 1. */
-  version: z.number().int().positive(),
+  version: z.number().check(z.int(), z.positive()),
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
-  idempotencyKey: z.string().min(1).max(255).optional(),
-  requestHash: z.string().min(1).max(200).optional(),
+  idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  requestHash: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 export type Order = z.output<typeof orderSchema>;
 
 const { shape } = orderSchema;
-export const orderChangesSchema = z
-  .object({
-    planId: shape.planId,
-    options: shape.options,
-    reference: shape.reference,
-    group: shape.group,
-    transactionId: shape.transactionId,
-    msisdn: shape.msisdn,
-    subscriptionId: shape.subscriptionId,
-    orderType: shape.orderType,
-    failure: shape.failure,
-    planClaimedAt: shape.planClaimedAt,
-    // Not `shape.attempts`: its default would turn "not given" into "reset to {}".
-    attempts: orderAttemptsSchema.optional(),
-  })
-  .strict();
+export const orderChangesSchema = z.strictObject({
+  planId: shape.planId,
+  options: shape.options,
+  reference: shape.reference,
+  group: shape.group,
+  transactionId: shape.transactionId,
+  msisdn: shape.msisdn,
+  subscriptionId: shape.subscriptionId,
+  orderType: shape.orderType,
+  failure: shape.failure,
+  planClaimedAt: shape.planClaimedAt,
+  // Not `shape.attempts`: its default would turn "not given" into "reset to {}".
+  attempts: z.optional(orderAttemptsSchema),
+});
 /** Fields a transition may set; a field present with value `undefined` is removed. */
 export type OrderChanges = z.output<typeof orderChangesSchema>;
 export type MutableOrderField = keyof OrderChanges;

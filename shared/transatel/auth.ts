@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { ResolvedClientConfig } from './config.js';
 import { TransatelAuthError, TransatelNetworkError } from './errors.js';
 import type { AttemptResult } from './http-attempt.js';
@@ -6,14 +6,12 @@ import type { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
 
-const tokenResponseSchema = z
-  .object({
-    access_token: z.string().min(1),
-    token_type: z.string().optional(),
-    expires_in: z.coerce.number().positive().default(3600),
-    scope: z.string().optional(),
-  })
-  .loose();
+const tokenResponseSchema = z.looseObject({
+  access_token: z.string().check(z.minLength(1)),
+  token_type: z.optional(z.string()),
+  expires_in: z._default(z.coerce.number().check(z.positive()), 3600),
+  scope: z.optional(z.string()),
+});
 
 interface CachedToken {
   value: string;

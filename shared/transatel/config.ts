@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { type SendAttempt, sendAttempt } from './http-attempt.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
@@ -14,8 +14,8 @@ export interface TransatelCredentials {
 export type CredentialsProvider = (options?: { forceRefresh?: boolean }) => Promise<TransatelCredentials>;
 
 export const transatelOptionSchema = z.object({
-  name: z.string().min(1).max(100),
-  value: z.string().min(1).max(100),
+  name: z.string().check(z.minLength(1), z.maxLength(100)),
+  value: z.string().check(z.minLength(1), z.maxLength(100)),
 });
 export type TransatelOption = z.infer<typeof transatelOptionSchema>;
 
@@ -27,24 +27,27 @@ export interface ClientLogger {
 
 export const transatelSettingsSchema = z.object({
   /** e.g. https://api.transatel.com, or the simulator's URL. */
-  baseUrl: z.url().transform((url) => url.replace(/\/+$/, '')),
+  baseUrl: z.pipe(
+    z.url(),
+    z.transform((url) => url.replace(/\/+$/, '')),
+  ),
   /** Account technical name, required in OCS orders (M2MA_WW_TSL_...). */
-  mvnoRef: z.string().min(1),
+  mvnoRef: z.string().check(z.minLength(1)),
   /** Catalog of the offer, WW_M2MA_COS_IOT_CONNECT for IoT Connect Capped Plans. */
-  cos: z.string().min(1),
+  cos: z.string().check(z.minLength(1)),
   /** Rate plan sent on activation and every Connectivity Management change. */
-  ratePlan: z.string().min(1).max(50),
+  ratePlan: z.string().check(z.minLength(1), z.maxLength(50)),
   /** Options applied on activation unless the caller overrides them by name. */
-  defaultOptions: z.array(transatelOptionSchema).default([]),
+  defaultOptions: z._default(z.array(transatelOptionSchema), []),
   /** `payment.provider` of OCS orders: "Customer" when the customer pays Transatel. */
-  paymentProvider: z.string().min(1).default('Customer'),
+  paymentProvider: z._default(z.string().check(z.minLength(1)), 'Customer'),
   /** Per-attempt timeout. */
-  timeoutMs: z.number().int().positive().default(10_000),
+  timeoutMs: z._default(z.number().check(z.int(), z.positive()), 10_000),
   /** Renew the token this long before it expires. */
-  tokenRefreshSkewMs: z.number().int().nonnegative().default(60_000),
-  acceptLanguage: z.string().optional(),
+  tokenRefreshSkewMs: z._default(z.number().check(z.int(), z.nonnegative()), 60_000),
+  acceptLanguage: z.optional(z.string()),
   /** Requests per second this process may send to Transatel (all APIs, token included); unset: no pacing. */
-  maxRequestsPerSecond: z.number().positive().optional(),
+  maxRequestsPerSecond: z.optional(z.number().check(z.positive())),
 });
 export type TransatelSettings = z.infer<typeof transatelSettingsSchema>;
 

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { mergeOptions, type TransatelOption, transatelOptionSchema } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { optionalString } from './wire.js';
@@ -41,23 +41,21 @@ export function normalizeSubscriberStatus(raw: string): SubscriberStatus {
   }
 }
 
-const subscriberWireSchema = z
-  .object({
-    simSerial: z.string(),
-    msisdn: optionalString,
-    imsi: optionalString,
-    status: z.string(),
-    ratePlan: optionalString,
-    options: z
-      .array(z.object({ name: z.string(), value: z.string() }).loose())
-      .nullish()
-      .transform((options) => (options ?? []).map(({ name, value }) => ({ name, value }))),
-    group: optionalString,
-    externalReference: optionalString,
-    activationDate: optionalString,
-    simType: optionalString,
-  })
-  .loose();
+const subscriberWireSchema = z.looseObject({
+  simSerial: z.string(),
+  msisdn: optionalString,
+  imsi: optionalString,
+  status: z.string(),
+  ratePlan: optionalString,
+  options: z.pipe(
+    z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
+    z.transform((options) => (options ?? []).map(({ name, value }) => ({ name, value }))),
+  ),
+  group: optionalString,
+  externalReference: optionalString,
+  activationDate: optionalString,
+  simType: optionalString,
+});
 
 export interface Subscriber {
   iccid: string;
@@ -72,19 +70,22 @@ export interface Subscriber {
   simType: string | undefined;
 }
 
-const subscriberSchema = subscriberWireSchema.transform(
-  (wire): Subscriber => ({
-    iccid: wire.simSerial,
-    msisdn: wire.msisdn?.replace(/^\+/, ''),
-    imsi: wire.imsi,
-    status: normalizeSubscriberStatus(wire.status),
-    ratePlan: wire.ratePlan,
-    options: wire.options,
-    group: wire.group,
-    reference: wire.externalReference,
-    activationDate: wire.activationDate,
-    simType: wire.simType,
-  }),
+const subscriberSchema = z.pipe(
+  subscriberWireSchema,
+  z.transform(
+    (wire): Subscriber => ({
+      iccid: wire.simSerial,
+      msisdn: wire.msisdn?.replace(/^\+/, ''),
+      imsi: wire.imsi,
+      status: normalizeSubscriberStatus(wire.status),
+      ratePlan: wire.ratePlan,
+      options: wire.options,
+      group: wire.group,
+      reference: wire.externalReference,
+      activationDate: wire.activationDate,
+      simType: wire.simType,
+    }),
+  ),
 );
 
 export type TransactionState = 'PENDING' | 'DONE' | 'FAILED';
@@ -111,20 +112,20 @@ export interface Transaction {
   state: TransactionState;
 }
 
-const transactionSchema = z
-  .object({
-    transactionId: z.string().min(1),
+const transactionSchema = z.pipe(
+  z.looseObject({
+    transactionId: z.string().check(z.minLength(1)),
     simSerial: optionalString,
-    transactionStatus: z.string().default('PENDING'),
-  })
-  .loose()
-  .transform(
+    transactionStatus: z._default(z.string(), 'PENDING'),
+  }),
+  z.transform(
     (wire): Transaction => ({
       transactionId: wire.transactionId,
       iccid: wire.simSerial,
       state: normalizeTransactionState(wire.transactionStatus),
     }),
-  );
+  ),
+);
 
 export interface TransactionStatus extends Transaction {
   type: string | undefined;
@@ -134,9 +135,9 @@ export interface TransactionStatus extends Transaction {
   errorMessage: string | undefined;
 }
 
-const transactionStatusSchema = z
-  .object({
-    transactionId: z.string().min(1),
+const transactionStatusSchema = z.pipe(
+  z.looseObject({
+    transactionId: z.string().check(z.minLength(1)),
     simSerial: optionalString,
     transactionStatus: z.string(),
     type: optionalString,
@@ -144,9 +145,8 @@ const transactionStatusSchema = z
     lastUpdateDate: optionalString,
     errorCode: optionalString,
     errorMessage: optionalString,
-  })
-  .loose()
-  .transform(
+  }),
+  z.transform(
     (wire): TransactionStatus => ({
       transactionId: wire.transactionId,
       iccid: wire.simSerial,
@@ -157,7 +157,8 @@ const transactionStatusSchema = z
       errorCode: wire.errorCode,
       errorMessage: wire.errorMessage,
     }),
-  );
+  ),
+);
 
 export interface ActivateRequest {
   /** Defaults to the configured rate plan. */
@@ -182,14 +183,11 @@ export interface LifecycleRequest {
 }
 
 export const activateRequestSchema = z.object({
-  ratePlan: z.string().min(1).max(50).optional(),
-  options: z.array(transatelOptionSchema).optional(),
-  reference: z.string().max(255).optional(),
-  group: z.string().max(50).optional(),
-  countryOfResidence: z
-    .string()
-    .regex(/^[A-Z]{2}$/)
-    .optional(),
+  ratePlan: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
+  options: z.optional(z.array(transatelOptionSchema)),
+  reference: z.optional(z.string().check(z.maxLength(255))),
+  group: z.optional(z.string().check(z.maxLength(50))),
+  countryOfResidence: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/))),
 });
 
 /** Connectivity Management: the SIM's subscriber, its lifecycle and options. Addressed by ICCID (simSerial). */

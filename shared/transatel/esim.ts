@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { optionalString } from './wire.js';
 
@@ -31,8 +31,8 @@ export interface EsimDetails {
   history: { status: string; date: string | undefined }[];
 }
 
-const esimSchema = z
-  .object({
+const esimSchema = z.pipe(
+  z.looseObject({
     simSerial: z.string(),
     status: z.string(),
     statusDate: optionalString,
@@ -40,11 +40,10 @@ const esimSchema = z
     matchingId: optionalString,
     smdpAddress: optionalString,
     eid: optionalString,
-    qrCode: z.object({ value: optionalString, dataUrl: optionalString }).loose().nullish(),
-    history: z.array(z.object({ status: z.string(), date: optionalString }).loose()).nullish(),
-  })
-  .loose()
-  .transform(
+    qrCode: z.nullish(z.looseObject({ value: optionalString, dataUrl: optionalString })),
+    history: z.nullish(z.array(z.looseObject({ status: z.string(), date: optionalString }))),
+  }),
+  z.transform(
     (wire): EsimDetails => ({
       iccid: wire.simSerial,
       status: wire.status.toLowerCase(),
@@ -57,7 +56,8 @@ const esimSchema = z
       qrCodeDataUrl: wire.qrCode?.dataUrl,
       history: (wire.history ?? []).map(({ status, date }) => ({ status, date })),
     }),
-  );
+  ),
+);
 
 /** SIM Management: "Get eSIM details", the only operation of that API this offer may use. */
 export class EsimApi {

@@ -1,4 +1,4 @@
-import type * as z from 'zod';
+import * as z from '../zod.js';
 import { TokenManager } from './auth.js';
 import type { ResolvedClientConfig } from './config.js';
 import {
@@ -29,7 +29,7 @@ export interface TransatelRequest<T> {
   path: string;
   query?: Record<string, QueryValue>;
   body?: unknown;
-  schema: z.ZodType<T>;
+  schema: z.core.$ZodType<T>;
   safety: CallSafety;
   /** A 404 that means "nothing" rather than an error (an empty inventory, say). */
   onNotFound?: () => T;
@@ -169,7 +169,7 @@ export class TransatelHttp {
         });
       }
     }
-    const parsed = request.schema.safeParse(json);
+    const parsed = z.safeParse(request.schema, json);
     if (!parsed.success) {
       throw new TransatelInvalidResponseError({
         operation: request.operation,

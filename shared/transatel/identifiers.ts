@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** Luhn (mod 10) check digit for a string of digits, as used by ICCIDs (ITU-T E.118). */
 export function luhnCheckDigit(payload: string): string {
@@ -33,10 +33,12 @@ export function isValidIccid(value: string): boolean {
   return iccidProblem(value) === null;
 }
 
-export const iccidSchema = z.string().superRefine((value, ctx) => {
-  const problem = iccidProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const iccidSchema = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = iccidProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 /** MSISDN as OCS wants it: 6-15 digits, international form without '+' or '00'. */
 export function msisdnProblem(value: string): string | null {
@@ -51,10 +53,12 @@ export function isValidMsisdn(value: string): boolean {
   return msisdnProblem(value) === null;
 }
 
-export const msisdnSchema = z.string().superRefine((value, ctx) => {
-  const problem = msisdnProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', message: problem });
-});
+export const msisdnSchema = z.string().check(
+  z.superRefine((value, ctx) => {
+    const problem = msisdnProblem(value);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem });
+  }),
+);
 
 /** Turns '+33 6 12-34 56 78' or '0033612345678' into '33612345678'; returns null when no valid MSISDN remains. */
 export function normalizeMsisdn(raw: string): string | null {
@@ -65,7 +69,7 @@ export function normalizeMsisdn(raw: string): string | null {
 }
 
 /** ISO 3166-1 alpha-2 country code, upper case. */
-export const countryCodeSchema = z
-  .string()
-  .regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR')
-  .transform((value) => value.toUpperCase());
+export const countryCodeSchema = z.pipe(
+  z.string().check(z.regex(/^[A-Za-z]{2}$/, 'must be an ISO 3166-1 alpha-2 country code such as FR')),
+  z.transform((value) => value.toUpperCase()),
+);

@@ -1,39 +1,30 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import type { TransatelHttp } from './http.js';
 
 const CDR_PATH = '/network/usage/api/cdr';
 const PAGE_SIZE = 1_000;
 
-const cdrSchema = z
-  .object({
-    header: z.object({ eventDate: z.string() }).loose(),
-    body: z
-      .object({
-        dataSession: z
-          .object({
-            originCountry: z.string().nullish(),
-            usage: z
-              .object({
-                uplink: z.coerce.number().nonnegative().default(0),
-                downlink: z.coerce.number().nonnegative().default(0),
-                total: z.coerce.number().nonnegative().optional(),
-              })
-              .loose(),
-          })
-          .loose()
-          .nullish(),
-      })
-      .loose(),
-  })
-  .loose();
+const cdrSchema = z.looseObject({
+  header: z.looseObject({ eventDate: z.string() }),
+  body: z.looseObject({
+    dataSession: z.nullish(
+      z.looseObject({
+        originCountry: z.nullish(z.string()),
+        usage: z.looseObject({
+          uplink: z._default(z.coerce.number().check(z.nonnegative()), 0),
+          downlink: z._default(z.coerce.number().check(z.nonnegative()), 0),
+          total: z.optional(z.coerce.number().check(z.nonnegative())),
+        }),
+      }),
+    ),
+  }),
+});
 
-const cdrPageSchema = z
-  .object({
-    content: z.array(cdrSchema).default([]),
-    totalPages: z.coerce.number().int().nonnegative().optional(),
-    totalElements: z.coerce.number().int().nonnegative().optional(),
-  })
-  .loose();
+const cdrPageSchema = z.looseObject({
+  content: z._default(z.array(cdrSchema), []),
+  totalPages: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+  totalElements: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+});
 
 export interface DataSessionRecord {
   at: string;

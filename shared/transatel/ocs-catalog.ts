@@ -1,60 +1,46 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
 import { optionalString } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
 
-const priceWireSchema = z
-  .object({ amount: z.coerce.number(), currency: z.string(), unit: optionalString })
-  .loose();
+const priceWireSchema = z.looseObject({
+  amount: z.coerce.number(),
+  currency: z.string(),
+  unit: optionalString,
+});
 
 /** Transatel nests prices in arrays of arrays; take the first price found. */
-const nestedPricesSchema = z
-  .array(z.union([z.array(priceWireSchema), priceWireSchema]))
-  .nullish()
-  .transform((nested) => (nested ?? []).flat()[0]);
+const nestedPricesSchema = z.pipe(
+  z.nullish(z.array(z.union([z.array(priceWireSchema), priceWireSchema]))),
+  z.transform((nested) => (nested ?? []).flat()[0]),
+);
 
-const productWireSchema = z
-  .object({
-    availability: z
-      .object({ available: z.boolean().default(true) })
-      .loose()
-      .nullish(),
-    canSubscribe: z
-      .object({ allowed: z.boolean(), errorKey: optionalString, errorMessage: optionalString })
-      .loose()
-      .nullish(),
-    display: z.object({ priority: z.coerce.number().nullish() }).loose().nullish(),
-    prices: z
-      .object({ subscriptionFee: nestedPricesSchema, renewalFee: nestedPricesSchema })
-      .loose()
-      .nullish(),
-    productDefinition: z
-      .object({
-        productId: z.string().min(1),
-        productCategory: optionalString,
-        tags: z.array(z.string()).nullish(),
-        countryList: z.array(z.string()).nullish(),
-        allowances: z
-          .object({
-            data: z.object({ value: z.coerce.number(), unit: z.string() }).loose().nullish(),
-          })
-          .loose()
-          .nullish(),
-        unlimited: z.boolean().nullish(),
-        validityPeriod: z
-          .object({ validityDuration: z.coerce.number(), validityDurationUnit: z.string() })
-          .loose()
-          .nullish(),
-        description: z
-          .object({ productLabel: optionalString, productShortText: optionalString })
-          .loose()
-          .nullish(),
-      })
-      .loose(),
-  })
-  .loose();
+const productWireSchema = z.looseObject({
+  availability: z.nullish(z.looseObject({ available: z._default(z.boolean(), true) })),
+  canSubscribe: z.nullish(
+    z.looseObject({ allowed: z.boolean(), errorKey: optionalString, errorMessage: optionalString }),
+  ),
+  display: z.nullish(z.looseObject({ priority: z.nullish(z.coerce.number()) })),
+  prices: z.nullish(z.looseObject({ subscriptionFee: nestedPricesSchema, renewalFee: nestedPricesSchema })),
+  productDefinition: z.looseObject({
+    productId: z.string().check(z.minLength(1)),
+    productCategory: optionalString,
+    tags: z.nullish(z.array(z.string())),
+    countryList: z.nullish(z.array(z.string())),
+    allowances: z.nullish(
+      z.looseObject({
+        data: z.nullish(z.looseObject({ value: z.coerce.number(), unit: z.string() })),
+      }),
+    ),
+    unlimited: z.nullish(z.boolean()),
+    validityPeriod: z.nullish(
+      z.looseObject({ validityDuration: z.coerce.number(), validityDurationUnit: z.string() }),
+    ),
+    description: z.nullish(z.looseObject({ productLabel: optionalString, productShortText: optionalString })),
+  }),
+});
 
 export interface Money {
   /** Minor units (cents). */
@@ -96,52 +82,55 @@ function toMoney(price: z.infer<typeof priceWireSchema> | undefined): Money | un
   return { amountMinor: Math.round(minor), currency: price.currency.toUpperCase() };
 }
 
-const productSchema = productWireSchema.transform((wire): CatalogProduct => {
-  const definition = wire.productDefinition;
-  const data = definition.allowances?.data;
-  const dataBytes = data ? toBytes(data.value, data.unit) : undefined;
-  const unlimited = definition.unlimited === true || dataBytes === -1;
-  return {
-    productId: definition.productId,
-    name: definition.description?.productLabel ?? definition.productId,
-    description: definition.description?.productShortText,
-    category: definition.productCategory,
-    countries: (definition.tags ?? []).map((tag) => tag.toUpperCase()),
-    countriesIso3: definition.countryList ?? [],
-    price: toMoney(wire.prices?.subscriptionFee),
-    renewalPrice: toMoney(wire.prices?.renewalFee),
-    validity: definition.validityPeriod
-      ? {
-          value: definition.validityPeriod.validityDuration,
-          unit: definition.validityPeriod.validityDurationUnit,
-        }
-      : undefined,
-    dataBytes: unlimited ? undefined : dataBytes,
-    unlimited,
-    available: wire.availability?.available ?? true,
-    priority: wire.display?.priority ?? undefined,
-    eligibility: wire.canSubscribe
-      ? {
-          allowed: wire.canSubscribe.allowed,
-          reason: wire.canSubscribe.errorKey,
-          message: wire.canSubscribe.errorMessage,
-        }
-      : undefined,
-  };
-});
+const productSchema = z.pipe(
+  productWireSchema,
+  z.transform((wire): CatalogProduct => {
+    const definition = wire.productDefinition;
+    const data = definition.allowances?.data;
+    const dataBytes = data ? toBytes(data.value, data.unit) : undefined;
+    const unlimited = definition.unlimited === true || dataBytes === -1;
+    return {
+      productId: definition.productId,
+      name: definition.description?.productLabel ?? definition.productId,
+      description: definition.description?.productShortText,
+      category: definition.productCategory,
+      countries: (definition.tags ?? []).map((tag) => tag.toUpperCase()),
+      countriesIso3: definition.countryList ?? [],
+      price: toMoney(wire.prices?.subscriptionFee),
+      renewalPrice: toMoney(wire.prices?.renewalFee),
+      validity: definition.validityPeriod
+        ? {
+            value: definition.validityPeriod.validityDuration,
+            unit: definition.validityPeriod.validityDurationUnit,
+          }
+        : undefined,
+      dataBytes: unlimited ? undefined : dataBytes,
+      unlimited,
+      available: wire.availability?.available ?? true,
+      priority: wire.display?.priority ?? undefined,
+      eligibility: wire.canSubscribe
+        ? {
+            allowed: wire.canSubscribe.allowed,
+            reason: wire.canSubscribe.errorKey,
+            message: wire.canSubscribe.errorMessage,
+          }
+        : undefined,
+    };
+  }),
+);
 
-const listResponseSchema = z
-  .object({ products: z.array(productSchema).nullish() })
-  .loose()
-  .transform((wire) => wire.products ?? []);
+const listResponseSchema = z.pipe(
+  z.looseObject({ products: z.nullish(z.array(productSchema)) }),
+  z.transform((wire) => wire.products ?? []),
+);
 
 // Tenants differ: a product alone, or wrapped like the list.
 const singleResponseSchema = z.union([
   productSchema,
-  z
-    .object({ products: z.array(productSchema).length(1) })
-    .loose()
-    .transform((wire) => wire.products[0] as CatalogProduct),
+  z.pipe(
+    z.looseObject({ products: z.array(productSchema).check(z.length(1)) }),
+    z.transform((wire) => wire.products[0] as CatalogProduct),
+  ),
 ]);
 
 export interface ListProductsQuery {

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
 import { optionalString } from './wire.js';
@@ -17,40 +17,31 @@ export const PRODUCT_SUBSCRIPTION_STATUSES = [
   'terminated',
 ] as const;
 
-const balanceWireSchema = z
-  .object({
-    resourceName: optionalString,
-    resourceLabel: optionalString,
-    resourceUnit: z.string(),
-    resourceValue: z.coerce.number(),
-    resourceStartValue: z.coerce.number().nullish(),
-    resourceStartDate: optionalString,
-    resourceEndDate: optionalString,
-  })
-  .loose();
+const balanceWireSchema = z.looseObject({
+  resourceName: optionalString,
+  resourceLabel: optionalString,
+  resourceUnit: z.string(),
+  resourceValue: z.coerce.number(),
+  resourceStartValue: z.nullish(z.coerce.number()),
+  resourceStartDate: optionalString,
+  resourceEndDate: optionalString,
+});
 
-const productSubscriptionWireSchema = z
-  .object({
-    subscriptionId: z.string().min(1),
-    status: z.string(),
-    productDefinition: z
-      .object({
-        productId: z.string(),
-        productCategory: optionalString,
-        tags: z.array(z.string()).nullish(),
-        unlimited: z.boolean().nullish(),
-      })
-      .loose(),
-    balances: z
-      .object({ data: z.array(balanceWireSchema).nullish() })
-      .loose()
-      .nullish(),
-    subscriptionDate: optionalString,
-    activationDate: optionalString,
-    expirationDate: optionalString,
-    transactionReference: optionalString,
-  })
-  .loose();
+const productSubscriptionWireSchema = z.looseObject({
+  subscriptionId: z.string().check(z.minLength(1)),
+  status: z.string(),
+  productDefinition: z.looseObject({
+    productId: z.string(),
+    productCategory: optionalString,
+    tags: z.nullish(z.array(z.string())),
+    unlimited: z.nullish(z.boolean()),
+  }),
+  balances: z.nullish(z.looseObject({ data: z.nullish(z.array(balanceWireSchema)) })),
+  subscriptionDate: optionalString,
+  activationDate: optionalString,
+  expirationDate: optionalString,
+  transactionReference: optionalString,
+});
 
 /** Data amounts in bytes. `unlimited` plans report -1 for total and remaining. */
 export interface DataBalance {
@@ -116,38 +107,41 @@ export function sumDataBalances(balances: readonly DataBalance[]): DataBalance {
   );
 }
 
-const productSubscriptionSchema = productSubscriptionWireSchema.transform((wire): ProductSubscription => {
-  const balances = (wire.balances?.data ?? [])
-    .map(normalizeBalance)
-    .filter((balance): balance is ResourceBalance => balance !== undefined);
-  const data = sumDataBalances(balances);
-  const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
-  return {
-    subscriptionId: wire.subscriptionId,
-    productId: wire.productDefinition.productId,
-    status: wire.status,
-    category: wire.productDefinition.productCategory,
-    tags: wire.productDefinition.tags ?? [],
-    subscribedAt: wire.subscriptionDate,
-    activatedAt: wire.activationDate,
-    expiresAt: wire.expirationDate,
-    transactionReference: wire.transactionReference,
-    balances,
-    data: unlimited ? { ...data, totalBytes: -1, remainingBytes: -1, unlimited: true } : data,
-  };
-});
+const productSubscriptionSchema = z.pipe(
+  productSubscriptionWireSchema,
+  z.transform((wire): ProductSubscription => {
+    const balances = (wire.balances?.data ?? [])
+      .map(normalizeBalance)
+      .filter((balance): balance is ResourceBalance => balance !== undefined);
+    const data = sumDataBalances(balances);
+    const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
+    return {
+      subscriptionId: wire.subscriptionId,
+      productId: wire.productDefinition.productId,
+      status: wire.status,
+      category: wire.productDefinition.productCategory,
+      tags: wire.productDefinition.tags ?? [],
+      subscribedAt: wire.subscriptionDate,
+      activatedAt: wire.activationDate,
+      expiresAt: wire.expirationDate,
+      transactionReference: wire.transactionReference,
+      balances,
+      data: unlimited ? { ...data, totalBytes: -1, remainingBytes: -1, unlimited: true } : data,
+    };
+  }),
+);
 
-const listResponseSchema = z
-  .object({ productSubscriptions: z.array(productSubscriptionSchema).nullish() })
-  .loose()
-  .transform((wire) => wire.productSubscriptions ?? []);
+const listResponseSchema = z.pipe(
+  z.looseObject({ productSubscriptions: z.nullish(z.array(productSubscriptionSchema)) }),
+  z.transform((wire) => wire.productSubscriptions ?? []),
+);
 
 const singleResponseSchema = z.union([
   productSubscriptionSchema,
-  z
-    .object({ productSubscriptions: z.array(productSubscriptionSchema).length(1) })
-    .loose()
-    .transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
+  z.pipe(
+    z.looseObject({ productSubscriptions: z.array(productSubscriptionSchema).check(z.length(1)) }),
+    z.transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
+  ),
 ]);
 
 /** OCS Inventory: the products on a subscriber, with balances. Addressed by MSISDN (digits only). */

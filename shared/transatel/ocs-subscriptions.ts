@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { compact } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
 
@@ -22,21 +22,20 @@ export interface OcsOrderResult {
   transactionReference: string | undefined;
 }
 
-const orderResponseSchema = z
-  .object({
-    id: z.string().min(1),
-    status: z.string().default('done'),
-    subscriptionId: z
-      .string()
-      .nullish()
-      .transform((value) => value || undefined),
-    transactionReference: z
-      .string()
-      .nullish()
-      .transform((value) => value || undefined),
-  })
-  .loose()
-  .transform(
+const orderResponseSchema = z.pipe(
+  z.looseObject({
+    id: z.string().check(z.minLength(1)),
+    status: z._default(z.string(), 'done'),
+    subscriptionId: z.pipe(
+      z.nullish(z.string()),
+      z.transform((value) => value || undefined),
+    ),
+    transactionReference: z.pipe(
+      z.nullish(z.string()),
+      z.transform((value) => value || undefined),
+    ),
+  }),
+  z.transform(
     (wire): OcsOrderResult => ({
       orderId: wire.id,
       // Some tenants omit subscriptionId: the order id then identifies the subscription.
@@ -44,7 +43,8 @@ const orderResponseSchema = z
       status: wire.status,
       transactionReference: wire.transactionReference,
     }),
-  );
+  ),
+);
 
 /** OCS Subscription: puts a product (a capped plan) on a subscriber. Each call costs money. */
 export class OcsSubscriptionsApi {

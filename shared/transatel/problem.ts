@@ -1,18 +1,16 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /** RFC 7807 problem as Transatel sends it; every field optional because gateways send less. */
-export const transatelProblemSchema = z
-  .object({
-    type: z.string().optional(),
-    title: z.string().optional(),
-    status: z.coerce.number().optional(),
-    detail: z.string().optional(),
-    path: z.string().optional(),
-    // OAuth2 token errors (RFC 6749 §5.2) use these instead.
-    error: z.string().optional(),
-    error_description: z.string().optional(),
-  })
-  .loose();
+export const transatelProblemSchema = z.looseObject({
+  type: z.optional(z.string()),
+  title: z.optional(z.string()),
+  status: z.optional(z.coerce.number()),
+  detail: z.optional(z.string()),
+  path: z.optional(z.string()),
+  // OAuth2 token errors (RFC 6749 §5.2) use these instead.
+  error: z.optional(z.string()),
+  error_description: z.optional(z.string()),
+});
 
 export interface ParsedProblem {
   title: string | undefined;

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
 import { optionalString } from './wire.js';
@@ -19,8 +19,8 @@ export interface SimRecord {
   lastOriginCountry: string | undefined;
 }
 
-const simRecordSchema = z
-  .object({
+const simRecordSchema = z.pipe(
+  z.looseObject({
     simSerial: z.string(),
     msisdn: optionalString,
     status: z.string(),
@@ -32,9 +32,8 @@ const simRecordSchema = z
     lastEsimProfileStatus: optionalString,
     lastSeenDate: optionalString,
     lastOriginCountry: optionalString,
-  })
-  .loose()
-  .transform(
+  }),
+  z.transform(
     (wire): SimRecord => ({
       iccid: wire.simSerial,
       // SIM Search returns MSISDNs with a leading '+'; everything else in the API wants digits only.
@@ -49,17 +48,16 @@ const simRecordSchema = z
       lastSeenDate: wire.lastSeenDate,
       lastOriginCountry: wire.lastOriginCountry,
     }),
-  );
+  ),
+);
 
-const searchResponseSchema = z
-  .object({
-    sims: z.array(simRecordSchema).default([]),
-    page: z.coerce.number().int().optional(),
-    size: z.coerce.number().int().optional(),
-    totalPages: z.coerce.number().int().nonnegative().default(0),
-    totalElements: z.coerce.number().int().nonnegative().optional(),
-  })
-  .loose();
+const searchResponseSchema = z.looseObject({
+  sims: z._default(z.array(simRecordSchema), []),
+  page: z.optional(z.coerce.number().check(z.int())),
+  size: z.optional(z.coerce.number().check(z.int())),
+  totalPages: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
+  totalElements: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
+});
 
 export interface SimSearchFilters {
   status?: string;

@@ -1,9 +1,9 @@
-import * as z from 'zod';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import { hashRequest } from '../store/idempotency.js';
 import { newOrder, type Order, type OrderKind, type OrderOption, type OrderStatus } from '../store/order.js';
 import { newOrderId } from '../store/order-id.js';
 import { OrderAlreadyExistsError, type OrderStore } from '../store/order-store.js';
+import * as z from '../zod.js';
 import type { WorkflowMessage, WorkflowStep, WorkQueue } from './messages.js';
 
 /**

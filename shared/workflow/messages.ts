@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../zod.js';
 
 /**
  * Queue messages carry an order id and the step to run, nothing else: the order record is the only
@@ -8,7 +8,7 @@ export const workflowSteps = ['activate', 'await-activation', 'subscribe'] as co
 export type WorkflowStep = (typeof workflowSteps)[number];
 
 export const workflowMessageSchema = z.object({
-  orderId: z.string().min(1).max(100),
+  orderId: z.string().check(z.minLength(1), z.maxLength(100)),
   step: z.enum(workflowSteps),
 });
 export type WorkflowMessage = z.infer<typeof workflowMessageSchema>;

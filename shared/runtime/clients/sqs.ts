@@ -1,5 +1,5 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { awsClientSettings } from '../aws.js';
 import { loadConfig } from '../config.js';
 import { lazy } from '../lazy.js';
@@ -8,8 +8,8 @@ import { SqsWorkQueue } from '../work-queue.js';
 export const sqsClient = lazy(() => new SQSClient(awsClientSettings()));
 
 const optionalQueueUrls = z.object({
-  ACTIVATION_QUEUE_URL: z.url().optional(),
-  SUBSCRIPTION_QUEUE_URL: z.url().optional(),
+  ACTIVATION_QUEUE_URL: z.optional(z.url()),
+  SUBSCRIPTION_QUEUE_URL: z.optional(z.url()),
 });
 
 /** Sends to whichever workflow queues this function was given (infra grants exactly those). */

@@ -1,4 +1,4 @@
-import * as z from 'zod';
+import * as z from '../../zod.js';
 import { optionalString } from '../wire.js';
 
 /** Event types this product understands; any other type is still accepted, as `unknown`. */
@@ -46,74 +46,66 @@ export type OcsResourceEventType = (typeof OCS_RESOURCE_EVENT_TYPES)[number];
 export type EsimEventType = (typeof ESIM_EVENT_TYPES)[number];
 export type NetworkEventType = (typeof NETWORK_EVENT_TYPES)[number];
 
-const optionalDigits = optionalString.transform((value) => value?.replace(/^\+/, ''));
+const optionalDigits = z.pipe(
+  optionalString,
+  z.transform((value) => value?.replace(/^\+/, '')),
+);
 
-export const eventHeaderSchema = z
-  .object({
-    eventId: z.string().min(1).max(200),
-    eventType: z.string().min(1).max(200),
-    eventDate: z.string().min(1).max(64),
-  })
-  .loose();
+export const eventHeaderSchema = z.looseObject({
+  eventId: z.string().check(z.minLength(1), z.maxLength(200)),
+  eventType: z.string().check(z.minLength(1), z.maxLength(200)),
+  eventDate: z.string().check(z.minLength(1), z.maxLength(64)),
+});
 export type EventHeader = z.infer<typeof eventHeaderSchema>;
 
-export const envelopeSchema = z.object({ header: eventHeaderSchema, body: z.unknown() }).loose();
+export const envelopeSchema = z.looseObject({ header: eventHeaderSchema, body: z.unknown() });
 
-export const connectivityEventBodySchema = z
-  .object({
-    simSerial: z.string().min(1),
-    transactionId: optionalString,
-    msisdn: optionalDigits,
-    status: optionalString,
-    source: optionalString,
-    externalReference: optionalString,
-    group: optionalString,
-  })
-  .loose();
-
-export const ocsProductEventBodySchema = z
-  .object({
-    mvnoRef: optionalString,
-    cos: optionalString,
-    msisdn: optionalDigits,
-    iccid: optionalString,
-    /** Our OCS order's transactionReference, echoed back. */
-    externalReference: optionalString,
-    productSubscription: z
-      .object({
-        subscriptionId: z.string().min(1),
-        productId: optionalString,
-        status: optionalString,
-        subscriptionDate: optionalString,
-        activationDate: optionalString,
-        expirationDate: optionalString,
-      })
-      .loose(),
-  })
-  .loose();
-
-export const ocsResourceEventBodySchema = ocsProductEventBodySchema.extend({
-  productSubscription: ocsProductEventBodySchema.shape.productSubscription.optional(),
-  resource: z
-    .object({
-      resourceName: optionalString,
-      resourceUnit: optionalString,
-      resourceValue: z.coerce.number().optional(),
-      resourceStartValue: z.coerce.number().optional(),
-      thresholdPercent: z.coerce.number().optional(),
-    })
-    .loose()
-    .optional(),
+export const connectivityEventBodySchema = z.looseObject({
+  simSerial: z.string().check(z.minLength(1)),
+  transactionId: optionalString,
+  msisdn: optionalDigits,
+  status: optionalString,
+  source: optionalString,
+  externalReference: optionalString,
+  group: optionalString,
 });
 
-export const esimEventBodySchema = z
-  .object({
-    simSerial: z.string().min(1),
-    eid: optionalString,
+export const ocsProductEventBodySchema = z.looseObject({
+  mvnoRef: optionalString,
+  cos: optionalString,
+  msisdn: optionalDigits,
+  iccid: optionalString,
+  /** Our OCS order's transactionReference, echoed back. */
+  externalReference: optionalString,
+  productSubscription: z.looseObject({
+    subscriptionId: z.string().check(z.minLength(1)),
+    productId: optionalString,
     status: optionalString,
-    errorMessage: optionalString,
-  })
-  .loose();
+    subscriptionDate: optionalString,
+    activationDate: optionalString,
+    expirationDate: optionalString,
+  }),
+});
+
+export const ocsResourceEventBodySchema = z.extend(ocsProductEventBodySchema, {
+  productSubscription: z.optional(ocsProductEventBodySchema.shape.productSubscription),
+  resource: z.optional(
+    z.looseObject({
+      resourceName: optionalString,
+      resourceUnit: optionalString,
+      resourceValue: z.optional(z.coerce.number()),
+      resourceStartValue: z.optional(z.coerce.number()),
+      thresholdPercent: z.optional(z.coerce.number()),
+    }),
+  ),
+});
+
+export const esimEventBodySchema = z.looseObject({
+  simSerial: z.string().check(z.minLength(1)),
+  eid: optionalString,
+  status: optionalString,
+  errorMessage: optionalString,
+});
 
 export type ConnectivityEventBody = z.infer<typeof connectivityEventBodySchema>;
 export type OcsProductEventBody = z.infer<typeof ocsProductEventBodySchema>;
@@ -140,12 +132,12 @@ export class EventParseError extends Error {
 const includes = <T extends string>(list: readonly T[], value: string): value is T =>
   (list as readonly string[]).includes(value);
 
-function issuesOf(error: z.ZodError): string[] {
+function issuesOf(error: z.core.$ZodError): string[] {
   return error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`);
 }
 
-function parseBody<T>(schema: z.ZodType<T>, body: unknown, type: string): T {
-  const parsed = schema.safeParse(body);
+function parseBody<T>(schema: z.core.$ZodType<T>, body: unknown, type: string): T {
+  const parsed = z.safeParse(schema, body);
   if (!parsed.success) throw new EventParseError(`Invalid body for ${type}`, issuesOf(parsed.error));
   return parsed.data;
 }
