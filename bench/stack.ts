@@ -1,5 +1,6 @@
 import type { CountersSnapshot, FaultConfig, SimulatorOptions } from '../local/simulator/index.js';
 import { type LocalStack, startLocalStack } from '../local/stack.js';
+import type { FunctionName } from '../shared/topology.js';
 import { type ForkedChild, forkTs } from './child.js';
 import { outRoot } from './paths.js';
 
@@ -12,6 +13,8 @@ export interface BenchStackOptions {
   separateSimulator?: boolean;
   /** fauxqs and dynalite in a child process (default), as `npm start` runs them; or in the stack's process. */
   separateEmulators?: boolean;
+  /** Consumers polled in a worker process of their own (default events-worker, as `npm start` runs it). */
+  separateConsumers?: readonly FunctionName[];
   /** TRANSATEL_MAX_RPS for the stack's functions (one process: one budget for all of them). */
   maxRps?: number;
   /** The functions' LOG_LEVEL (their logs go to this process's stdout). */
@@ -54,6 +57,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
   const common = {
     env,
     separateEmulators: options.separateEmulators ?? true,
+    separateConsumers: options.separateConsumers ?? ['events-worker'],
     ...(options.visibilityTimeoutOverrideSeconds === undefined
       ? {}
       : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),

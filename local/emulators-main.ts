@@ -3,7 +3,7 @@ import { type EmulatorsChildMessage, emulatorsChildOptionsSchema } from './emula
 
 /**
  * Child process entry of `startEmulators({ separateProcess: true })`: starts fauxqs and dynalite, reports
- * their endpoints over IPC, and stops them on SIGTERM or when the parent goes away (IPC disconnect).
+ * their endpoints over IPC, and stops them when the parent says so or goes away (IPC disconnect).
  */
 const send = (message: EmulatorsChildMessage) => process.send?.(message);
 
@@ -22,9 +22,12 @@ try {
       },
     );
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', () => {
-    // Ctrl-C reaches the whole process group: the parent decides when the emulators stop.
+  // Ctrl-C or a SIGTERM to the process group reaches this process too: the parent decides when the
+  // emulators stop (after the work that uses them), by message; if the parent dies, the channel closes.
+  process.on('SIGINT', () => {});
+  process.on('SIGTERM', () => {});
+  process.on('message', (message: { kind?: unknown }) => {
+    if (message?.kind === 'stop') stop();
   });
   process.on('disconnect', stop);
   send({

@@ -74,7 +74,7 @@ export async function startEmulatorsProcess(options: EmulatorOptions): Promise<E
         try {
           if (child.exitCode === null && child.signalCode === null) {
             const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
-            child.kill('SIGTERM');
+            child.send({ kind: 'stop' });
             await exited;
             clearTimeout(timer);
           }

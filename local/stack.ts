@@ -1,4 +1,5 @@
-import type { QueueName } from '../shared/topology.js';
+import type { FunctionName, QueueName } from '../shared/topology.js';
+import { queues as queueSpecs } from '../shared/topology.js';
 import { type LocalAwsClients, type LocalEndpoints, localAwsClients } from './aws.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import {
@@ -13,9 +14,10 @@ import {
 import { type Gateway, startGateway } from './gateway.js';
 import { type HandlerLoader, topologyHandlerLoader } from './handlers.js';
 import type { RuntimeLog } from './log.js';
-import { type Pollers, startPollers } from './poller.js';
+import { type PolledQueue, type Pollers, startPollers } from './poller.js';
 import { type Provisioned, provision } from './provision.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.js';
+import { combinePollers, startWorkerHost } from './worker-host.js';
 
 export const WEBHOOK_PATH = '/v1/webhooks/transatel';
 
@@ -29,6 +31,12 @@ export interface LocalStackOptions {
   dataDir?: string;
   /** Run fauxqs and dynalite in a child process, off the functions' event loop (default false). */
   separateEmulators?: boolean;
+  /**
+   * Consumers whose queues are polled in a child process of their own (local/worker-host.ts), as Lambda
+   * runs each function in its own environment (default none). `npm start` puts `events-worker` there: it
+   * calls no Transatel API, so it needs no token nor a share of the rate limit.
+   */
+  separateConsumers?: readonly FunctionName[];
   simulator?: SimulatorOverrides;
   /** Use this Transatel instead of the simulator (default: TRANSATEL_BASE_URL of `env`). */
   transatelBaseUrl?: string;
@@ -173,19 +181,35 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     openGate();
 
     if (options.pollers ?? true) {
-      pollers = startPollers({
-        sqs: clients.sqs,
-        queues: (Object.keys(resources.queues) as QueueName[]).map((name) => ({
-          name,
-          url: resources.queues[name].url,
-          arn: resources.queues[name].arn,
-        })),
-        loadHandler,
-        ...(options.pollWaitTimeSeconds === undefined
-          ? {}
-          : { waitTimeSeconds: options.pollWaitTimeSeconds }),
-        ...(log ? { log } : {}),
-      });
+      const polled: PolledQueue[] = (Object.keys(resources.queues) as QueueName[]).map((name) => ({
+        name,
+        url: resources.queues[name].url,
+        arn: resources.queues[name].arn,
+      }));
+      const apart = new Set(options.separateConsumers ?? []);
+      const inChild = polled.filter((queue) => apart.has(queueSpecs[queue.name].consumer));
+      const here = polled.filter((queue) => !apart.has(queueSpecs[queue.name].consumer));
+      const waitTime =
+        options.pollWaitTimeSeconds === undefined ? {} : { waitTimeSeconds: options.pollWaitTimeSeconds };
+      const parts: Pollers[] = [];
+      if (here.length > 0) {
+        parts.push(
+          startPollers({ sqs: clients.sqs, queues: here, loadHandler, ...waitTime, ...(log ? { log } : {}) }),
+        );
+      }
+      // Set before the child starts, so that a failed start still stops the pollers of this process.
+      pollers = combinePollers(parts);
+      if (inChild.length > 0) {
+        parts.push(
+          await startWorkerHost({
+            queues: inChild,
+            env,
+            endpoints: emulators.endpoints,
+            ...waitTime,
+            ...(log ? { log } : {}),
+          }),
+        );
+      }
     }
 
     let stopping: Promise<void> | undefined;

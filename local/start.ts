@@ -82,6 +82,7 @@ async function main(): Promise<number | undefined> {
     stack = await startLocalStack({
       port: cli.port,
       separateEmulators: true,
+      separateConsumers: ['events-worker'],
       ...(cli.dataDir ? { dataDir: cli.dataDir } : {}),
       simulator: {
         ...(cli.activationDelayMs === undefined ? {} : { activationDelayMs: cli.activationDelayMs }),
@@ -102,13 +103,16 @@ async function main(): Promise<number | undefined> {
     }),
   );
 
-  let stopping = false;
+  let stoppingSince: number | undefined;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) {
+    if (stoppingSince !== undefined) {
+      // A signal sent to the process group reaches us twice within a few ms (npm and tsx relay it too):
+      // only a second one from the user means "now".
+      if (Date.now() - stoppingSince < 1000) return;
       console.error(`${signal} again: exiting without waiting.`);
       process.exit(1);
     }
-    stopping = true;
+    stoppingSince = Date.now();
     console.log(`\n${signal}: stopping (work in flight may finish)...`);
     stack.stop().then(
       () => {

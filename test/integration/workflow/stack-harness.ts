@@ -23,9 +23,12 @@ export interface OrderView {
   timeline: { status: string; at: string; note?: string }[];
 }
 
+/** The stack as `npm start` runs it: emulators and the events worker each in a child process of their own. */
 export async function startStack(): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
+    separateEmulators: true,
+    separateConsumers: ['events-worker'],
     webhookSecret: WEBHOOK_SECRET,
     simulator: { activationDelayMs: 200, lifecycleDelayMs: 50 },
     env: { ...process.env, POLL_FIRST_DELAY_SECONDS: '1', LOG_LEVEL: 'ERROR' },
