@@ -261,7 +261,7 @@ function summaryTable(m: BulkMeasurement): Table {
       ],
     ],
     notes: [
-      "startLocalStack as `npm start` runs it: gateway, functions and pollers (the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events) in one Node process, fauxqs and dynalite in a second; the simulator in a third (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
+      "startLocalStack as `npm start` runs it: gateway, API functions and the activation and subscription workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
       `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b).`,
     ],
   };

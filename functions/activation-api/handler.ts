@@ -4,7 +4,7 @@ import {
   bulkSimSchema,
   iccidParamsSchema,
   idempotencyHeadersSchema,
-} from '../../shared/api/schemas.js';
+} from '../../shared/api/requests.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';

@@ -1,4 +1,5 @@
-import { type planSchema, plansQuerySchema } from '../../shared/api/schemas.js';
+import { plansQuerySchema } from '../../shared/api/requests.js';
+import type { planSchema } from '../../shared/api/responses.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { catalogProducts } from '../../shared/runtime/plan-catalog.js';

@@ -1,4 +1,5 @@
-import { orderParamsSchema, orderSchema } from '../../shared/api/schemas.js';
+import { orderParamsSchema } from '../../shared/api/requests.js';
+import { orderSchema } from '../../shared/api/responses.js';
 import { orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 

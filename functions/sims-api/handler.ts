@@ -3,7 +3,7 @@ import {
   lifecycleRequestSchema,
   simPatchSchema,
   simsQuerySchema,
-} from '../../shared/api/schemas.js';
+} from '../../shared/api/requests.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';

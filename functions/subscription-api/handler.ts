@@ -2,7 +2,7 @@ import {
   iccidParamsSchema,
   idempotencyHeadersSchema,
   planOrderRequestSchema,
-} from '../../shared/api/schemas.js';
+} from '../../shared/api/requests.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';

@@ -1,0 +1,166 @@
+import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
+import * as z from '../zod.js';
+import { simOptionSchema } from './requests.js';
+
+/** What the public API answers: the response bodies, for the OpenAPI document and the tests. */
+
+export { orderStatusSchema };
+
+export const orderAcceptedSchema = z
+  .object({
+    orderId: z.string(),
+    status: orderStatusSchema,
+    iccid: z.string(),
+    planId: z.optional(z.string()),
+  })
+  .check(z.meta({ id: 'OrderAccepted' }));
+
+export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
+
+export const bulkActivationResponseSchema = z
+  .object({
+    orders: z.array(z.object({ iccid: z.string(), orderId: z.string(), status: orderStatusSchema })),
+    rejected: z.array(
+      z.object({
+        iccid: z.optional(z.string()),
+        index: z.number().check(z.int()),
+        errors: z.array(fieldErrorSchema),
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'BulkActivationResponse' }));
+
+export { timelineEntrySchema } from '../store/order.js';
+
+/**
+ * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, attempt
+ * counters): picked from the store's schema so the API and the table cannot drift apart. Parsing a
+ * stored order with it strips the internal fields.
+ */
+export const orderSchema = z
+  .pick(storedOrderSchema, {
+    orderId: true,
+    kind: true,
+    iccid: true,
+    planId: true,
+    options: true,
+    reference: true,
+    group: true,
+    status: true,
+    orderType: true,
+    transactionId: true,
+    msisdn: true,
+    subscriptionId: true,
+    failure: true,
+    timeline: true,
+    createdAt: true,
+    updatedAt: true,
+  })
+  .check(z.meta({ id: 'Order' }));
+
+export const dataBalanceSchema = z.object({
+  totalBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
+  usedBytes: z.number().check(z.int()),
+  remainingBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
+  unlimited: z.boolean(),
+});
+
+export const balanceResponseSchema = z
+  .object({
+    iccid: z.string(),
+    msisdn: z.string(),
+    plans: z.array(
+      z.object({
+        subscriptionId: z.string(),
+        planId: z.string(),
+        status: z.string(),
+        activatedAt: z.optional(z.string()),
+        expiresAt: z.optional(z.string()),
+        data: dataBalanceSchema,
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'Balance' }));
+
+export const planSchema = z
+  .object({
+    planId: z.string(),
+    name: z.string(),
+    countries: z.array(z.string()).check(z.meta({ description: 'ISO-2 codes covered' })),
+    price: z.object({ amountMinor: z.number().check(z.int()), currency: z.string() }),
+    validity: z.object({ value: z.number(), unit: z.string() }),
+    dataBytes: z.optional(z.number().check(z.int())).check(z.meta({ description: 'absent when unlimited' })),
+    unlimited: z.boolean(),
+    category: z.string(),
+  })
+  .check(z.meta({ id: 'Plan' }));
+
+export const plansResponseSchema = z.object({ plans: z.array(planSchema) }).check(z.meta({ id: 'Plans' }));
+
+export const simSummarySchema = z.object({
+  iccid: z.string(),
+  msisdn: z.optional(z.string()),
+  status: z.string(),
+  simType: z.optional(z.string()),
+  ratePlan: z.optional(z.string()),
+  group: z.optional(z.string()),
+  reference: z.optional(z.string()),
+  activationDate: z.optional(z.string()),
+});
+
+export const simsResponseSchema = z
+  .object({
+    sims: z.array(simSummarySchema),
+    page: z.number().check(z.int()),
+    pageSize: z.number().check(z.int()),
+    total: z.number().check(z.int()),
+  })
+  .check(z.meta({ id: 'SimPage' }));
+
+export const simDetailSchema = z
+  .extend(simSummarySchema, { imsi: z.optional(z.string()), options: z.array(simOptionSchema) })
+  .check(z.meta({ id: 'Sim' }));
+
+export const transactionAcceptedSchema = z
+  .object({ iccid: z.string(), transactionId: z.string(), status: z.enum(['PENDING', 'DONE', 'FAILED']) })
+  .check(z.meta({ id: 'TransactionAccepted' }));
+
+export const esimResponseSchema = z
+  .object({
+    iccid: z.string(),
+    status: z.string(),
+    activationCode: z.nullable(z.string()),
+    lpa: z.nullable(z.string()),
+    qrCodePng: z
+      .nullable(z.string())
+      .check(z.meta({ description: 'data:image/png;base64,... of the LPA QR code' })),
+  })
+  .check(z.meta({ id: 'Esim' }));
+
+const usageFiguresSchema = z.object({
+  totalBytes: z.number().check(z.int()),
+  uplinkBytes: z.number().check(z.int()),
+  downlinkBytes: z.number().check(z.int()),
+  sessions: z.number().check(z.int()),
+});
+
+export const usageResponseSchema = z
+  .extend(usageFiguresSchema, {
+    iccid: z.string(),
+    from: z.string(),
+    to: z.string(),
+    country: z.optional(z.string()),
+    byCountry: z.array(z.extend(usageFiguresSchema, { country: z.string() })),
+  })
+  .check(z.meta({ id: 'Usage' }));
+
+export const problemSchema = z
+  .object({
+    type: z.string(),
+    title: z.string(),
+    status: z.number().check(z.int()),
+    detail: z.string(),
+    instance: z.optional(z.string()),
+    errors: z.optional(z.array(fieldErrorSchema)),
+  })
+  .check(z.meta({ id: 'Problem' }));
