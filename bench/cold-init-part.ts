@@ -1,5 +1,6 @@
 import { type Bundle, bundleAll, REFERENCE } from './bundle.js';
 import { type ColdInit, importsWithEmptyEnv, measureColdInit } from './cold-init.js';
+import { bundleLayers } from './layers.js';
 import { fmtKb, fmtMs, fmtRatio, type PartResult, type TargetCheck } from './table.js';
 
 export const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -32,11 +33,15 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
   const started = performance.now();
   options.progress('bundle: esbuild, 13 entry points');
   const bundles = await bundleAll();
+  const layers = await bundleLayers();
   const emptyEnvFailures = await importsWithEmptyEnv(bundles);
   const progress = (label: string) => (done: number, total: number) => {
     if (done % 26 === 0 || done === total) options.progress(`cold init${label}: ${done}/${total} processes`);
   };
-  const plain = medians(await measureColdInit(bundles, { runs: options.runs, onProgress: progress('') }));
+  // The layers run in the same shuffled rounds as the functions, so their figures compare directly.
+  const plain = medians(
+    await measureColdInit([...bundles, ...layers], { runs: options.runs, onProgress: progress('') }),
+  );
   const maps = options.sourceMaps
     ? medians(
         await measureColdInit(bundles, {
@@ -94,6 +99,14 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     pass: emptyEnvFailures.length === 0,
   });
 
+  let previous: number | undefined;
+  const layerRows = layers.map((layer) => {
+    const ms = plain.get(layer.name) ?? Number.NaN;
+    const step = previous === undefined ? '' : `${ms - previous >= 0 ? '+' : ''}${fmtMs(ms - previous, 1)}`;
+    previous = ms;
+    return [layer.adds, fmtKb(layer.bytes), fmtMs(ms, 1), step, fmtRatio(ms / refPlain)];
+  });
+
   return {
     part: 'bundle',
     seconds: (performance.now() - started) / 1000,
@@ -119,6 +132,14 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
               ]
             : []),
           `Reference: bench/reference/handler.ts imports SQSClient from @aws-sdk/client-sqs and constructs nothing (${fmtKb(reference.bytes)}). Node ${process.version} here; Lambda runs nodejs22.x.`,
+        ],
+      },
+      {
+        title: '1b. Where the init time beyond the reference goes: layered bundles',
+        columns: ['layer (each includes the ones above)', '.mjs', 'cold init', 'step', '× ref'],
+        rows: layerRows,
+        notes: [
+          "bench/layers.ts: handlers that import a growing part of the functions' imports (re-exported, so nothing is tree-shaken away), bundled like the functions and measured in the same rounds as table 1 (median of the same number of fresh processes). A step is the difference of two medians, so steps of a few ms are within the noise; the last layer is about what a worker imports.",
         ],
       },
     ],

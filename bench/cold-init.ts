@@ -59,13 +59,16 @@ export interface ColdInitOptions {
   onProgress?: (done: number, total: number) => void;
 }
 
+/** What a cold init is measured on: a named bundle file. */
+export type MeasuredBundle = Pick<Bundle, 'file'> & { name: string };
+
 export interface ColdInit {
-  name: Bundle['name'];
+  name: string;
   samplesMs: number[];
   medianMs: number;
 }
 
-async function importOnce(runner: string, bundle: Bundle, nodeFlags: string[]): Promise<number> {
+async function importOnce(runner: string, bundle: MeasuredBundle, nodeFlags: string[]): Promise<number> {
   const { stdout } = await run(process.execPath, [...nodeFlags, runner, pathToFileURL(bundle.file).href], {
     env: lambdaLikeEnv(),
     timeout: 30_000,
@@ -79,12 +82,12 @@ async function importOnce(runner: string, bundle: Bundle, nodeFlags: string[]): 
  * bundles (reference included) in a shuffled order, so machine drift spreads over all of them alike.
  */
 export async function measureColdInit(
-  bundles: readonly Bundle[],
+  bundles: readonly MeasuredBundle[],
   options: ColdInitOptions,
 ): Promise<ColdInit[]> {
   const runner = resolve(outRoot, 'cold-init-runner.mjs');
   await writeFile(runner, RUNNER);
-  const samples = new Map<Bundle['name'], number[]>(bundles.map((bundle) => [bundle.name, []]));
+  const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
   const random = seededRandom(7);
   const total = options.runs * bundles.length;
   let done = 0;
