@@ -1,10 +1,10 @@
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import {
   activationRequestSchema,
   bulkActivationRequestSchema,
   bulkSimSchema,
-  iccidParamsSchema,
   idempotencyHeadersSchema,
-} from '../../shared/api/requests.js';
+} from '../../shared/api/requests/ordering.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';

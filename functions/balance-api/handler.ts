@@ -1,4 +1,4 @@
-import { iccidParamsSchema } from '../../shared/api/requests.js';
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';

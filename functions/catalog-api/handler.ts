@@ -1,4 +1,4 @@
-import { plansQuerySchema } from '../../shared/api/requests.js';
+import { plansQuerySchema } from '../../shared/api/requests/plans.js';
 import type { planSchema } from '../../shared/api/responses.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { logger } from '../../shared/runtime/logger.js';

@@ -1,5 +1,5 @@
 import QRCode from 'qrcode';
-import { iccidParamsSchema } from '../../shared/api/requests.js';
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';

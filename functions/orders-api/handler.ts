@@ -1,4 +1,4 @@
-import { orderParamsSchema } from '../../shared/api/requests.js';
+import { orderParamsSchema } from '../../shared/api/requests/orders.js';
 import { orderSchema } from '../../shared/api/responses.js';
 import { orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';

@@ -1,9 +1,5 @@
-import {
-  iccidParamsSchema,
-  lifecycleRequestSchema,
-  simPatchSchema,
-  simsQuerySchema,
-} from '../../shared/api/requests.js';
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
+import { lifecycleRequestSchema, simPatchSchema, simsQuerySchema } from '../../shared/api/requests/sims.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';

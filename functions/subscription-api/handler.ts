@@ -1,8 +1,5 @@
-import {
-  iccidParamsSchema,
-  idempotencyHeadersSchema,
-  planOrderRequestSchema,
-} from '../../shared/api/requests.js';
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
+import { idempotencyHeadersSchema, planOrderRequestSchema } from '../../shared/api/requests/ordering.js';
 import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';

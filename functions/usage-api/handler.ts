@@ -1,4 +1,5 @@
-import { iccidParamsSchema, usageQuerySchema } from '../../shared/api/requests.js';
+import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
+import { usageQuerySchema } from '../../shared/api/requests/usage.js';
 import { transatelClient } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
