@@ -6,7 +6,7 @@ import { type WorkerHostCommand, type WorkerHostMessage, workerHostConfigSchema 
 
 /**
  * Child process entry of startWorkerHost: receives its configuration over IPC, applies the functions'
- * environment, polls its queues into the handlers it loads, and stops on the parent's command, on SIGTERM,
+ * environment, polls its queues into the handlers it loads, and stops on the parent's command
  * or when the parent goes away.
  */
 const send = (message: WorkerHostMessage) => {
