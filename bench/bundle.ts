@@ -42,9 +42,10 @@ function heaviestInputs(output: Metafile['outputs'][string], count = 4): Bundle[
 
 /**
  * Every topology function and the reference handler, bundled the way CDK's NodejsFunction bundles them with
- * this project's settings (infra/constructs/functions.ts: local esbuild, OutputFormat.ESM, minify, sourceMap,
- * mainFields ['module','main'], the createRequire banner, externalModules [] so the AWS SDK is bundled):
- * `esbuild --bundle --platform=node --target=node22 --format=esm --minify --sourcemap
+ * this project's settings (infra/constructs/functions.ts: local esbuild, OutputFormat.ESM, minify, sourceMap
+ * without sourcesContent, mainFields ['module','main'], the createRequire banner, externalModules [] so the
+ * AWS SDK is bundled):
+ * `esbuild --bundle --platform=node --target=node22 --format=esm --minify --sourcemap --sources-content=false
  * --main-fields=module,main --banner:js=... --outfile=<name>/index.mjs`. One esbuild call with one entry
  * point per function and no code splitting: each output is a self-contained bundle, as CDK makes them.
  */
@@ -71,6 +72,7 @@ export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<B
     format: 'esm',
     minify: true,
     sourcemap: true,
+    sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
     external: [],

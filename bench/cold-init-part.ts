@@ -124,7 +124,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         ],
         rows,
         notes: [
-          "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap (separate .map, not counted), mainFields ['module','main'], the createRequire banner of infra/constructs/functions.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
+          "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap without sourcesContent (separate .map, not counted), mainFields ['module','main'], the createRequire banner of infra/constructs/functions.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
           `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all 13 bundles in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
           ...(maps
             ? [
@@ -139,7 +139,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         columns: ['layer (each includes the ones above)', '.mjs', 'cold init', 'step', '× ref'],
         rows: layerRows,
         notes: [
-          "bench/layers.ts: handlers that import a growing part of the functions' imports (re-exported, so nothing is tree-shaken away), bundled like the functions and measured in the same rounds as table 1 (median of the same number of fresh processes). A step is the difference of two medians, so steps of a few ms are within the noise; the last layer is about what a worker imports.",
+          "bench/layers.ts: handlers that import a growing part of the functions' imports (re-exported, so nothing is tree-shaken away), bundled like the functions and measured in the same rounds as table 1 (median of the same number of fresh processes). A step is the difference of two medians, so steps of a few ms are within the noise; layer 3 is about orders-api, the last layer about activation-api.",
         ],
       },
     ],

@@ -5,7 +5,8 @@ import {
   bulkSimSchema,
   idempotencyHeadersSchema,
 } from '../../shared/api/requests/ordering.js';
-import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';

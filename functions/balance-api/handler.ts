@@ -1,8 +1,12 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
-import { transatelClient } from '../../shared/runtime/clients/transatel.js';
+import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
-import type { ProductSubscription } from '../../shared/transatel/ocs-inventory.js';
+import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
+import { OcsInventoryApi, type ProductSubscription } from '../../shared/transatel/ocs-inventory.js';
+
+const connectivity = transatelApi(ConnectivityApi);
+const ocsInventory = transatelApi(OcsInventoryApi);
 
 function toPlanBalance(product: ProductSubscription) {
   return {
@@ -18,8 +22,7 @@ function toPlanBalance(product: ProductSubscription) {
 /** GET /v1/sims/{iccid}/balance: the SIM's plans with data total / used / remaining in bytes. */
 export const handler = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
   const { iccid } = params;
-  const transatel = transatelClient();
-  const subscriber = await callTransatel(() => transatel.connectivity.getSubscriber(iccid));
+  const subscriber = await callTransatel(() => connectivity().getSubscriber(iccid));
   const { msisdn } = subscriber;
   if (!msisdn) {
     throw new HttpError(409, {
@@ -27,6 +30,6 @@ export const handler = httpHandler({ params: iccidParamsSchema }, async ({ param
       detail: `SIM ${iccid} has no MSISDN yet (status ${subscriber.status}): activate it before asking for its balance`,
     });
   }
-  const products = await callTransatel(() => transatel.ocsInventory.listProducts(msisdn));
+  const products = await callTransatel(() => ocsInventory().listProducts(msisdn));
   return json(200, { iccid, msisdn, plans: products.map(toPlanBalance) });
 });

@@ -1,9 +1,11 @@
 import QRCode from 'qrcode';
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
-import { transatelClient } from '../../shared/runtime/clients/transatel.js';
+import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
-import type { EsimDetails } from '../../shared/transatel/esim.js';
+import { EsimApi, type EsimDetails } from '../../shared/transatel/esim.js';
+
+const esimApi = transatelApi(EsimApi);
 
 const PNG_DATA_URL_PREFIX = 'data:image/png;base64,';
 
@@ -19,7 +21,7 @@ async function qrCodePng(esim: EsimDetails): Promise<string | null> {
  * end user's credentials: never logged, never cached by anything between us and the caller.
  */
 export const handler = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
-  const esim = await callTransatel(() => transatelClient().esim.getEsim(params.iccid));
+  const esim = await callTransatel(() => esimApi().getEsim(params.iccid));
   return json(
     200,
     {

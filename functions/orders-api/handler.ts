@@ -1,5 +1,5 @@
 import { orderParamsSchema } from '../../shared/api/requests/orders.js';
-import { orderSchema } from '../../shared/api/responses.js';
+import { orderSchema } from '../../shared/api/responses/order.js';
 import { orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 

@@ -1,12 +1,15 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { lifecycleRequestSchema, simPatchSchema, simsQuerySchema } from '../../shared/api/requests/sims.js';
-import { transatelClient } from '../../shared/runtime/clients/transatel.js';
+import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
-import type { Subscriber, Transaction } from '../../shared/transatel/connectivity.js';
-import type { SimRecord } from '../../shared/transatel/sim-search.js';
+import { ConnectivityApi, type Subscriber, type Transaction } from '../../shared/transatel/connectivity.js';
+import { type SimRecord, SimSearchApi } from '../../shared/transatel/sim-search.js';
 import * as z from '../../shared/zod.js';
+
+const connectivity = transatelApi(ConnectivityApi);
+const simSearch = transatelApi(SimSearchApi);
 
 function toSimSummary(sim: SimRecord) {
   return {
@@ -43,9 +46,7 @@ function accepted(iccid: string, transaction: Transaction) {
 
 const searchSims = httpHandler({ query: simsQuerySchema }, async ({ query }) => {
   const { page, pageSize, ...filters } = query;
-  const result = await callTransatel(() =>
-    transatelClient().simSearch.search(filters, { page, size: pageSize }),
-  );
+  const result = await callTransatel(() => simSearch().search(filters, { page, size: pageSize }));
   return json(200, {
     sims: result.sims.map(toSimSummary),
     page: result.page,
@@ -55,14 +56,14 @@ const searchSims = httpHandler({ query: simsQuerySchema }, async ({ query }) => 
 });
 
 const getSim = httpHandler({ params: iccidParamsSchema }, async ({ params }) => {
-  const subscriber = await callTransatel(() => transatelClient().connectivity.getSubscriber(params.iccid));
+  const subscriber = await callTransatel(() => connectivity().getSubscriber(params.iccid));
   return json(200, toSimDetail(subscriber));
 });
 
 const modifySim = httpHandler(
   { params: iccidParamsSchema, body: simPatchSchema },
   async ({ params, body }) => {
-    const transaction = await callTransatel(() => transatelClient().connectivity.modify(params.iccid, body));
+    const transaction = await callTransatel(() => connectivity().modify(params.iccid, body));
     return accepted(params.iccid, transaction);
   },
 );
@@ -74,9 +75,7 @@ function lifecycleHandler(action: LifecycleAction) {
   return httpHandler(
     { params: iccidParamsSchema, body: z.optional(lifecycleRequestSchema) },
     async ({ params, body }) => {
-      const transaction = await callTransatel(() =>
-        transatelClient().connectivity[action](params.iccid, body ?? {}),
-      );
+      const transaction = await callTransatel(() => connectivity()[action](params.iccid, body ?? {}));
       return accepted(params.iccid, transaction);
     },
   );

@@ -1,6 +1,7 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { idempotencyHeadersSchema, planOrderRequestSchema } from '../../shared/api/requests/ordering.js';
-import { idempotencyStore, orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';

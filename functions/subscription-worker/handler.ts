@@ -1,13 +1,22 @@
 import { sqsHandler } from '../../shared/runtime/sqs.js';
 import { workflowDeps } from '../../shared/runtime/workflow-deps.js';
 import { queues } from '../../shared/topology.js';
+import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
+import { OcsInventoryApi } from '../../shared/transatel/ocs-inventory.js';
+import { OcsSubscriptionsApi } from '../../shared/transatel/ocs-subscriptions.js';
 import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '../../shared/workflow/messages.js';
 import { runSubscriptionStep } from '../../shared/workflow/subscription-step.js';
 
+const subscriptionDeps = workflowDeps((http) => ({
+  connectivity: new ConnectivityApi(http),
+  ocsSubscriptions: new OcsSubscriptionsApi(http),
+  ocsInventory: new OcsInventoryApi(http),
+}));
+
 /** Subscription queue consumer: activation checks (polling) and plan subscriptions. */
 export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
-  const deps = workflowDeps();
+  const deps = subscriptionDeps();
   await failOrderOnLastAttempt(deps, message.orderId, record, queues.subscription.maxReceiveCount, () =>
     runSubscriptionStep(deps, message.orderId),
   );

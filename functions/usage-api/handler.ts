@@ -1,13 +1,18 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { usageQuerySchema } from '../../shared/api/requests/usage.js';
-import { transatelClient } from '../../shared/runtime/clients/transatel.js';
+import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { callTransatel } from '../../shared/runtime/transatel-errors.js';
+import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
+import { NetworkUsageApi } from '../../shared/transatel/network-usage.js';
 import type * as z from '../../shared/zod.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_DAYS = 30;
 const MAX_RANGE_DAYS = 366;
+
+const connectivity = transatelApi(ConnectivityApi);
+const networkUsage = transatelApi(NetworkUsageApi);
 
 /**
  * The period asked for: `to` defaults to now and `from` to 30 days before `to`. A date without a time
@@ -34,8 +39,7 @@ export const handler = httpHandler(
   async ({ params, query }) => {
     const { iccid } = params;
     const { from, to } = usageWindow(query);
-    const transatel = transatelClient();
-    const subscriber = await callTransatel(() => transatel.connectivity.getSubscriber(iccid));
+    const subscriber = await callTransatel(() => connectivity().getSubscriber(iccid));
     const { imsi } = subscriber;
     if (!imsi) {
       throw new HttpError(409, {
@@ -44,7 +48,7 @@ export const handler = httpHandler(
       });
     }
     const { country } = query;
-    const report = await callTransatel(() => transatel.networkUsage.getUsage({ imsi, from, to, country }));
+    const report = await callTransatel(() => networkUsage().getUsage({ imsi, from, to, country }));
     return json(200, {
       iccid,
       from: report.from,

@@ -1,6 +1,7 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { sqsClient } from '../../shared/runtime/clients/sqs.js';
-import { eventsQueueEnv, loadConfig } from '../../shared/runtime/config.js';
+import { loadConfig } from '../../shared/runtime/config.js';
+import { eventsQueueEnv } from '../../shared/runtime/env/queues.js';
 import { HttpError, httpHandler, noContent } from '../../shared/runtime/http.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { getWebhookSecrets } from '../../shared/runtime/secrets.js';

@@ -1,6 +1,6 @@
-import { orderStatusSchema, orderSchema as storedOrderSchema } from '../store/order.js';
+import { orderStatusSchema } from '../store/order.js';
 import * as z from '../zod.js';
-import { simOptionSchema } from './requests.js';
+import { simOptionSchema } from './requests/fields.js';
 
 /** What the public API answers: the response bodies, for the OpenAPI document and the tests. */
 
@@ -32,31 +32,7 @@ export const bulkActivationResponseSchema = z
 
 export { timelineEntrySchema } from '../store/order.js';
 
-/**
- * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, attempt
- * counters): picked from the store's schema so the API and the table cannot drift apart. Parsing a
- * stored order with it strips the internal fields.
- */
-export const orderSchema = z
-  .pick(storedOrderSchema, {
-    orderId: true,
-    kind: true,
-    iccid: true,
-    planId: true,
-    options: true,
-    reference: true,
-    group: true,
-    status: true,
-    orderType: true,
-    transactionId: true,
-    msisdn: true,
-    subscriptionId: true,
-    failure: true,
-    timeline: true,
-    createdAt: true,
-    updatedAt: true,
-  })
-  .check(z.meta({ id: 'Order' }));
+export { orderSchema } from './responses/order.js';
 
 export const dataBalanceSchema = z.object({
   totalBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),

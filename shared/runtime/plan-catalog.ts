@@ -1,6 +1,6 @@
-import type { CatalogProduct } from '../transatel/ocs-catalog.js';
+import { type CatalogProduct, OcsCatalogApi } from '../transatel/ocs-catalog.js';
 import * as z from '../zod.js';
-import { transatelClient } from './clients/transatel.js';
+import { transatelApi } from './clients/transatel.js';
 import { loadConfig } from './config.js';
 import { lazy } from './lazy.js';
 import { logger } from './logger.js';
@@ -14,14 +14,16 @@ const cacheEnv = z.object({
 });
 const cacheTtlMs = lazy(() => loadConfig(cacheEnv).CATALOG_CACHE_SECONDS * 1000);
 
+const ocsCatalog = transatelApi(OcsCatalogApi);
+
 let cached: { products: CatalogProduct[]; fetchedAt: number } | undefined;
 let inflight: Promise<CatalogProduct[]> | undefined;
 
 export async function catalogProducts(now: number = Date.now()): Promise<CatalogProduct[]> {
   const ttlMs = cacheTtlMs();
   if (cached && now - cached.fetchedAt < ttlMs) return cached.products;
-  inflight ??= transatelClient()
-    .ocsCatalog.listProducts()
+  inflight ??= ocsCatalog()
+    .listProducts()
     .then((products) => {
       cached = { products, fetchedAt: Date.now() };
       return products;

@@ -1,7 +1,14 @@
-import { defaultWorkflowSettings, type WorkflowDeps, type WorkflowSettings } from '../workflow/deps.js';
+import type { TransatelHttp } from '../transatel/http.js';
+import {
+  defaultWorkflowSettings,
+  type WorkflowDeps,
+  type WorkflowSettings,
+  type WorkflowTransatel,
+} from '../workflow/deps.js';
 import * as z from '../zod.js';
-import { transatelClient } from './clients/transatel.js';
-import { activationDeadlineEnv, envSchema, loadConfig } from './config.js';
+import { transatelHttp } from './clients/transatel.js';
+import { envSchema, loadConfig } from './config.js';
+import { activationDeadlineEnv } from './env/workflow.js';
 import { lazy } from './lazy.js';
 import { orderMoveDeps } from './order-move-deps.js';
 
@@ -28,11 +35,16 @@ export const workflowSettings = lazy((): WorkflowSettings => {
   };
 });
 
-/** Everything the workflow steps need, wired to the real services. */
-export const workflowDeps = lazy(
-  (): WorkflowDeps => ({
+/**
+ * Everything a worker's steps need, wired to the real services, with the Transatel APIs it names built over
+ * the container's HTTP layer: a worker bundles only the APIs its steps call.
+ */
+export function workflowDeps<Transatel extends Partial<WorkflowTransatel>>(
+  transatelApis: (http: TransatelHttp) => Transatel,
+): () => WorkflowDeps<Transatel> {
+  return lazy(() => ({
     ...orderMoveDeps(),
-    transatel: transatelClient(),
+    transatel: transatelApis(transatelHttp()),
     settings: workflowSettings(),
-  }),
-);
+  }));
+}

@@ -18,13 +18,9 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/li
 import * as z from '../zod.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import { idempotencyKeySchema } from './idempotency-key.js';
-import type { TableDefinition } from './table-definition.js';
+import { idempotencyTableDefinition } from './idempotency-table.js';
 
-export const idempotencyTableDefinition = {
-  partitionKey: { name: 'recordKey', type: 'S' },
-  globalSecondaryIndexes: [],
-  timeToLiveAttribute: 'expiresAt',
-} as const satisfies TableDefinition;
+export { idempotencyTableDefinition };
 
 export const defaultIdempotencyTtlSeconds = 24 * 60 * 60;
 

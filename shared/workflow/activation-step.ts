@@ -1,15 +1,18 @@
 import type { Order } from '../store/order.js';
 import type { Subscriber } from '../transatel/connectivity.js';
 import { TransatelApiError, TransatelUnknownOutcomeError } from '../transatel/errors.js';
-import type { WorkflowDeps } from './deps.js';
+import type { WorkflowDeps, WorkflowTransatel } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
 import { enqueue, failOrder, markSimReady } from './order-moves.js';
+
+/** The activation step calls Connectivity Management only. */
+export type ActivationStepDeps = WorkflowDeps<Pick<WorkflowTransatel, 'connectivity'>>;
 
 /**
  * The activation worker's step: look at the SIM, then activate it (Available), or go straight to the
  * plan (Pre-activated: preload; Active: subscribe). Safe to run twice for the same order.
  */
-export async function runActivateStep(deps: WorkflowDeps, orderId: string): Promise<void> {
+export async function runActivateStep(deps: ActivationStepDeps, orderId: string): Promise<void> {
   const order = await deps.store.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
   if (order.status === 'ACTIVATING' || order.status === 'ACTIVE') {
@@ -27,7 +30,7 @@ export async function runActivateStep(deps: WorkflowDeps, orderId: string): Prom
   if (subscriber) await routeBySimStatus(deps, order, subscriber);
 }
 
-async function readSubscriber(deps: WorkflowDeps, order: Order): Promise<Subscriber | undefined> {
+async function readSubscriber(deps: ActivationStepDeps, order: Order): Promise<Subscriber | undefined> {
   try {
     return await deps.transatel.connectivity.getSubscriber(order.iccid);
   } catch (error) {
@@ -37,7 +40,11 @@ async function readSubscriber(deps: WorkflowDeps, order: Order): Promise<Subscri
   }
 }
 
-async function routeBySimStatus(deps: WorkflowDeps, order: Order, subscriber: Subscriber): Promise<void> {
+async function routeBySimStatus(
+  deps: ActivationStepDeps,
+  order: Order,
+  subscriber: Subscriber,
+): Promise<void> {
   switch (subscriber.status) {
     case 'Available':
       return requestActivation(deps, order);
@@ -81,7 +88,7 @@ type ActivationAttempt =
   | { kind: 'unknown' };
 
 /** One activation request, its outcome classified. Transient failures are thrown: SQS delivers again. */
-async function tryActivate(deps: WorkflowDeps, order: Order): Promise<ActivationAttempt> {
+async function tryActivate(deps: ActivationStepDeps, order: Order): Promise<ActivationAttempt> {
   try {
     const transaction = await deps.transatel.connectivity.activate(order.iccid, {
       options: order.options,
@@ -97,7 +104,7 @@ async function tryActivate(deps: WorkflowDeps, order: Order): Promise<Activation
   }
 }
 
-async function requestActivation(deps: WorkflowDeps, order: Order): Promise<void> {
+async function requestActivation(deps: ActivationStepDeps, order: Order): Promise<void> {
   let attempt = await tryActivate(deps, order);
   if (attempt.kind === 'unknown') {
     // The answer was lost. Look before sending again; a second request for a taken activation is refused.

@@ -27,9 +27,12 @@ export interface WorkflowLogger {
   warn(message: string, attributes?: Record<string, unknown>): void;
 }
 
-export interface WorkflowDeps {
+/** The Transatel APIs the workflow calls; each worker is given the ones its steps use. */
+export type WorkflowTransatel = Pick<TransatelClient, 'connectivity' | 'ocsSubscriptions' | 'ocsInventory'>;
+
+export interface WorkflowDeps<Transatel extends Partial<WorkflowTransatel> = WorkflowTransatel> {
   store: OrderStore;
-  transatel: Pick<TransatelClient, 'connectivity' | 'ocsSubscriptions' | 'ocsInventory'>;
+  transatel: Transatel;
   queue: WorkQueue;
   settings: WorkflowSettings;
   now: () => Date;

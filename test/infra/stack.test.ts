@@ -2,13 +2,10 @@ import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tableDefinitions } from '../../infra/constructs/store.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '../../infra/stages.js';
-import {
-  activationDeadlineEnv,
-  envSchema,
-  loadConfig,
-  runtimeEnv,
-  transatelApiEnv,
-} from '../../shared/runtime/config.js';
+import { envSchema, loadConfig } from '../../shared/runtime/config.js';
+import { runtimeEnv } from '../../shared/runtime/env/runtime.js';
+import { transatelApiEnv } from '../../shared/runtime/env/transatel.js';
+import { activationDeadlineEnv } from '../../shared/runtime/env/workflow.js';
 import {
   DLQ_RETENTION_DAYS,
   EVENTS_TOPIC_ENV,

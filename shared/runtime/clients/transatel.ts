@@ -1,22 +1,36 @@
-import { createTransatelClient, type TransatelClient } from '../../transatel/client.js';
-import { loadConfig, transatelApiEnv } from '../config.js';
+import { resolveClientConfig } from '../../transatel/config.js';
+import { TransatelHttp } from '../../transatel/http.js';
+import { loadConfig } from '../config.js';
+import { transatelApiEnv } from '../env/transatel.js';
 import { lazy } from '../lazy.js';
 import { logger } from '../logger.js';
 import { getTransatelCredentials } from '../secrets.js';
 
-export const transatelClient = lazy((): TransatelClient => {
+/** This container's Transatel HTTP layer: one token, one keep-alive agent and one pacer for every API it calls. */
+export const transatelHttp = lazy((): TransatelHttp => {
   const env = loadConfig(transatelApiEnv);
-  return createTransatelClient({
-    baseUrl: env.TRANSATEL_BASE_URL,
-    mvnoRef: env.TRANSATEL_MVNO_REF,
-    cos: env.TRANSATEL_COS,
-    ratePlan: env.TRANSATEL_RATE_PLAN,
-    defaultOptions: env.TRANSATEL_DEFAULT_OPTIONS,
-    maxRequestsPerSecond: env.TRANSATEL_MAX_RPS,
-    credentials: getTransatelCredentials,
-    logger: {
-      debug: (message, attributes) => logger.debug(message, attributes ?? {}),
-      warn: (message, attributes) => logger.warn(message, attributes ?? {}),
-    },
-  });
+  return new TransatelHttp(
+    resolveClientConfig({
+      baseUrl: env.TRANSATEL_BASE_URL,
+      mvnoRef: env.TRANSATEL_MVNO_REF,
+      cos: env.TRANSATEL_COS,
+      ratePlan: env.TRANSATEL_RATE_PLAN,
+      defaultOptions: env.TRANSATEL_DEFAULT_OPTIONS,
+      maxRequestsPerSecond: env.TRANSATEL_MAX_RPS,
+      credentials: getTransatelCredentials,
+      logger: {
+        debug: (message, attributes) => logger.debug(message, attributes ?? {}),
+        warn: (message, attributes) => logger.warn(message, attributes ?? {}),
+      },
+    }),
+  );
 });
+
+/**
+ * One Transatel API (ConnectivityApi, OcsInventoryApi, ...) over the container's HTTP layer, built on first
+ * use. A function names the APIs it calls, so its bundle carries only their code and response schemas rather
+ * than the whole client's (shared/transatel/client.ts, used by the local tools and the tests).
+ */
+export function transatelApi<Api>(Api: new (http: TransatelHttp) => Api): () => Api {
+  return lazy(() => new Api(transatelHttp()));
+}

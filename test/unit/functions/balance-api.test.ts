@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '../../../functions/balance-api/handler.js';
 import { iccidFor, msisdnFor, type RunningSimulator } from '../../../local/simulator/index.js';
-import { transatelClient } from '../../../shared/runtime/clients/transatel.js';
+import { transatelHttp } from '../../../shared/runtime/clients/transatel.js';
+import { OcsSubscriptionsApi } from '../../../shared/transatel/ocs-subscriptions.js';
 import { invoke } from '../../support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import {
@@ -81,7 +82,7 @@ describe('GET /v1/sims/{iccid}/balance', () => {
   it('answers -1 for total and remaining bytes of an unlimited plan', async () => {
     const iccid = iccidFor('active', 3);
     const msisdn = msisdnFor('active', 3);
-    const order = await transatelClient().ocsSubscriptions.subscribe({
+    const order = await new OcsSubscriptionsApi(transatelHttp()).subscribe({
       msisdn,
       productId: 'IOTC_CAPPED_EU_UNLIMITED_1M',
     });

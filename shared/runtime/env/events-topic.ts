@@ -1,0 +1,10 @@
+import * as z from '../../zod.js';
+import { expected } from '../config.js';
+
+export const eventsTopicEnv = z.object({
+  EVENTS_TOPIC_ARN: z.string({ error: expected('must be an SNS topic ARN') }).check(
+    z.regex(/^arn:[^:]+:sns:[^:]*:[^:]*:[^:]+$/, {
+      error: 'must be an SNS topic ARN',
+    }),
+  ),
+});

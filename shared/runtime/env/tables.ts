@@ -1,0 +1,6 @@
+import * as z from '../../zod.js';
+import { nonEmptyString } from '../config.js';
+
+export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });
+
+export const idempotencyTableEnv = z.object({ IDEMPOTENCY_TABLE_NAME: nonEmptyString() });
