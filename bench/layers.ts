@@ -13,10 +13,10 @@ interface LayerSpec {
 }
 
 /**
- * Handlers that import a growing part of what activation-api (the heaviest HTTP function) imports, from the
- * reference (SQS client only) to the whole function: their cold inits, measured with the functions', say
- * where a function's init time beyond the reference goes. Each layer keeps what it imports alive by exporting
- * it, so nothing is tree-shaken away.
+ * Handlers that import a growing part of what activation-api imports, from the reference (SQS client only)
+ * to the whole function, then what a workflow worker adds to reach Transatel: their cold inits, measured
+ * with the functions', say where a function's init time beyond the reference goes. Each layer keeps what it
+ * imports alive by exporting it, so nothing is tree-shaken away.
  */
 const LAYERS: LayerSpec[] = [
   {
@@ -51,8 +51,18 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-5',
-    adds: '+ Secrets Manager client, Powertools parameters, Transatel HTTP layer and OCS Catalog: ~activation-api',
-    imports: ["export { knownPlanIds } from './shared/runtime/plan-catalog.ts';"],
+    adds: "+ the plan check against catalog-sync's copy of the catalogue: = activation-api",
+    imports: ["export { knownPlanIds } from './shared/runtime/known-plans.ts';"],
+  },
+  {
+    name: 'layer-6',
+    adds: '+ Secrets Manager, Powertools parameters, Transatel HTTP layer, Connectivity and OCS APIs (the workers)',
+    imports: [
+      "export { transatelHttp } from './shared/runtime/clients/transatel.ts';",
+      "export { ConnectivityApi } from './shared/transatel/connectivity.ts';",
+      "export { OcsInventoryApi } from './shared/transatel/ocs-inventory.ts';",
+      "export { OcsSubscriptionsApi } from './shared/transatel/ocs-subscriptions.ts';",
+    ],
   },
 ];
 

@@ -7,6 +7,7 @@ import { Functions } from './constructs/functions.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Queues } from './constructs/queues.js';
+import { Schedules } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { Store } from './constructs/store.js';
 import { PLACEHOLDER_MVNO_REF, PROJECT, resourcePrefix, type StageConfig } from './stages.js';
@@ -55,12 +56,14 @@ export class BackendStack extends Stack {
       secret: secrets.transatel,
     });
     const api = new Api(this, 'api', { stage, namePrefix, functions: functions.functions });
+    const schedules = new Schedules(this, 'schedules', { namePrefix, functions: functions.functions });
     new Monitoring(this, 'monitoring', {
       stage,
       namePrefix,
       alarmTopics: notifications.alarmTopics,
       functions: functions.functions,
       queues: queues.queues,
+      scheduleRules: schedules.rules,
       apiStage: api.stage,
     });
 

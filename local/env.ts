@@ -89,6 +89,8 @@ const passThrough = [
   'PLAN_CLAIM_LEASE_SECONDS',
   'TRANSATEL_MAX_RPS',
   'CATALOG_CACHE_SECONDS',
+  'PLAN_CHECK_CACHE_SECONDS',
+  'PLAN_CHECK_MAX_AGE_SECONDS',
   'POWERTOOLS_LOG_LEVEL',
 ] as const;
 
@@ -118,6 +120,7 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
       present(source, 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') ?? 'true',
     [tableNameEnv.orders]: resources.tables.orders,
     [tableNameEnv.idempotency]: resources.tables.idempotency,
+    [tableNameEnv.catalog]: resources.tables.catalog,
     ...Object.fromEntries(queueNames.map((name) => [queueUrlEnv[name], resources.queues[name].url])),
     [EVENTS_TOPIC_ENV]: resources.topicArn,
     TRANSATEL_BASE_URL: transatel.mode === 'real' ? transatel.baseUrl : input.transatelBaseUrl,

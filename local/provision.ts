@@ -18,6 +18,7 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
+import { catalogTableDefinition } from '../shared/store/catalog-table.js';
 import { ordersTableDefinition } from '../shared/store/dynamo-order-store.js';
 import { idempotencyTableDefinition } from '../shared/store/idempotency.js';
 import { createTableInput, type TableDefinition } from '../shared/store/table-definition.js';
@@ -28,6 +29,7 @@ export const LOCAL_STAGE = 'local';
 const tableDefinitions: Record<TableName, TableDefinition> = {
   orders: ordersTableDefinition,
   idempotency: idempotencyTableDefinition,
+  catalog: catalogTableDefinition,
 };
 
 const DAY_SECONDS = 24 * 60 * 60;
@@ -150,7 +152,11 @@ export async function provision(
   options: ProvisionOptions = {},
 ): Promise<Provisioned> {
   const prefix = options.prefix ?? LOCAL_STAGE;
-  const tableNames = { orders: `${prefix}-orders`, idempotency: `${prefix}-idempotency` };
+  const tableNames = {
+    orders: `${prefix}-orders`,
+    idempotency: `${prefix}-idempotency`,
+    catalog: `${prefix}-catalog`,
+  };
   await Promise.all(
     (Object.keys(tableDefinitions) as TableName[]).map((table) =>
       ensureTable(clients.dynamodb, tableDefinitions[table], tableNames[table]),

@@ -16,6 +16,7 @@ import { type HandlerLoader, topologyHandlerLoader } from './handlers.js';
 import type { RuntimeLog } from './log.js';
 import { type PolledQueue, type Pollers, startPollers } from './poller.js';
 import { type Provisioned, provision } from './provision.js';
+import { type Schedules, startSchedules } from './schedules.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.js';
 import { combinePollers, startWorkerHost } from './worker-host.js';
 
@@ -44,6 +45,11 @@ export interface LocalStackOptions {
   webhookSecret?: string;
   /** Run the queue pollers (default true). */
   pollers?: boolean;
+  /**
+   * Run the scheduled functions (catalog-sync) once before the gateway opens, then on their period
+   * (default true).
+   */
+  schedules?: boolean;
   /** Tests only: every queue's visibility timeout instead of the topology's. */
   visibilityTimeoutOverrideSeconds?: number;
   /** Long-poll wait of the pollers (default 1 s). */
@@ -75,6 +81,7 @@ export interface LocalStack {
   /** What the functions see. */
   env: Record<string, string | undefined>;
   pollers?: Pollers;
+  schedules?: Schedules;
   stop(): Promise<void>;
 }
 
@@ -104,11 +111,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let simulator: RunningSimulator | undefined;
   let restoreEnv: (() => void) | undefined;
   let pollers: Pollers | undefined;
+  let schedules: Schedules | undefined;
 
   // Work in flight drains first (pollers, then requests, which may call the simulator); each step
   // runs even when an earlier one failed.
   const shutDown = async () => {
     const steps = [
+      () => schedules?.stop(),
       () => pollers?.stop(),
       () => gateway?.close(),
       () => simulator?.close(),
@@ -178,6 +187,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhookSecret: webhookSecret.secret,
     });
     if (options.applyToProcessEnv ?? true) restoreEnv = applyEnv(env);
+    if (options.schedules ?? true) schedules = await startSchedules({ loadHandler, ...(log ? { log } : {}) });
     openGate();
 
     if (options.pollers ?? true) {
@@ -227,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(emulators.dynamodbPath ? { dynamodbPath: emulators.dynamodbPath } : {}),
       env,
       ...(pollers ? { pollers } : {}),
+      ...(schedules ? { schedules } : {}),
       stop() {
         stopping ??= shutDown();
         return stopping;

@@ -16,10 +16,11 @@ export type FunctionName =
   | 'esim-api'
   | 'usage-api'
   | 'webhook-intake'
-  | 'events-worker';
+  | 'events-worker'
+  | 'catalog-sync';
 
 export type QueueName = 'activation' | 'subscription' | 'events';
-export type TableName = 'orders' | 'idempotency';
+export type TableName = 'orders' | 'idempotency' | 'catalog';
 
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
@@ -36,6 +37,8 @@ export interface FunctionSpec extends FunctionAccess {
   description: string;
   timeoutSeconds: number;
   memoryMb: number;
+  /** Invoked every this many minutes (an EventBridge rule; locally at start, then on the same period). */
+  scheduleMinutes?: number;
 }
 
 export const functions: Record<FunctionName, FunctionSpec> = {
@@ -47,10 +50,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: [
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
+      { name: 'catalog', access: 'read' },
     ],
+    // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['activation'],
-    // Reads the plan catalogue (cached) to refuse unknown plan ids up front.
-    readsSecret: true,
   },
   'activation-worker': {
     entry: 'functions/activation-worker/handler.ts',
@@ -70,10 +73,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: [
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
+      { name: 'catalog', access: 'read' },
     ],
+    // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['subscription'],
-    // Reads the plan catalogue (cached) to refuse unknown plan ids up front.
-    readsSecret: true,
   },
   'subscription-worker': {
     entry: 'functions/subscription-worker/handler.ts',
@@ -145,6 +148,16 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     ],
     sendsTo: ['subscription'],
     publishesEvents: true,
+  },
+  'catalog-sync': {
+    entry: 'functions/catalog-sync/handler.ts',
+    description:
+      'Copies the plan ids of the catalogue (OCS Catalog) for the ordering APIs to check orders against',
+    timeoutSeconds: 30,
+    memoryMb: 256,
+    tables: [{ name: 'catalog', access: 'readWrite' }],
+    readsSecret: true,
+    scheduleMinutes: 5,
   },
 };
 
@@ -234,6 +247,7 @@ export const queueUrlEnv: Record<QueueName, string> = {
 export const tableNameEnv: Record<TableName, string> = {
   orders: 'ORDERS_TABLE_NAME',
   idempotency: 'IDEMPOTENCY_TABLE_NAME',
+  catalog: 'CATALOG_TABLE_NAME',
 };
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';

@@ -11,7 +11,7 @@ import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
-import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
+import { knownPlanIds } from '../../shared/runtime/known-plans.js';
 import {
   acceptBulkActivation,
   acceptOrder,

@@ -4,7 +4,7 @@ import { orderStore } from '../../shared/runtime/clients/dynamo.js';
 import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { knownPlanIds } from '../../shared/runtime/plan-catalog.js';
+import { knownPlanIds } from '../../shared/runtime/known-plans.js';
 import { acceptOrder } from '../../shared/workflow/intake.js';
 
 /** POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order. */

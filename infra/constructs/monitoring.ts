@@ -6,11 +6,13 @@ import {
   Dashboard,
   GraphWidget,
   type IMetric,
+  Metric,
   Stats,
   TextWidget,
   TreatMissingData,
 } from 'aws-cdk-lib/aws-cloudwatch';
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
+import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
@@ -25,6 +27,8 @@ export interface MonitoringProps {
   alarmTopics: readonly ITopic[];
   functions: Readonly<Record<FunctionName, IFunction>>;
   queues: Readonly<Record<QueueName, QueuePair>>;
+  /** The EventBridge rules of the scheduled functions. */
+  scheduleRules?: ReadonlyMap<FunctionName, IRule>;
   apiStage: HttpStage;
 }
 
@@ -33,7 +37,7 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Alarms (to the alarm topics) and one dashboard: DLQ depth, age of the oldest message per queue,
- * errors and throttles per function.
+ * errors and throttles per function, schedule rules that could not invoke their function.
  */
 export class Monitoring extends Construct {
   readonly alarms: Alarm[] = [];
@@ -85,6 +89,22 @@ export class Monitoring extends Construct {
         `${name}-throttles`,
         `${name} was throttled (account or reserved concurrency exhausted).`,
         fn.metricThrottles({ period: FIVE_MINUTES, statistic: Stats.SUM }),
+        0,
+      );
+    }
+
+    for (const [name, rule] of props.scheduleRules ?? []) {
+      // A run that never reached the function leaves no Errors datapoint: only the rule's metric shows it.
+      alarm(
+        `${name}-schedule-failed-invocations`,
+        `The schedule of ${name} could not invoke it, retries included (permission, throttling, deleted function).`,
+        new Metric({
+          namespace: 'AWS/Events',
+          metricName: 'FailedInvocations',
+          dimensionsMap: { RuleName: rule.ruleName },
+          period: FIVE_MINUTES,
+          statistic: Stats.SUM,
+        }),
         0,
       );
     }

@@ -2,6 +2,7 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
+import { catalogTableDefinition } from '../../shared/store/catalog-table.js';
 import { ordersTableDefinition } from '../../shared/store/dynamo-order-store.js';
 import { idempotencyTableDefinition } from '../../shared/store/idempotency.js';
 import type { KeyAttribute, TableDefinition } from '../../shared/store/table-definition.js';
@@ -14,6 +15,7 @@ export type TableAccess = NonNullable<FunctionAccess['tables']>[number]['access'
 export const tableDefinitions: Record<TableName, TableDefinition> = {
   orders: ordersTableDefinition,
   idempotency: idempotencyTableDefinition,
+  catalog: catalogTableDefinition,
 };
 
 const attributeTypes: Record<KeyAttribute['type'], AttributeType> = {

@@ -3,11 +3,11 @@ import * as z from '../zod.js';
 import { transatelApi } from './clients/transatel.js';
 import { loadConfig } from './config.js';
 import { lazy } from './lazy.js';
-import { logger } from './logger.js';
 
 /**
- * The COS catalogue, cached per container. Plans change rarely, and ordering APIs check plan ids on
- * every request, so one catalogue read serves many requests.
+ * The COS catalogue for catalog-api (GET /v1/plans), cached per container: plans change rarely, so one
+ * catalogue read serves many requests. The ordering APIs check plan ids against catalog-sync's copy instead
+ * (known-plans.ts).
  */
 const cacheEnv = z.object({
   CATALOG_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(86_400)), 300),
@@ -32,20 +32,6 @@ export async function catalogProducts(now: number = Date.now()): Promise<Catalog
       inflight = undefined;
     });
   return inflight;
-}
-
-/**
- * Plan ids of the catalogue, or undefined when Transatel cannot be read right now: the order is then
- * accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
- * refusing every order while Transatel is down.
- */
-export async function knownPlanIds(): Promise<Set<string> | undefined> {
-  try {
-    return new Set((await catalogProducts()).map((product) => product.productId));
-  } catch (error) {
-    logger.warn('plan catalogue unavailable; plan ids are not checked', { error });
-    return undefined;
-  }
 }
 
 /** For tests: forget the cached catalogue. */

@@ -1,5 +1,6 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.js';
 import { tableDefinitions } from '../../infra/constructs/store.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '../../infra/stages.js';
 import { envSchema, loadConfig } from '../../shared/runtime/config.js';
@@ -35,11 +36,13 @@ import { synthStage } from './synth.js';
 const functionNames = Object.keys(functions) as FunctionName[];
 const queueNames = Object.keys(queues) as QueueName[];
 const tableNames = Object.keys(tableDefinitions) as TableName[];
+const scheduledNames = functionNames.filter((name) => functions[name].scheduleMinutes !== undefined);
 
 interface NagMetadata {
   rules_to_suppress?: { id: string; reason: string }[];
 }
 
+const tableReadActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const tableWriteActions = [
   'dynamodb:PutItem',
   'dynamodb:UpdateItem',
@@ -64,6 +67,8 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
     logicalIdOf(template, 'AWS::DynamoDB::Table', 'TableName', `${prefix}-${name}`);
   const topicId = (name: string) =>
     logicalIdOf(template, 'AWS::SNS::Topic', 'TopicName', `${prefix}-${name}`);
+  const ruleId = (name: FunctionName) =>
+    logicalIdOf(template, 'AWS::Events::Rule', 'Name', `${prefix}-${name}`);
   const secretId = () =>
     logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `iot-capped-plans/${stageName}/transatel`);
   const logGroupId = (name: FunctionName) =>
@@ -87,6 +92,13 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
+    it('has the 13 functions and 3 tables of the topology', () => {
+      expect(functionNames).toHaveLength(13);
+      expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders']);
+      template.resourceCountIs('AWS::Lambda::Function', 13);
+      template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    });
+
     it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
       expect(Object.keys(resourcesOfType(template, 'AWS::Lambda::Function'))).toHaveLength(
         functionNames.length,
@@ -242,6 +254,36 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       );
     });
 
+    it('keeps activation-api and subscription-api read-only on the catalog table, away from the secret', () => {
+      for (const name of ['activation-api', 'subscription-api'] as const) {
+        expect(actionsOn(name, tableId('catalog')).sort(), name).toEqual([...tableReadActions].sort());
+        const actions = statementsOf(name).flatMap(actionsOf);
+        expect(
+          actions.filter((action) => action.startsWith('secretsmanager:')),
+          name,
+        ).toEqual([]);
+        expect(environmentOf(template, fnId(name))[SECRET_ID_ENV], name).toBeUndefined();
+      }
+    });
+
+    it('lets catalog-sync write the catalog table, read the secret, and touch no other table', () => {
+      expect(actionsOn('catalog-sync', tableId('catalog')).sort()).toEqual(
+        [...tableReadActions, ...tableWriteActions].sort(),
+      );
+      for (const table of tableNames.filter((candidate) => candidate !== 'catalog')) {
+        expect(actionsOn('catalog-sync', tableId(table)), table).toEqual([]);
+      }
+      const dynamoTargets = new Set(
+        statementsOf('catalog-sync')
+          .filter((statement) => actionsOf(statement).some((action) => action.startsWith('dynamodb:')))
+          .flatMap((statement) => [...referencedIds(statement.Resource)]),
+      );
+      expect([...dynamoTargets]).toEqual([tableId('catalog')]);
+      expect(actionsOn('catalog-sync', secretId())).toContain('secretsmanager:GetSecretValue');
+      const actions = statementsOf('catalog-sync').flatMap(actionsOf);
+      expect(actions.filter((action) => /^(sqs|sns):/.test(action))).toEqual([]);
+    });
+
     it('lets only publishers publish events and only secret readers read the secret', () => {
       for (const name of functionNames) {
         expect(actionsOn(name, topicId('events')).includes('sns:Publish'), name).toBe(
@@ -364,6 +406,83 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
     });
   });
 
+  describe('schedules', () => {
+    it('invokes each scheduled function at its rate through one rule, with bounded retries', () => {
+      expect(scheduledNames).toEqual(['catalog-sync']);
+      expect(functions['catalog-sync'].scheduleMinutes).toBe(5);
+      const rules = resourcesOfType(template, 'AWS::Events::Rule');
+      expect(Object.keys(rules)).toHaveLength(scheduledNames.length);
+      for (const name of scheduledNames) {
+        const minutes = functions[name].scheduleMinutes as number;
+        const rule = rules[ruleId(name)];
+        expect(rule?.Properties, name).toMatchObject({
+          ScheduleExpression: `rate(${minutes} minute${minutes === 1 ? '' : 's'})`,
+          State: 'ENABLED',
+        });
+        const targets = rule?.Properties.Targets as { Arn: unknown; RetryPolicy?: unknown }[];
+        expect(targets, name).toHaveLength(1);
+        expect(targets[0]?.Arn, name).toEqual({ 'Fn::GetAtt': [fnId(name), 'Arn'] });
+        expect(targets[0]?.RetryPolicy, name).toEqual({
+          MaximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+          MaximumEventAgeInSeconds: minutes * 60,
+        });
+        // Lambda's own retries of a failed asynchronous run stop before the next run too.
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: fnId(name) },
+          MaximumRetryAttempts: SCHEDULE_RETRY_ATTEMPTS,
+          MaximumEventAgeInSeconds: minutes * 60,
+        });
+      }
+      template.hasResourceProperties('AWS::Events::Rule', {
+        Name: `${prefix}-catalog-sync`,
+        ScheduleExpression: 'rate(5 minutes)',
+        Targets: [Match.objectLike({ Arn: { 'Fn::GetAtt': [fnId('catalog-sync'), 'Arn'] } })],
+      });
+    });
+
+    it('lets EventBridge invoke only the scheduled functions, each from its own rule only', () => {
+      const permissions = Object.values(resourcesOfType(template, 'AWS::Lambda::Permission')).filter(
+        (permission) => permission.Properties.Principal === 'events.amazonaws.com',
+      );
+      expect(permissions).toHaveLength(scheduledNames.length);
+      for (const name of scheduledNames) {
+        const [permission] = permissions.filter((candidate) =>
+          referencedIds(candidate.Properties.FunctionName).has(fnId(name)),
+        );
+        expect(permission?.Properties, name).toMatchObject({
+          Action: 'lambda:InvokeFunction',
+          SourceArn: { 'Fn::GetAtt': [ruleId(name), 'Arn'] },
+        });
+      }
+    });
+
+    it('gives a scheduled function no API route and no queue', () => {
+      const integrations = Object.values(resourcesOfType(template, 'AWS::ApiGatewayV2::Integration'));
+      const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
+      for (const name of scheduledNames) {
+        expect(
+          routes.filter((route) => route.function === name),
+          name,
+        ).toEqual([]);
+        expect(
+          integrations.filter((integration) =>
+            referencedIds(integration.Properties.IntegrationUri).has(fnId(name)),
+          ),
+          name,
+        ).toEqual([]);
+        expect(
+          mappings.filter((mapping) => referencedIds(mapping.Properties.FunctionName).has(fnId(name))),
+          name,
+        ).toEqual([]);
+        expect(
+          queueNames.filter((queue) => queues[queue].consumer === name),
+          name,
+        ).toEqual([]);
+        expect(functions[name].sendsTo ?? [], name).toEqual([]);
+      }
+    });
+  });
+
   describe('data', () => {
     it('defines the tables with PITR, on-demand billing and AWS-managed encryption', () => {
       expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(tableNames.length);
@@ -457,9 +576,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('alarms on DLQ depth, oldest message age, function errors and throttles, to the alarm topic', () => {
+    it('alarms on DLQ depth, oldest message age, function errors and throttles, failed schedules, to the alarm topic', () => {
       const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(2 * queueNames.length + 2 * functionNames.length);
+      expect(alarms).toHaveLength(2 * queueNames.length + 2 * functionNames.length + scheduledNames.length);
       const alarmTopic = { Ref: topicId('alarms') };
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
 
@@ -482,6 +601,15 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         expect(withDimension('Errors', { Ref: fnId(name) }), name).toHaveLength(1);
         expect(withDimension('Throttles', { Ref: fnId(name) }), name).toHaveLength(1);
       }
+      for (const name of scheduledNames) {
+        const failed = withDimension('FailedInvocations', { Ref: ruleId(name) });
+        expect(failed, name).toHaveLength(1);
+        expect(failed[0]?.Properties, name).toMatchObject({
+          Namespace: 'AWS/Events',
+          Threshold: 0,
+          ComparisonOperator: 'GreaterThanThreshold',
+        });
+      }
     });
 
     it('has one dashboard', () => {
@@ -501,6 +629,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       'AWS::CloudWatch::Alarm': 'AlarmName',
       'AWS::CloudWatch::Dashboard': 'DashboardName',
       'AWS::ApiGatewayV2::Api': 'Name',
+      'AWS::Events::Rule': 'Name',
     };
     for (const [type, property] of Object.entries(nameProperties)) {
       for (const resource of Object.values(resourcesOfType(template, type))) {

@@ -56,7 +56,14 @@ describe('local stack lifecycle', () => {
   it('keeps DynamoDB items across restarts with a data directory', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'local-runtime-'));
     dirs.push(dataDir);
-    const options = { port: 0, dataDir, env: {}, pollers: false, applyToProcessEnv: false } as const;
+    const options = {
+      port: 0,
+      dataDir,
+      env: {},
+      pollers: false,
+      schedules: false,
+      applyToProcessEnv: false,
+    } as const;
     const documentsFor = (endpoint: string) =>
       DynamoDBDocumentClient.from(
         new DynamoDBClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS, endpoint }),

@@ -28,7 +28,11 @@ describe('provisioning the local resources', () => {
       .Attributes ?? {};
 
   it('creates the tables from the store definitions, named by stage', async () => {
-    expect(first.tables).toEqual({ orders: 'local-orders', idempotency: 'local-idempotency' });
+    expect(first.tables).toEqual({
+      orders: 'local-orders',
+      idempotency: 'local-idempotency',
+      catalog: 'local-catalog',
+    });
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-orders' }));
     expect(Table?.TableStatus).toBe('ACTIVE');
     expect(Table?.KeySchema).toEqual([{ AttributeName: 'orderId', KeyType: 'HASH' }]);
@@ -59,7 +63,7 @@ describe('provisioning the local resources', () => {
     const second = await provision(clients);
     expect(second).toEqual(first);
     const { TableNames } = await clients.dynamodb.send(new ListTablesCommand({}));
-    expect(TableNames?.sort()).toEqual(['local-idempotency', 'local-orders']);
+    expect(TableNames?.sort()).toEqual(['local-catalog', 'local-idempotency', 'local-orders']);
     const { QueueUrls } = await clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'local-' }));
     expect(QueueUrls).toHaveLength(Object.keys(queues).length * 2 + 1);
     const { Subscriptions } = await clients.sns.send(

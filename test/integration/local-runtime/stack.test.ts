@@ -44,6 +44,8 @@ describe('startLocalStack', () => {
       env: {},
       log,
       simulator: { activationDelayMs: 0 },
+      // The fixtures stand in for the queue consumers only; test/unit/local/schedules.test.ts covers schedules.
+      schedules: false,
     });
     sqs = new SQSClient({
       region: LOCAL_REGION,
@@ -62,6 +64,7 @@ describe('startLocalStack', () => {
   it('gives the functions an environment pointing at the emulators and the simulator', () => {
     expect(process.env.ORDERS_TABLE_NAME).toBe('local-orders');
     expect(process.env.IDEMPOTENCY_TABLE_NAME).toBe('local-idempotency');
+    expect(process.env.CATALOG_TABLE_NAME).toBe('local-catalog');
     expect(process.env.ACTIVATION_QUEUE_URL).toBe(stack.queueUrls.activation);
     expect(process.env.EVENTS_TOPIC_ARN).toBe(stack.resources.topicArn);
     expect(process.env.AWS_ENDPOINT_URL).toBeUndefined();

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/aws.js';
 import { iccidFor } from '../../../local/simulator/index.js';
 import type { LocalStack } from '../../../local/stack.js';
+import { createDocumentClient } from '../../../shared/store/dynamo-support.js';
+import { DynamoPlanCatalogStore } from '../../../shared/store/plan-catalog-store.js';
 import {
   api,
   counters,
@@ -134,6 +137,37 @@ describe('activation then plan', () => {
     const { subscriptionsBySim } = counters(stack);
     expect(sims.every(({ iccid }) => subscriptionsBySim[iccid] === 1)).toBe(true);
   }, 150_000);
+});
+
+describe('plan catalogue copy (catalog-sync)', () => {
+  it('holds the plans of GET /v1/plans from the start; the ordering APIs check plans without calling Transatel', async () => {
+    const client = createDocumentClient({
+      endpoint: stack.endpoints.dynamodb,
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+    });
+    try {
+      const store = new DynamoPlanCatalogStore({ client, tableName: stack.resources.tables.catalog });
+      const copy = await store.read();
+      const plans = await api(stack, 'GET', '/v1/plans');
+      const planIds = (plans.body.plans as { planId: string }[]).map((plan) => plan.planId);
+      expect(planIds).toContain(PLAN);
+      expect(copy?.planIds).toEqual(expect.arrayContaining(planIds));
+    } finally {
+      client.destroy();
+    }
+
+    const catalogCalls = () => counters(stack).calls.catalogList ?? 0;
+    const tokenCalls = () => counters(stack).tokenRequests;
+    const [catalogBefore, tokensBefore] = [catalogCalls(), tokenCalls()];
+    const refused = await api(stack, 'POST', `/v1/sims/${iccidFor('available', 1)}/plans`, {
+      planId: 'NO_SUCH_PLAN',
+    });
+    expect(refused.status).toBe(400);
+    expect(JSON.stringify(refused.body)).toContain("unknown plan 'NO_SUCH_PLAN'");
+    expect(catalogCalls()).toBe(catalogBefore);
+    expect(tokenCalls()).toBe(tokensBefore);
+  });
 });
 
 describe('webhook intake', () => {

@@ -1,0 +1,76 @@
+import type { PlanCatalogStore } from '../store/plan-catalog-store.js';
+import * as z from '../zod.js';
+import { planCatalogStore } from './clients/plan-catalog-store.js';
+import { loadConfig } from './config.js';
+import { lazy } from './lazy.js';
+import { logger } from './logger.js';
+
+export interface PlanCheckSettings {
+  /** How long a container reuses the copy it read. */
+  cacheSeconds: number;
+  /** A copy older than this (catalog-sync failing for that long) is not trusted to refuse a plan. */
+  maxAgeSeconds: number;
+}
+
+/**
+ * The plan ids orders are checked against: catalog-sync's copy of the catalogue (catalog table), read at most
+ * once per `cacheSeconds`. Undefined when there is no trustworthy copy (none yet, too old, unreadable): the
+ * order is then accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
+ * refusing every order.
+ */
+export function planIdsReader(options: {
+  store: () => PlanCatalogStore;
+  settings: () => PlanCheckSettings;
+}): (now?: number) => Promise<Set<string> | undefined> {
+  let cached: { planIds: Set<string> | undefined; readAt: number } | undefined;
+  let inflight: Promise<Set<string> | undefined> | undefined;
+
+  const read = async (now: number): Promise<Set<string> | undefined> => {
+    try {
+      const snapshot = await options.store().read();
+      if (!snapshot) {
+        logger.warn('no copy of the plan catalogue yet (catalog-sync has not run): plan ids are not checked');
+        return undefined;
+      }
+      if ((now - Date.parse(snapshot.fetchedAt)) / 1000 > options.settings().maxAgeSeconds) {
+        logger.warn('the copy of the plan catalogue is too old to refuse plans: plan ids are not checked', {
+          fetchedAt: snapshot.fetchedAt,
+        });
+        return undefined;
+      }
+      return new Set(snapshot.planIds);
+    } catch (error) {
+      logger.warn('the copy of the plan catalogue is unreadable: plan ids are not checked', { error });
+      return undefined;
+    }
+  };
+
+  return (now = Date.now()) => {
+    if (cached && now - cached.readAt < options.settings().cacheSeconds * 1000) {
+      return Promise.resolve(cached.planIds);
+    }
+    inflight ??= read(now)
+      .then((planIds) => {
+        cached = { planIds, readAt: now };
+        return planIds;
+      })
+      .finally(() => {
+        inflight = undefined;
+      });
+    return inflight;
+  };
+}
+
+const planCheckEnv = z.object({
+  PLAN_CHECK_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3600)), 60),
+  PLAN_CHECK_MAX_AGE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(60)), 3600),
+});
+
+/** This container's reader, on the catalog table named by CATALOG_TABLE_NAME. */
+export const knownPlanIds = planIdsReader({
+  store: planCatalogStore,
+  settings: lazy(() => {
+    const env = loadConfig(planCheckEnv);
+    return { cacheSeconds: env.PLAN_CHECK_CACHE_SECONDS, maxAgeSeconds: env.PLAN_CHECK_MAX_AGE_SECONDS };
+  }),
+});
