@@ -10,9 +10,16 @@ const contextString = (key: string): string | undefined => {
   return typeof value === 'string' && value !== '' ? value : undefined;
 };
 
+/** `-c key=N` gives a string; a number from cdk.json's context is taken as it is. */
+const contextNumber = (key: string): string | number | undefined => {
+  const value: unknown = app.node.tryGetContext(key);
+  return typeof value === 'number' ? value : contextString(key);
+};
+
 const overrides: ContextOverrides = {
   mvnoRef: contextString('mvnoRef'),
   transatelBaseUrl: contextString('transatelBaseUrl'),
+  transatelMaxRps: contextNumber('transatelMaxRps'),
   alarmEmail: contextString('alarmEmail'),
   alarmTopicArn: contextString('alarmTopicArn'),
 };

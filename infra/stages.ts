@@ -14,6 +14,8 @@ export const PLACEHOLDER_MVNO_REF = 'M2MA_WW_TSL_SET_ME';
 /** SQS delays (the subscription worker's polling backoff) go up to 900 s; an age alarm below that would cry wolf. */
 const SQS_MAX_DELAY_SECONDS = 900;
 
+const MAX_RPS_MESSAGE = 'must be a positive integer (requests per second)';
+
 const snsTopicArn = z.string().regex(/^arn:[^:]+:sns:[^:]+:\d{12}:[^:]+$/, 'must be an SNS topic ARN');
 
 export const stageConfigSchema = z.object({
@@ -34,6 +36,16 @@ export const stageConfigSchema = z.object({
     defaultOptions: z.array(transatelOptionSchema),
     /** Ceiling on concurrent workers that call Transatel (an SQS event source accepts 2..1000). */
     maxConcurrency: z.number().int().min(2).max(1000),
+    /**
+     * The account's Transatel rate limit (requests per second, token requests included) as agreed with
+     * Transatel, which does not publish it. Set: the workers pace themselves to 80 % of it (TRANSATEL_MAX_RPS,
+     * see infra/constructs/functions.ts). Unset: no pacing; 429s are retried after their Retry-After.
+     */
+    maxRequestsPerSecond: z
+      .number({ error: MAX_RPS_MESSAGE })
+      .int(MAX_RPS_MESSAGE)
+      .positive(MAX_RPS_MESSAGE)
+      .optional(),
   }),
   activationDeadlineSeconds: z.number().int().positive(),
   api: z.object({
@@ -97,10 +109,23 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
   },
 };
 
+/**
+ * `-c key=N` arrives as a string: digits become a number, anything else NaN, which the stage schema
+ * refuses with the setting's own message.
+ */
+const contextNumber = z.union([
+  z.number(),
+  z
+    .string()
+    .trim()
+    .transform((text) => (/^\d+$/.test(text) ? Number(text) : Number.NaN)),
+]);
+
 /** Values an operator may give with `-c key=value` instead of editing this file. */
 export const contextOverridesSchema = z.object({
   mvnoRef: z.string().min(1).optional(),
   transatelBaseUrl: z.string().optional(),
+  transatelMaxRps: contextNumber.optional(),
   alarmEmail: z.string().optional(),
   alarmTopicArn: z.string().optional(),
 });
@@ -136,6 +161,7 @@ export function loadStageConfig(
       ...base.transatel,
       ...(given.mvnoRef === undefined ? {} : { mvnoRef: given.mvnoRef }),
       ...(given.transatelBaseUrl === undefined ? {} : { baseUrl: given.transatelBaseUrl }),
+      ...(given.transatelMaxRps === undefined ? {} : { maxRequestsPerSecond: given.transatelMaxRps }),
     },
     alarms: {
       ...base.alarms,

@@ -14,6 +14,7 @@ import {
   type FunctionSpec,
   functions as functionSpecs,
   type QueueName,
+  type QueueSpec,
   queueUrlEnv,
   SECRET_ID_ENV,
   tableNameEnv,
@@ -47,6 +48,36 @@ export function callsTransatel(spec: FunctionSpec): boolean {
   return spec.readsSecret === true;
 }
 
+/** The concurrency cap of a queue's event source mapping: Transatel callers are held to the stage's ceiling. */
+export function consumerMaxConcurrency(
+  consumer: FunctionSpec,
+  queue: Pick<QueueSpec, 'maxConcurrency'>,
+  stage: Pick<StageConfig, 'transatel'>,
+): number {
+  return callsTransatel(consumer)
+    ? Math.min(queue.maxConcurrency, stage.transatel.maxConcurrency)
+    : queue.maxConcurrency;
+}
+
+/**
+ * TRANSATEL_MAX_RPS of each SQS consumer that calls Transatel: floor(0.8 × limit / concurrency), at least 1,
+ * where limit is the account's Transatel rate limit and concurrency the sum of those consumers' effective
+ * maxConcurrency (the most containers they can run at once). The workers thus share 80 % of the limit; the
+ * remaining 20 % is headroom for the API functions and catalog-sync, which stay unpaced (interactive, low
+ * volume; a 429 there is retried and surfaces as 503 with Retry-After). With more containers than 0.8 × limit,
+ * the minimum of 1 lets the workers exceed their 80 %.
+ */
+export function workerRequestsPerSecond(limit: number, concurrency: number): number {
+  if (!Number.isInteger(limit) || limit < 1) {
+    throw new RangeError(`rate limit ${limit} is not a positive integer`);
+  }
+  if (!Number.isInteger(concurrency) || concurrency < 1) {
+    throw new RangeError(`concurrency ${concurrency} is not a positive integer`);
+  }
+  // 0.8 as 4/5, so the division is of integers.
+  return Math.max(1, Math.floor((4 * limit) / (5 * concurrency)));
+}
+
 /**
  * One NodejsFunction per topology function, each with its own role, log group and environment, and
  * the grants and event sources its FunctionSpec and the queues' consumers call for, nothing more.
@@ -57,6 +88,22 @@ export class Functions extends Construct {
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
     const { stage } = props;
+
+    const transatelConsumers = Object.values(props.queues).filter(({ spec: queue }) =>
+      callsTransatel(functionSpecs[queue.consumer]),
+    );
+    const limit = stage.transatel.maxRequestsPerSecond;
+    const workerRps =
+      limit === undefined || transatelConsumers.length === 0
+        ? undefined
+        : workerRequestsPerSecond(
+            limit,
+            transatelConsumers.reduce(
+              (sum, { spec: queue }) =>
+                sum + consumerMaxConcurrency(functionSpecs[queue.consumer], queue, stage),
+              0,
+            ),
+          );
 
     this.functions = mapRecord(functionSpecs, (spec, name) => {
       const functionName = `${props.namePrefix}-${name}`;
@@ -136,9 +183,10 @@ export class Functions extends Construct {
 
       for (const [, { queue, spec: queueSpec }] of entriesOf(props.queues)) {
         if (queueSpec.consumer !== name) continue;
-        const maxConcurrency = callsTransatel(spec)
-          ? Math.min(queueSpec.maxConcurrency, stage.transatel.maxConcurrency)
-          : queueSpec.maxConcurrency;
+        const maxConcurrency = consumerMaxConcurrency(spec, queueSpec, stage);
+        if (workerRps !== undefined && callsTransatel(spec)) {
+          fn.addEnvironment('TRANSATEL_MAX_RPS', String(workerRps));
+        }
         fn.addEventSource(
           new SqsEventSource(queue, {
             batchSize: queueSpec.batchSize,

@@ -161,6 +161,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
+    it('leaves the Transatel client unpaced: the stage has no agreed rate limit', () => {
+      expect(stage.transatel.maxRequestsPerSecond).toBeUndefined();
+      expect(JSON.stringify(template.toJSON())).not.toContain('TRANSATEL_MAX_RPS');
+    });
+
     it('writes logs to its own log group with the stage retention', () => {
       for (const name of functionNames) {
         template.hasResourceProperties('AWS::Lambda::Function', {

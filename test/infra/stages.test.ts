@@ -78,6 +78,24 @@ describe('stage configuration', () => {
     ).toThrow(/alarms\.topicArn/);
   });
 
+  it('leaves the Transatel rate limit unset, and takes it from -c transatelMaxRps', () => {
+    for (const name of stageNames) {
+      expect(loadStageConfig(name, {}, {}).transatel.maxRequestsPerSecond, name).toBeUndefined();
+    }
+    expect(loadStageConfig('prod', { transatelMaxRps: '250' }, {}).transatel.maxRequestsPerSecond).toBe(250);
+    expect(loadStageConfig('prod', { transatelMaxRps: ' 40 ' }, {}).transatel.maxRequestsPerSecond).toBe(40);
+    expect(loadStageConfig('dev', { transatelMaxRps: 7 }, {}).transatel.maxRequestsPerSecond).toBe(7);
+
+    for (const bad of ['0', '-5', '2.5', 'abc', '1e2', '', 0, -1, 2.5]) {
+      expect(() => loadStageConfig('dev', { transatelMaxRps: bad }, {}), String(bad)).toThrow(
+        StageConfigError,
+      );
+      expect(() => loadStageConfig('dev', { transatelMaxRps: bad }, {}), String(bad)).toThrow(
+        'Invalid configuration for stage dev: transatel.maxRequestsPerSecond: must be a positive integer (requests per second)',
+      );
+    }
+  });
+
   it('rejects an unknown stage', () => {
     expect(() => loadStageConfig('qa', {}, {})).toThrow(StageConfigError);
     expect(() => loadStageConfig(undefined, {}, {})).toThrow(/dev, staging, prod/);

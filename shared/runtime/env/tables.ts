@@ -4,3 +4,5 @@ import { nonEmptyString } from '../config.js';
 export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });
 
 export const idempotencyTableEnv = z.object({ IDEMPOTENCY_TABLE_NAME: nonEmptyString() });
+
+export const catalogTableEnv = z.object({ CATALOG_TABLE_NAME: nonEmptyString() });
