@@ -14,8 +14,8 @@ export interface PlanCheckSettings {
 
 /**
  * The plan ids orders are checked against: catalog-sync's copy of the catalogue (catalog table), read at most
- * once per `cacheSeconds`. Undefined when there is no trustworthy copy (none yet, too old, unreadable): the
- * order is then accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
+ * once per `cacheSeconds`; through a failed read, the last copy read while it is young enough. Undefined when
+ * there is no trustworthy copy (none yet, too old, unreadable): the order is then accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
  * refusing every order.
  */
 export function planIdsReader(options: {
@@ -24,6 +24,10 @@ export function planIdsReader(options: {
 }): (now?: number) => Promise<Set<string> | undefined> {
   let cached: { planIds: Set<string> | undefined; readAt: number } | undefined;
   let inflight: Promise<Set<string> | undefined> | undefined;
+  // The last copy read, kept through a failed read for as long as it is young enough to trust.
+  let lastRead: { planIds: Set<string>; fetchedAt: number } | undefined;
+  const trusted = (fetchedAt: number, now: number) =>
+    (now - fetchedAt) / 1000 <= options.settings().maxAgeSeconds;
 
   const read = async (now: number): Promise<Set<string> | undefined> => {
     try {
@@ -32,14 +36,22 @@ export function planIdsReader(options: {
         logger.warn('no copy of the plan catalogue yet (catalog-sync has not run): plan ids are not checked');
         return undefined;
       }
-      if ((now - Date.parse(snapshot.fetchedAt)) / 1000 > options.settings().maxAgeSeconds) {
+      const fetchedAt = Date.parse(snapshot.fetchedAt);
+      if (!trusted(fetchedAt, now)) {
         logger.warn('the copy of the plan catalogue is too old to refuse plans: plan ids are not checked', {
           fetchedAt: snapshot.fetchedAt,
         });
         return undefined;
       }
-      return new Set(snapshot.planIds);
+      lastRead = { planIds: new Set(snapshot.planIds), fetchedAt };
+      return lastRead.planIds;
     } catch (error) {
+      if (lastRead && trusted(lastRead.fetchedAt, now)) {
+        logger.warn('the copy of the plan catalogue is unreadable: checking against the last one read', {
+          error,
+        });
+        return lastRead.planIds;
+      }
       logger.warn('the copy of the plan catalogue is unreadable: plan ids are not checked', { error });
       return undefined;
     }

@@ -78,6 +78,22 @@ describe('planIdsReader', () => {
     expect(logs.raw()).toContain('too old to refuse plans');
   });
 
+  it('checks against the last copy read while the table cannot be read, as long as that copy is young enough', async () => {
+    const store = new MemoryPlanCatalogStore();
+    await store.write(snapshotAt(T0));
+    let failing = false;
+    const flaky: PlanCatalogStore = {
+      read: () =>
+        failing ? Promise.reject(new Error('ProvisionedThroughputExceededException')) : store.read(),
+      write: (snapshot) => store.write(snapshot),
+    };
+    const knownPlanIds = planIdsReader({ store: () => flaky, settings });
+    expect(await knownPlanIds(T0)).toEqual(new Set(['PLAN_A', 'PLAN_B']));
+    failing = true;
+    expect(await knownPlanIds(T0 + 120_000)).toEqual(new Set(['PLAN_A', 'PLAN_B']));
+    expect(await knownPlanIds(T0 + 3_601_000)).toBeUndefined();
+  });
+
   it('does not check plans when the table cannot be read', async () => {
     const failing: PlanCatalogStore = {
       read: () => Promise.reject(new Error('ResourceNotFoundException')),
