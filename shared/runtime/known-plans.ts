@@ -15,8 +15,8 @@ export interface PlanCheckSettings {
 /**
  * The plan ids orders are checked against: catalog-sync's copy of the catalogue (catalog table), read at most
  * once per `cacheSeconds`; through a failed read, the last copy read while it is young enough. Undefined when
- * there is no trustworthy copy (none yet, too old, unreadable): the order is then accepted and an unknown plan fails it later with Transatel's PRODUCT_NOT_FOUND, rather than
- * refusing every order.
+ * there is no trustworthy copy (none yet, too old, unreadable): the order is then accepted and an unknown plan
+ * fails it later with Transatel's PRODUCT_NOT_FOUND, rather than refusing every order.
  */
 export function planIdsReader(options: {
   store: () => PlanCatalogStore;
