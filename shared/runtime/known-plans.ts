@@ -2,7 +2,7 @@ import type { PlanCatalogStore } from '../store/plan-catalog-store.js';
 import * as z from '../zod.js';
 import { planCatalogStore } from './clients/plan-catalog-store.js';
 import { loadConfig } from './config.js';
-import { lazy } from './lazy.js';
+import { cachedFor, lazy } from './lazy.js';
 import { logger } from './logger.js';
 
 export interface PlanCheckSettings {
@@ -22,8 +22,6 @@ export function planIdsReader(options: {
   store: () => PlanCatalogStore;
   settings: () => PlanCheckSettings;
 }): (now?: number) => Promise<Set<string> | undefined> {
-  let cached: { planIds: Set<string> | undefined; readAt: number } | undefined;
-  let inflight: Promise<Set<string> | undefined> | undefined;
   // The last copy read, kept through a failed read for as long as it is young enough to trust.
   let lastRead: { planIds: Set<string>; fetchedAt: number } | undefined;
   const trusted = (fetchedAt: number, now: number) =>
@@ -57,20 +55,8 @@ export function planIdsReader(options: {
     }
   };
 
-  return (now = Date.now()) => {
-    if (cached && now - cached.readAt < options.settings().cacheSeconds * 1000) {
-      return Promise.resolve(cached.planIds);
-    }
-    inflight ??= read(now)
-      .then((planIds) => {
-        cached = { planIds, readAt: now };
-        return planIds;
-      })
-      .finally(() => {
-        inflight = undefined;
-      });
-    return inflight;
-  };
+  const planIds = cachedFor(() => options.settings().cacheSeconds * 1000, read);
+  return (now = Date.now()) => planIds.get(now);
 }
 
 const planCheckEnv = z.object({

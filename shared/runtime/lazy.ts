@@ -9,3 +9,33 @@ export function lazy<T>(make: () => T): () => T {
     return value;
   };
 }
+
+/**
+ * A value loaded at most once per `ttlMs` (read when needed, so it may come from configuration); callers
+ * arriving during a load share it. A rejected load is not kept: the next call loads again. `now` is the
+ * caller's clock (tests pass their own) and stamps the loaded value.
+ */
+export function cachedFor<T>(
+  ttlMs: () => number,
+  load: (now: number) => Promise<T>,
+): { get(now?: number): Promise<T>; reset(): void } {
+  let cached: { value: T; loadedAt: number } | undefined;
+  let inflight: Promise<T> | undefined;
+  return {
+    get(now = Date.now()) {
+      if (cached && now - cached.loadedAt < ttlMs()) return Promise.resolve(cached.value);
+      inflight ??= load(now)
+        .then((value) => {
+          cached = { value, loadedAt: now };
+          return value;
+        })
+        .finally(() => {
+          inflight = undefined;
+        });
+      return inflight;
+    },
+    reset() {
+      cached = undefined;
+    },
+  };
+}
