@@ -5,8 +5,6 @@ import { describeError, type HandlerLoader, invokeFunction, localFunctionName } 
 import type { RuntimeLog } from './log.js';
 
 export interface Schedules {
-  /** Runs every scheduled function once more, now (tests). */
-  runAll(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -52,11 +50,8 @@ export async function startSchedules(options: {
     void run.finally(() => running.delete(run));
     return run;
   };
-  const runAll = async () => {
-    await Promise.all(scheduled.map(runOnce));
-  };
 
-  await runAll();
+  await Promise.all(scheduled.map(runOnce));
   const timers = scheduled.map((name) => {
     const seconds = options.periodSeconds ?? (functions[name].scheduleMinutes ?? 0) * 60;
     const timer = setInterval(() => void runOnce(name), seconds * 1000);
@@ -65,7 +60,6 @@ export async function startSchedules(options: {
   });
 
   return {
-    runAll,
     async stop() {
       for (const timer of timers) clearInterval(timer);
       await Promise.all(running);
