@@ -317,7 +317,7 @@ export async function runWebhookAbuse(options: WebhookAbuseOptions): Promise<Par
             `Accepted (2xx): ${fmtInt(accepted)}; rejected: ${fmtInt(rejected)}; answers other than expected: ${wrongAnswers}; 5xx: ${fiveHundreds}.`,
             `Exactly once: of ${fmtInt(validIds.size)} valid events, ${fmtInt(once)} were published once on the SNS events topic, ${missing} never, ${twice} more than once; ${strays} publications of anything else. Read from the stack's tap queue (SQS subscribed to the topic, raw delivery) until every valid eventId was seen and nothing more came for ${2 * visibility + 2} s; events DLQ: ${letters.length} message(s).`,
             'Binary (not UTF-8) bodies labelled application/json are handed to the function as text, as API Gateway does for text content types; the decoded bytes no longer match the signature, hence 401.',
-            `Through the local gateway (HTTP, 8 requests in flight) to the webhook-intake handler, the events queue and the events worker (Powertools idempotency on header.eventId); replays are mixed in among the originals, some while the original is still in flight; visibility timeout ${visibility} s.`,
+            `Through the local gateway (HTTP, 8 requests in flight) to the webhook-intake handler, the events queue and the events worker (one claim per header.eventId in the idempotency table); replays are mixed in among the originals, some while the original is still in flight; visibility timeout ${visibility} s.`,
           ],
         },
       ],

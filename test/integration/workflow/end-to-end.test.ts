@@ -187,6 +187,26 @@ describe('webhook intake', () => {
     expect((await postWebhook(stack, body, undefined)).status).toBe(401);
     expect((await postWebhook(stack, 'not json', sign('not json'))).status).toBe(400);
   });
+
+  it('publishes an event once, however many times it is delivered', async () => {
+    const eventId = `intake-once-${Date.now()}`;
+    const body = event(eventId);
+    const published: Record<string, unknown>[] = [];
+    const copiesPublished = async () => {
+      published.push(...(await drainPublishedEvents(stack)));
+      return published.filter((notification) => JSON.stringify(notification.source).includes(eventId)).length;
+    };
+    const eventsHandled = () => stack.pollers?.counters().events?.succeeded ?? 0;
+
+    expect((await postWebhook(stack, body, sign(body))).status).toBe(204);
+    await expect.poll(copiesPublished, { timeout: 15_000 }).toBe(1);
+    const handledBefore = eventsHandled();
+    const again = await Promise.all([1, 2].map(() => postWebhook(stack, body, sign(body))));
+    expect(again.map((response) => response.status)).toEqual([204, 204]);
+    // Both late copies went through the events worker (as duplicates) and nothing more was published.
+    await expect.poll(eventsHandled, { timeout: 15_000 }).toBeGreaterThanOrEqual(handledBefore + 2);
+    expect(await copiesPublished()).toBe(1);
+  });
 });
 
 describe('bad input never reaches Transatel', () => {

@@ -1,0 +1,11 @@
+import { DynamoProcessedEventStore, type ProcessedEventStore } from '../../store/processed-events.js';
+import { loadConfig } from '../config.js';
+import { idempotencyTableEnv } from '../env/tables.js';
+import { lazy } from '../lazy.js';
+import { documentClient } from './dynamo.js';
+
+/** The events worker's processed-event records, in the idempotency table, on the container's document client. */
+export const processedEventStore = lazy((): ProcessedEventStore => {
+  const { IDEMPOTENCY_TABLE_NAME } = loadConfig(idempotencyTableEnv);
+  return new DynamoProcessedEventStore({ client: documentClient(), tableName: IDEMPOTENCY_TABLE_NAME });
+});
