@@ -1,12 +1,9 @@
 import { rm, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
 import { build, type Metafile } from 'esbuild';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 import { type FunctionName, functions } from '../shared/topology.js';
 import { outRoot, projectRoot } from './paths.js';
-
-/** infra/constructs/functions.ts passes this banner to NodejsFunction (CommonJS dependencies call `require`). */
-export const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export const REFERENCE = 'reference';
 export const REFERENCE_ENTRY = 'bench/reference/handler.ts';
@@ -43,10 +40,10 @@ function heaviestInputs(output: Metafile['outputs'][string], count = 4): Bundle[
 /**
  * Every topology function and the reference handler, bundled the way CDK's NodejsFunction bundles them with
  * this project's settings (infra/constructs/functions.ts: local esbuild, OutputFormat.ESM, minify, sourceMap
- * without sourcesContent, mainFields ['module','main'], the createRequire banner, externalModules [] so the
- * AWS SDK is bundled):
+ * without sourcesContent, mainFields ['module','main'], the createRequire banner and aliases of
+ * infra/bundling.ts, externalModules [] so the AWS SDK is bundled):
  * `esbuild --bundle --platform=node --target=node22 --format=esm --minify --sourcemap --sources-content=false
- * --main-fields=module,main --banner:js=... --outfile=<name>/index.mjs`. One esbuild call with one entry
+ * --main-fields=module,main --banner:js=... --alias:node:stream/web=... --outfile=<name>/index.mjs`. One esbuild call with one entry
  * point per function and no code splitting: each output is a self-contained bundle, as CDK makes them.
  */
 export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<Bundle[]> {
@@ -75,6 +72,7 @@ export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<B
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
+    alias: { ...BUNDLE_ALIASES },
     external: [],
     logLevel: 'warning',
     metafile: true,

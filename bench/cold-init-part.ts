@@ -1,6 +1,7 @@
 import { type Bundle, bundleAll, REFERENCE } from './bundle.js';
 import { type ColdInit, importsWithEmptyEnv, measureColdInit } from './cold-init.js';
 import { bundleLayers } from './layers.js';
+import { median } from './stats.js';
 import { fmtKb, fmtMs, fmtRatio, type PartResult, type TargetCheck } from './table.js';
 
 export const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -13,15 +14,33 @@ export interface BundlePartOptions {
   progress: (line: string) => void;
 }
 
-type Medians = Map<string, number>;
-
-function medians(results: readonly ColdInit[]): Medians {
-  return new Map(results.map((result) => [result.name, result.medianMs]));
+/** Each bundle's median and its ratio to the reference, from one set of interleaved rounds. */
+interface ColdInitFigures {
+  medianMs: number;
+  /**
+   * The median over rounds of (this bundle's time / the reference's time in the same round). Drift of the
+   * machine between rounds cancels out of each ratio: two identical bundles measured 9-16 % apart as a ratio
+   * of medians here, and within 1 % this way.
+   */
+  ratio: number;
 }
 
-function worstRatio(functions: readonly Bundle[], results: Medians, reference: number) {
+function figures(results: readonly ColdInit[]): Map<string, ColdInitFigures> {
+  const reference = results.find((result) => result.name === REFERENCE)?.samplesMs ?? [];
+  return new Map(
+    results.map((result) => [
+      result.name,
+      {
+        medianMs: result.medianMs,
+        ratio: median(result.samplesMs.map((ms, round) => ms / (reference[round] ?? Number.NaN))),
+      },
+    ]),
+  );
+}
+
+function worstRatio(functions: readonly Bundle[], results: Map<string, ColdInitFigures>) {
   return functions
-    .map((bundle) => ({ name: bundle.name, ratio: (results.get(bundle.name) ?? Number.NaN) / reference }))
+    .map((bundle) => ({ name: bundle.name, ratio: results.get(bundle.name)?.ratio ?? Number.NaN }))
     .reduce((a, b) => (b.ratio > a.ratio ? b : a));
 }
 
@@ -39,11 +58,11 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     if (done % 26 === 0 || done === total) options.progress(`cold init${label}: ${done}/${total} processes`);
   };
   // The layers run in the same shuffled rounds as the functions, so their figures compare directly.
-  const plain = medians(
+  const plain = figures(
     await measureColdInit([...bundles, ...layers], { runs: options.runs, onProgress: progress('') }),
   );
   const maps = options.sourceMaps
-    ? medians(
+    ? figures(
         await measureColdInit(bundles, {
           runs: options.runs,
           nodeFlags: ['--enable-source-maps'],
@@ -51,28 +70,28 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         }),
       )
     : undefined;
-  const refPlain = plain.get(REFERENCE) ?? Number.NaN;
-  const refMaps = maps?.get(REFERENCE) ?? Number.NaN;
+  const refPlain = plain.get(REFERENCE)?.medianMs ?? Number.NaN;
+  const refMaps = maps?.get(REFERENCE)?.medianMs ?? Number.NaN;
   const functions = bundles.filter((bundle) => bundle.name !== REFERENCE);
   const reference = bundles.find((bundle) => bundle.name === REFERENCE) as Bundle;
 
   const rows = bundles.map((bundle) => {
-    const p = plain.get(bundle.name) ?? Number.NaN;
-    const m = maps?.get(bundle.name) ?? Number.NaN;
+    const p = plain.get(bundle.name);
+    const m = maps?.get(bundle.name);
     return [
       bundle.name === REFERENCE ? 'reference (imports @aws-sdk/client-sqs only)' : bundle.name,
       fmtKb(bundle.bytes),
       fmtKb(bundle.mapBytes),
-      fmtMs(p, 1),
-      fmtRatio(p / refPlain),
-      ...(maps ? [fmtMs(m, 1), fmtRatio(m / refMaps)] : []),
+      fmtMs(p?.medianMs ?? Number.NaN, 1),
+      fmtRatio(p?.ratio ?? Number.NaN),
+      ...(maps ? [fmtMs(m?.medianMs ?? Number.NaN, 1), fmtRatio(m?.ratio ?? Number.NaN)] : []),
       bundle.heaviest.map((input) => `${input.input} ${Math.round(input.bytes / 1024)}`).join(', '),
     ];
   });
 
   const largest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const over = functions.filter((bundle) => bundle.bytes > BUNDLE_LIMIT_BYTES);
-  const worstPlain = worstRatio(functions, plain, refPlain);
+  const worstPlain = worstRatio(functions, plain);
   const targets: TargetCheck[] = [
     {
       target: 'bundle ≤ 600 KB, every function',
@@ -86,7 +105,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     },
   ];
   if (maps) {
-    const worstMaps = worstRatio(functions, maps, refMaps);
+    const worstMaps = worstRatio(functions, maps);
     targets.push({
       target: `cold init ≤ ${COLD_INIT_TARGET}× reference, both with --enable-source-maps (as deployed)`,
       measured: `worst ${worstMaps.name} ${fmtRatio(worstMaps.ratio)} (reference ${fmtMs(refMaps, 1)})`,
@@ -103,11 +122,12 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
 
   let previous: number | undefined;
   const layerRows = layers.map((layer) => {
-    const ms = plain.get(layer.name) ?? Number.NaN;
+    const { medianMs: ms = Number.NaN, ratio = Number.NaN } = plain.get(layer.name) ?? {};
     const step = previous === undefined ? '' : `${ms - previous >= 0 ? '+' : ''}${fmtMs(ms - previous, 1)}`;
     previous = ms;
-    return [layer.adds, fmtKb(layer.bytes), fmtMs(ms, 1), step, fmtRatio(ms / refPlain)];
+    return [layer.adds, fmtKb(layer.bytes), fmtMs(ms, 1), step, fmtRatio(ratio)];
   });
+  const control = plain.get(layers[0]?.name ?? '');
 
   return {
     part: 'bundle',
@@ -126,11 +146,12 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         ],
         rows,
         notes: [
-          "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap without sourcesContent (separate .map, not counted), mainFields ['module','main'], the createRequire banner of infra/constructs/functions.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
+          "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap without sourcesContent (separate .map, not counted), mainFields ['module','main'], the createRequire banner and the `node:stream/web` alias of infra/bundling.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
           `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all ${bundles.length} bundles and the ${layers.length} layered ones of table 1b in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
+          `'× ref': the median over the ${options.runs} rounds of the bundle's time divided by the reference's time in the same round, so that the machine's drift between rounds cancels out. Control: table 1b's first layer is the reference bundled again, measured as a separate bundle: ${fmtRatio(control?.ratio ?? Number.NaN)} this way (${fmtRatio((control?.medianMs ?? Number.NaN) / refPlain)} as a ratio of medians).`,
           ...(maps
             ? [
-                "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' divides by the reference's median measured the same way in the same run.",
+                "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' pairs each round with the reference measured the same way in the same round.",
               ]
             : []),
           `Reference: bench/reference/handler.ts imports SQSClient from @aws-sdk/client-sqs and constructs nothing (${fmtKb(reference.bytes)}). Node ${process.version} here; Lambda runs nodejs22.x.`,

@@ -1,7 +1,7 @@
 import { mkdir, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { build } from 'esbuild';
-import { ESM_REQUIRE_BANNER } from './bundle.js';
+import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 import { outRoot, projectRoot } from './paths.js';
 
 /** One step of the layered bundles: what it adds to the one before. */
@@ -96,6 +96,7 @@ export async function bundleLayers(outDir = resolve(outRoot, 'layers')): Promise
       minify: true,
       mainFields: ['module', 'main'],
       banner: { js: ESM_REQUIRE_BANNER },
+      alias: { ...BUNDLE_ALIASES },
       logLevel: 'warning',
     });
     bundles.push({ name: layer.name, adds: layer.adds, file, bytes: (await stat(file)).size });

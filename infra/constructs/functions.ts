@@ -19,15 +19,12 @@ import {
   SECRET_ID_ENV,
   tableNameEnv,
 } from '../../shared/topology.js';
+import { aliasEsbuildArgs, ESM_REQUIRE_BANNER } from '../bundling.js';
 import { entriesOf, mapRecord } from '../records.js';
 import type { StageConfig } from '../stages.js';
 import type { Notifications } from './notifications.js';
 import type { QueuePair } from './queues.js';
 import type { Store } from './store.js';
-
-/** Lambda runs ESM bundles; a few CommonJS dependencies still call `require`, so the banner provides one. */
-const ESM_REQUIRE_BANNER =
-  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
 
 export interface FunctionsProps {
   stage: StageConfig;
@@ -158,6 +155,7 @@ export class Functions extends Construct {
           sourcesContent: false,
           mainFields: ['module', 'main'],
           banner: ESM_REQUIRE_BANNER,
+          esbuildArgs: aliasEsbuildArgs(),
           // Bundle the AWS SDK rather than load the runtime's copy: one pinned version, faster cold starts.
           externalModules: [],
           logLevel: LogLevel.WARNING,

@@ -1,0 +1,23 @@
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * How the functions are bundled, shared by CDK (infra/constructs/functions.ts) and the benchmarks
+ * (bench/bundle.ts), so that what is measured is what is deployed.
+ */
+
+/** Lambda runs ESM bundles; a few CommonJS dependencies still call `require`, so the banner provides one. */
+export const ESM_REQUIRE_BANNER =
+  "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);";
+
+const shims = resolve(dirname(fileURLToPath(import.meta.url)), 'shims');
+
+/** esbuild `alias`: imports replaced at bundling time (see each shim for why). */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  'node:stream/web': resolve(shims, 'node-stream-web.ts'),
+};
+
+/** The same aliases as CDK's `esbuildArgs` takes them (`--alias:<from>=<to>` on esbuild's command line). */
+export function aliasEsbuildArgs(): { '--alias': string[] } {
+  return { '--alias': Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`) };
+}
