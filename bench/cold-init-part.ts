@@ -1,7 +1,6 @@
 import { type Bundle, bundleAll, REFERENCE } from './bundle.js';
 import { type ColdInit, importsWithEmptyEnv, measureColdInit } from './cold-init.js';
 import { bundleLayers } from './layers.js';
-import { median } from './stats.js';
 import { fmtKb, fmtMs, fmtRatio, type PartResult, type TargetCheck } from './table.js';
 
 export const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -14,27 +13,19 @@ export interface BundlePartOptions {
   progress: (line: string) => void;
 }
 
-/** Each bundle's median and its ratio to the reference, from one set of interleaved rounds. */
+/** Each bundle's median and its ratio to the reference's median, from one set of interleaved rounds. */
 interface ColdInitFigures {
   medianMs: number;
-  /**
-   * The median over rounds of (this bundle's time / the reference's time in the same round). Drift of the
-   * machine between rounds cancels out of each ratio: two identical bundles measured 9-16 % apart as a ratio
-   * of medians here, and within 1 % this way.
-   */
   ratio: number;
 }
 
+/** The reference measured a second time under another name: how far apart two identical bundles come out. */
+const CONTROL = 'reference-control';
+
 function figures(results: readonly ColdInit[]): Map<string, ColdInitFigures> {
-  const reference = results.find((result) => result.name === REFERENCE)?.samplesMs ?? [];
+  const reference = results.find((result) => result.name === REFERENCE)?.medianMs ?? Number.NaN;
   return new Map(
-    results.map((result) => [
-      result.name,
-      {
-        medianMs: result.medianMs,
-        ratio: median(result.samplesMs.map((ms, round) => ms / (reference[round] ?? Number.NaN))),
-      },
-    ]),
+    results.map((result) => [result.name, { medianMs: result.medianMs, ratio: result.medianMs / reference }]),
   );
 }
 
@@ -58,8 +49,13 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     if (done % 26 === 0 || done === total) options.progress(`cold init${label}: ${done}/${total} processes`);
   };
   // The layers run in the same shuffled rounds as the functions, so their figures compare directly.
+  const reference = bundles.find((bundle) => bundle.name === REFERENCE) as Bundle;
+  const control = { name: CONTROL, file: reference.file };
   const plain = figures(
-    await measureColdInit([...bundles, ...layers], { runs: options.runs, onProgress: progress('') }),
+    await measureColdInit([...bundles, control, ...layers], {
+      runs: options.runs,
+      onProgress: progress(''),
+    }),
   );
   const maps = options.sourceMaps
     ? figures(
@@ -73,7 +69,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
   const refPlain = plain.get(REFERENCE)?.medianMs ?? Number.NaN;
   const refMaps = maps?.get(REFERENCE)?.medianMs ?? Number.NaN;
   const functions = bundles.filter((bundle) => bundle.name !== REFERENCE);
-  const reference = bundles.find((bundle) => bundle.name === REFERENCE) as Bundle;
+  const controlRatio = plain.get(CONTROL)?.ratio ?? Number.NaN;
 
   const rows = bundles.map((bundle) => {
     const p = plain.get(bundle.name);
@@ -127,7 +123,6 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     previous = ms;
     return [layer.adds, fmtKb(layer.bytes), fmtMs(ms, 1), step, fmtRatio(ratio)];
   });
-  const control = plain.get(layers[0]?.name ?? '');
 
   return {
     part: 'bundle',
@@ -147,11 +142,11 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         rows,
         notes: [
           "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap without sourcesContent (separate .map, not counted), mainFields ['module','main'], the createRequire banner and the `node:stream/web` alias of infra/bundling.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
-          `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all ${bundles.length} bundles and the ${layers.length} layered ones of table 1b in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
-          `'× ref': the median over the ${options.runs} rounds of the bundle's time divided by the reference's time in the same round, so that the machine's drift between rounds cancels out. Control: table 1b's first layer is the reference bundled again, measured as a separate bundle: ${fmtRatio(control?.ratio ?? Number.NaN)} this way (${fmtRatio((control?.medianMs ?? Number.NaN) / refPlain)} as a ratio of medians).`,
+          `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all ${bundles.length} bundles, the control and the ${layers.length} layered ones of table 1b in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
+          `'× ref': the bundle's median over the reference's, both from the same rounds. Control: the reference file measured a second time in every round, as if it were one more bundle, came out at ${fmtRatio(controlRatio)}: the machine's noise on a ratio in this run.`,
           ...(maps
             ? [
-                "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' pairs each round with the reference measured the same way in the same round.",
+                "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' divides by the reference's median measured the same way in the same run.",
               ]
             : []),
           `Reference: bench/reference/handler.ts imports SQSClient from @aws-sdk/client-sqs and constructs nothing (${fmtKb(reference.bytes)}). Node ${process.version} here; Lambda runs nodejs22.x.`,
