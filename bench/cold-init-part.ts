@@ -1,6 +1,7 @@
 import { type Bundle, bundleAll, REFERENCE } from './bundle.js';
 import { type ColdInit, importsWithEmptyEnv, measureColdInit } from './cold-init.js';
 import { bundleLayers } from './layers.js';
+import { quantile } from './stats.js';
 import { fmtKb, fmtMs, fmtRatio, type PartResult, type TargetCheck } from './table.js';
 
 export const BUNDLE_LIMIT_BYTES = 600 * 1024;
@@ -17,15 +18,30 @@ export interface BundlePartOptions {
 interface ColdInitFigures {
   medianMs: number;
   ratio: number;
+  /**
+   * The same ratio between 25th percentiles. This machine's noise is bimodal (a fast and a slow mode, the
+   * same file 42-74 ms in one minute), and a median of a few dozen runs moves with the share of slow runs;
+   * the lower quartile stays in the fast mode.
+   */
+  quietRatio: number;
 }
 
 /** The reference measured a second time under another name: how far apart two identical bundles come out. */
 const CONTROL = 'reference-control';
 
 function figures(results: readonly ColdInit[]): Map<string, ColdInitFigures> {
-  const reference = results.find((result) => result.name === REFERENCE)?.medianMs ?? Number.NaN;
+  const reference = results.find((result) => result.name === REFERENCE);
+  const referenceMedian = reference?.medianMs ?? Number.NaN;
+  const referenceQuiet = quantile(reference?.samplesMs ?? [], 0.25);
   return new Map(
-    results.map((result) => [result.name, { medianMs: result.medianMs, ratio: result.medianMs / reference }]),
+    results.map((result) => [
+      result.name,
+      {
+        medianMs: result.medianMs,
+        ratio: result.medianMs / referenceMedian,
+        quietRatio: quantile(result.samplesMs, 0.25) / referenceQuiet,
+      },
+    ]),
   );
 }
 
@@ -69,7 +85,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
   const refPlain = plain.get(REFERENCE)?.medianMs ?? Number.NaN;
   const refMaps = maps?.get(REFERENCE)?.medianMs ?? Number.NaN;
   const functions = bundles.filter((bundle) => bundle.name !== REFERENCE);
-  const controlRatio = plain.get(CONTROL)?.ratio ?? Number.NaN;
+  const controlFigures = plain.get(CONTROL);
 
   const rows = bundles.map((bundle) => {
     const p = plain.get(bundle.name);
@@ -80,6 +96,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
       fmtKb(bundle.mapBytes),
       fmtMs(p?.medianMs ?? Number.NaN, 1),
       fmtRatio(p?.ratio ?? Number.NaN),
+      fmtRatio(p?.quietRatio ?? Number.NaN),
       ...(maps ? [fmtMs(m?.medianMs ?? Number.NaN, 1), fmtRatio(m?.ratio ?? Number.NaN)] : []),
       bundle.heaviest.map((input) => `${input.input} ${Math.round(input.bytes / 1024)}`).join(', '),
     ];
@@ -88,6 +105,9 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
   const largest = functions.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const over = functions.filter((bundle) => bundle.bytes > BUNDLE_LIMIT_BYTES);
   const worstPlain = worstRatio(functions, plain);
+  const worstQuiet = functions
+    .map((bundle) => ({ name: bundle.name, ratio: plain.get(bundle.name)?.quietRatio ?? Number.NaN }))
+    .reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const targets: TargetCheck[] = [
     {
       target: 'bundle ≤ 600 KB, every function',
@@ -96,7 +116,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
     },
     {
       target: `cold init ≤ ${COLD_INIT_TARGET}× reference`,
-      measured: `worst ${worstPlain.name} ${fmtRatio(worstPlain.ratio)} (reference ${fmtMs(refPlain, 1)})`,
+      measured: `worst ${worstPlain.name} ${fmtRatio(worstPlain.ratio)} (reference ${fmtMs(refPlain, 1)}; control ${fmtRatio(controlFigures?.ratio ?? Number.NaN)}); by 25th percentiles worst ${worstQuiet.name} ${fmtRatio(worstQuiet.ratio)}`,
       pass: worstPlain.ratio <= COLD_INIT_TARGET,
     },
   ];
@@ -136,6 +156,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
           '.map',
           'cold init',
           '× ref',
+          '× ref, p25',
           ...(maps ? ['cold init, source maps', '× ref'] : []),
           'heaviest inputs (KB)',
         ],
@@ -143,7 +164,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         notes: [
           "Size: esbuild 0.28 JS API as CDK's NodejsFunction runs it here: bundle, platform node, target node22, format esm, minify, sourcemap without sourcesContent (separate .map, not counted), mainFields ['module','main'], the createRequire banner and the `node:stream/web` alias of infra/bundling.ts, no externals (AWS SDK bundled). KB = 1024 bytes.",
           `Cold init: median of ${options.runs} fresh \`node\` processes per bundle; time = performance.now() around \`await import(bundle)\` inside the child. Every round runs all ${bundles.length} bundles, the control and the ${layers.length} layered ones of table 1b in a shuffled order (reference interleaved). Environment: the variables infra gives the functions, placeholder values.`,
-          `'× ref': the bundle's median over the reference's, both from the same rounds. Control: the reference file measured a second time in every round, as if it were one more bundle, came out at ${fmtRatio(controlRatio)}: the machine's noise on a ratio in this run.`,
+          `'× ref': the bundle's median over the reference's, both from the same rounds (the target's figure). '× ref, p25': the same between 25th percentiles, a check on the noise: the noise here is bimodal, and the lower quartile stays in its fast mode. Control: the reference file measured a second time in every round, as if it were one more bundle: ${fmtRatio(controlFigures?.ratio ?? Number.NaN)} by medians, ${fmtRatio(controlFigures?.quietRatio ?? Number.NaN)} by 25th percentiles; how far from 1.00× two identical bundles land in this run.`,
           ...(maps
             ? [
                 "'source maps': the same with `--enable-source-maps`, which infra sets in every function's NODE_OPTIONS; '× ref' divides by the reference's median measured the same way in the same run.",

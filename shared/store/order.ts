@@ -56,7 +56,6 @@ export const orderAttemptsSchema = z.object({
 });
 export type OrderAttempts = z.output<typeof orderAttemptsSchema>;
 export type AttemptCounter = keyof OrderAttempts;
-export const attemptCounters = z.keyof(orderAttemptsSchema).options;
 
 export const orderSchema = z.object({
   orderId: orderIdSchema,
