@@ -1,0 +1,85 @@
+/**
+ * Cold init counted in CPU instructions rather than milliseconds: a cross-check of table 1 that this machine's
+ * timing noise does not reach. Each bundle of `.bench-out/bundles` (run `npm run bench -- bundle` first) is
+ * imported by a fresh `node` under valgrind's callgrind; the figure is the main thread's instructions minus
+ * those of a process importing an empty module, the median of `--repeat` processes (default 3), and its ratio
+ * to the reference's. Two processes at a time.
+ *
+ * Usage: `npx tsx bench/instructions.ts [--repeat N]` (needs valgrind: `apt-get install valgrind`).
+ * Not part of `npm run bench`: it takes ~4 minutes and a tool npm does not install.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs, promisify } from 'node:util';
+import { REFERENCE } from './bundle.js';
+import { lambdaLikeEnv } from './cold-init.js';
+import { outRoot } from './paths.js';
+import { median } from './stats.js';
+
+const run = promisify(execFile);
+const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' } } });
+const repeat = Math.max(1, Number(values.repeat));
+
+const work = await mkdtemp(join(tmpdir(), 'instructions-'));
+const runner = join(work, 'runner.mjs');
+const empty = join(work, 'empty.mjs');
+await writeFile(runner, 'await import(process.argv[2]);\n');
+await writeFile(empty, 'export const handler = async () => ({});\n');
+
+/** Main-thread instructions of one fresh `node` importing `file` (callgrind writes one file per thread). */
+async function instructions(file: string): Promise<number> {
+  const dir = await mkdtemp(join(work, 'cg-'));
+  await run(
+    'valgrind',
+    [
+      '--tool=callgrind',
+      '--separate-threads=yes',
+      `--callgrind-out-file=${join(dir, 'cg')}`,
+      process.execPath,
+      runner,
+      pathToFileURL(file).href,
+    ],
+    { env: lambdaLikeEnv(), maxBuffer: 64 * 1024 * 1024 },
+  );
+  const main = (await readdir(dir)).find((name) => name.endsWith('-01')) ?? 'cg';
+  const summary = /^(?:summary|totals): (\d+)/m.exec(await readFile(join(dir, main), 'utf8'));
+  await rm(dir, { recursive: true, force: true });
+  if (!summary?.[1]) throw new Error(`no callgrind summary for ${file}`);
+  return Number(summary[1]);
+}
+
+const bundlesDir = resolve(outRoot, 'bundles');
+const names = (await readdir(bundlesDir)).sort();
+const targets = [
+  { name: '(empty module)', file: empty },
+  ...names.map((name) => ({ name, file: join(bundlesDir, name, 'index.mjs') })),
+];
+const jobs = targets.flatMap((target) => Array.from({ length: repeat }, () => target));
+const counts = new Map<string, number[]>();
+let next = 0;
+await Promise.all(
+  [0, 1].map(async () => {
+    while (next < jobs.length) {
+      const job = jobs[next++] as (typeof jobs)[number];
+      const count = await instructions(job.file);
+      counts.set(job.name, [...(counts.get(job.name) ?? []), count]);
+    }
+  }),
+);
+await rm(work, { recursive: true, force: true });
+
+const baseline = median(counts.get('(empty module)') ?? []);
+const imported = (name: string) => median(counts.get(name) ?? []) - baseline;
+const reference = imported(REFERENCE);
+console.log(`| bundle | import, M instructions | × ref |\n| --- | ---: | ---: |`);
+for (const name of names.sort((a, b) => imported(a) - imported(b))) {
+  console.log(
+    `| ${name} | ${(imported(name) / 1e6).toFixed(1)} | ${(imported(name) / reference).toFixed(2)}× |`,
+  );
+}
+console.log(
+  `\nMain thread of a fresh node ${process.version} importing each bundle, minus one importing an empty module (${(baseline / 1e6).toFixed(1)} M); median of ${repeat} processes each; valgrind callgrind.`,
+);
