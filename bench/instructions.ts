@@ -3,7 +3,8 @@
  * timing noise does not reach. Each bundle of `.bench-out/bundles` (run `npm run bench -- bundle` first) is
  * imported by a fresh `node` under valgrind's callgrind; the figure is the main thread's instructions minus
  * those of a process importing an empty module, the median of `--repeat` processes (default 3), and its ratio
- * to the reference's. Two processes at a time.
+ * to the reference's. Two processes at a time. Beside it, the minor page faults the import takes (without
+ * valgrind): a cost that instruction counts miss and that is dear under a hypervisor.
  *
  * Usage: `npx tsx bench/instructions.ts [--repeat N]` (needs valgrind: `apt-get install valgrind`).
  * Not part of `npm run bench`: it takes ~4 minutes and a tool npm does not install.
@@ -27,6 +28,11 @@ const work = await mkdtemp(join(tmpdir(), 'instructions-'));
 const runner = join(work, 'runner.mjs');
 const empty = join(work, 'empty.mjs');
 await writeFile(runner, 'await import(process.argv[2]);\n');
+const faultRunner = join(work, 'faults.mjs');
+await writeFile(
+  faultRunner,
+  'const before = process.resourceUsage().minorPageFault;\nawait import(process.argv[2]);\nprocess.stdout.write(String(process.resourceUsage().minorPageFault - before));\n',
+);
 await writeFile(empty, 'export const handler = async () => ({});\n');
 
 /** Main-thread instructions of one fresh `node` importing `file` (callgrind writes one file per thread). */
@@ -51,6 +57,14 @@ async function instructions(file: string): Promise<number> {
   return Number(summary[1]);
 }
 
+/** Minor page faults taken during the import alone (no valgrind): memory the import touches for the first time. */
+async function pageFaults(file: string): Promise<number> {
+  const { stdout } = await run(process.execPath, [faultRunner, pathToFileURL(file).href], {
+    env: lambdaLikeEnv(),
+  });
+  return Number(stdout);
+}
+
 const bundlesDir = resolve(outRoot, 'bundles');
 const names = (await readdir(bundlesDir)).sort();
 const targets = [
@@ -69,17 +83,27 @@ await Promise.all(
     }
   }),
 );
+const faults = new Map<string, number>();
+for (const name of names) {
+  const samples: number[] = [];
+  for (let i = 0; i < 5; i++) samples.push(await pageFaults(join(bundlesDir, name, 'index.mjs')));
+  faults.set(name, median(samples));
+}
 await rm(work, { recursive: true, force: true });
 
 const baseline = median(counts.get('(empty module)') ?? []);
 const imported = (name: string) => median(counts.get(name) ?? []) - baseline;
 const reference = imported(REFERENCE);
-console.log(`| bundle | import, M instructions | × ref |\n| --- | ---: | ---: |`);
+const referenceFaults = faults.get(REFERENCE) ?? Number.NaN;
+console.log('| bundle | import, M instructions | × ref | minor page faults | × ref |');
+console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const name of names.sort((a, b) => imported(a) - imported(b))) {
+  const faultCount = faults.get(name) ?? Number.NaN;
+  const instructionsRatio = (imported(name) / reference).toFixed(2);
   console.log(
-    `| ${name} | ${(imported(name) / 1e6).toFixed(1)} | ${(imported(name) / reference).toFixed(2)}× |`,
+    `| ${name} | ${(imported(name) / 1e6).toFixed(1)} | ${instructionsRatio}× | ${faultCount} | ${(faultCount / referenceFaults).toFixed(2)}× |`,
   );
 }
 console.log(
-  `\nMain thread of a fresh node ${process.version} importing each bundle, minus one importing an empty module (${(baseline / 1e6).toFixed(1)} M); median of ${repeat} processes each; valgrind callgrind.`,
+  `\nMain thread of a fresh node ${process.version} importing each bundle, minus one importing an empty module (${(baseline / 1e6).toFixed(1)} M); median of ${repeat} processes each; valgrind callgrind. Minor page faults: process.resourceUsage() around the import, without valgrind, median of 5 processes.`,
 );
