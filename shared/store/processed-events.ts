@@ -61,6 +61,10 @@ function inProgress({ now, leaseMs }: ClaimEventRequest): StoredEvent {
   };
 }
 
+function completed(now: Date, memorySeconds: number): StoredEvent {
+  return { status: 'COMPLETED', expiresAt: epochSeconds(now) + memorySeconds };
+}
+
 /** What a record found in place of a claim means for the claimant at `now`. */
 function claimOver(stored: StoredEvent | undefined, now: Date): EventClaim | 'free' {
   if (!stored || stored.expiresAt <= epochSeconds(now)) return 'free';
@@ -148,7 +152,7 @@ export class MemoryProcessedEventStore implements ProcessedEventStore {
   }
 
   async complete(eventId: string, now: Date, memorySeconds: number): Promise<void> {
-    this.#records.set(eventId, { status: 'COMPLETED', expiresAt: epochSeconds(now) + memorySeconds });
+    this.#records.set(eventId, completed(now, memorySeconds));
   }
 
   async release(eventId: string): Promise<void> {
