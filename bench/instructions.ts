@@ -6,7 +6,7 @@
  * to the reference's. Two processes at a time. Beside it, the minor page faults the import takes (without
  * valgrind): a cost that instruction counts miss and that is dear under a hypervisor.
  *
- * Usage: `npx tsx bench/instructions.ts [--repeat N]` (needs valgrind: `apt-get install valgrind`).
+ * Usage: `npx tsx bench/instructions.ts [--repeat N] [--dir <folder of <name>/index.mjs>]` (needs valgrind: `apt-get install valgrind`).
  * Not part of `npm run bench`: it takes ~4 minutes and a tool npm does not install.
  */
 import { execFile } from 'node:child_process';
@@ -21,7 +21,9 @@ import { outRoot } from './paths.js';
 import { median } from './stats.js';
 
 const run = promisify(execFile);
-const { values } = parseArgs({ options: { repeat: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: { repeat: { type: 'string', default: '3' }, dir: { type: 'string' } },
+});
 const repeat = Math.max(1, Number(values.repeat));
 
 const work = await mkdtemp(join(tmpdir(), 'instructions-'));
@@ -65,7 +67,7 @@ async function pageFaults(file: string): Promise<number> {
   return Number(stdout);
 }
 
-const bundlesDir = resolve(outRoot, 'bundles');
+const bundlesDir = resolve(values.dir ?? resolve(outRoot, 'bundles'));
 const names = (await readdir(bundlesDir)).sort();
 const targets = [
   { name: '(empty module)', file: empty },

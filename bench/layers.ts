@@ -56,7 +56,7 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-6',
-    adds: '+ Secrets Manager, Powertools parameters, Transatel HTTP layer, Connectivity and OCS APIs (the workers)',
+    adds: '+ the Transatel secret (through the secrets extension), HTTP layer, Connectivity and OCS APIs (the workers)',
     imports: [
       "export { transatelHttp } from './shared/runtime/clients/transatel.ts';",
       "export { ConnectivityApi } from './shared/transatel/connectivity.ts';",

@@ -1,14 +1,12 @@
-import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { sendAttempt } from '../transatel/http-attempt.js';
 import * as z from '../zod.js';
-import { awsClientSettings } from './aws.js';
-import { type Env, loadConfig } from './config.js';
+import { type Env, loadConfig, positiveInteger } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
  * Transatel credentials. In AWS they live in one Secrets Manager JSON secret
- * `{ clientId, clientSecret, webhookSecrets: [current, previous?] }`, read through the Powertools
- * SecretsProvider (its cache gives the TTL). Locally (`TRANSATEL_CREDENTIALS_SOURCE=env`) they come
+ * `{ clientId, clientSecret, webhookSecrets: [current, previous?] }`, read through the AWS Parameters and
+ * Secrets Lambda Extension (its cache gives the TTL). Locally (`TRANSATEL_CREDENTIALS_SOURCE=env`) they come
  * from TRANSATEL_CLIENT_ID, TRANSATEL_CLIENT_SECRET and TRANSATEL_WEBHOOK_SECRETS (comma-separated,
  * current first) or TRANSATEL_WEBHOOK_SECRET.
  *
@@ -55,42 +53,80 @@ function describeIssues(issues: readonly FieldIssue[]): string {
   return issues.map((issue) => `${issue.path} ${issue.message}`).join('; ');
 }
 
-export interface SecretsManagerSourceOptions {
+export interface SecretsExtensionSourceOptions {
   secretId: string;
-  /** Cache lifetime; after it the next read fetches the secret again (rotation pick-up). */
-  maxAgeSeconds?: number;
-  client?: SecretsManagerClient;
+  /** The function's AWS_SESSION_TOKEN: the extension answers only requests that carry it. */
+  sessionToken: string;
+  /** PARAMETERS_SECRETS_EXTENSION_HTTP_PORT; the extension's default is 2773. */
+  port?: number;
+  timeoutMs?: number;
 }
 
-export const defaultSecretMaxAgeSeconds = 300;
+export const secretsExtensionDefaultPort = 2773;
 
-export function secretsManagerSource(options: SecretsManagerSourceOptions): TransatelSecretSource {
-  const { secretId, maxAgeSeconds = defaultSecretMaxAgeSeconds } = options;
-  const provider = new SecretsProvider({
-    awsSdkV3Client: options.client ?? new SecretsManagerClient(awsClientSettings()),
-  });
+/** What the extension answers: Secrets Manager's GetSecretValue output, as JSON. */
+const extensionAnswerSchema = z.looseObject({
+  SecretString: z.optional(z.string()),
+  SecretBinary: z.optional(z.string()),
+});
+
+function parseSecretDocument(secretId: string, raw: string): TransatelSecret {
+  let document: unknown;
+  try {
+    document = JSON.parse(raw);
+  } catch {
+    // Not the parser's message: it quotes the text, which is the secret.
+    throw new SecretError(`Secret ${secretId} is not a JSON object`);
+  }
+  const parsed = transatelSecretSchema.safeParse(document, { error: requiredFieldErrorMap });
+  if (!parsed.success) {
+    const issues = toFieldIssues(parsed.error);
+    throw new SecretError(`Secret ${secretId} is invalid: ${describeIssues(issues)}`, issues);
+  }
+  return parsed.data;
+}
+
+/**
+ * Reads the secret through the AWS Parameters and Secrets Lambda Extension (a layer CDK adds to every
+ * function that reads it): a GET on localhost, answered from the extension's cache, which calls Secrets
+ * Manager when its TTL (SECRETS_MANAGER_TTL, set by infra) has passed. The function bundles no Secrets
+ * Manager client, which is a third of a worker's cold init beyond the reference and most of a read-only
+ * API's. The cache is the extension's, so a forced refresh cannot bypass it: a rotation is seen within the TTL.
+ */
+export function secretsExtensionSource(options: SecretsExtensionSourceOptions): TransatelSecretSource {
+  const { secretId, sessionToken, port = secretsExtensionDefaultPort, timeoutMs = 5_000 } = options;
+  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
+  const headers = { 'x-aws-parameters-secrets-token': sessionToken };
   return {
-    async load({ forceRefresh }) {
-      let raw: string | Uint8Array | undefined;
+    async load() {
+      let answer: Awaited<ReturnType<typeof sendAttempt>>;
       try {
-        // No `transform: 'json'`: its parse errors quote the secret text.
-        raw = await provider.get(secretId, { maxAge: maxAgeSeconds, forceFetch: forceRefresh });
+        answer = await sendAttempt(url, { method: 'GET', headers }, timeoutMs, 'read secret');
       } catch (error) {
-        throw new SecretError(`Cannot read secret ${secretId}`, [], { cause: error });
+        throw new SecretError(`Cannot read secret ${secretId}: the secrets extension did not answer`, [], {
+          cause: error,
+        });
       }
-      if (raw === undefined) throw new SecretError(`Secret ${secretId} has no value`);
-      let document: unknown;
+      if (!answer.ok) {
+        throw new SecretError(
+          `Cannot read secret ${secretId}: the secrets extension answered HTTP ${answer.status}`,
+        );
+      }
+      let body: unknown;
       try {
-        document = JSON.parse(typeof raw === 'string' ? raw : new TextDecoder().decode(raw));
+        body = JSON.parse(answer.text);
       } catch {
-        throw new SecretError(`Secret ${secretId} is not a JSON object`);
+        throw new SecretError(`Cannot read secret ${secretId}: the secrets extension answered no JSON`);
       }
-      const parsed = transatelSecretSchema.safeParse(document, { error: requiredFieldErrorMap });
-      if (!parsed.success) {
-        const issues = toFieldIssues(parsed.error);
-        throw new SecretError(`Secret ${secretId} is invalid: ${describeIssues(issues)}`, issues);
-      }
-      return parsed.data;
+      const value = extensionAnswerSchema.safeParse(body);
+      const text = !value.success
+        ? undefined
+        : (value.data.SecretString ??
+          (value.data.SecretBinary === undefined
+            ? undefined
+            : Buffer.from(value.data.SecretBinary, 'base64').toString('utf8')));
+      if (text === undefined) throw new SecretError(`Secret ${secretId} has no value`);
+      return parseSecretDocument(secretId, text);
     },
   };
 }
@@ -194,20 +230,20 @@ const sourceEnv = z.object({
 
 const secretsManagerEnv = z.object({
   TRANSATEL_SECRET_ID: secretString,
-  TRANSATEL_SECRET_MAX_AGE_SECONDS: z._default(
-    z.pipe(z.string().check(z.regex(/^[0-9]+$/, 'must be a whole number of seconds')), z.transform(Number)),
-    defaultSecretMaxAgeSeconds,
-  ),
+  // Lambda sets both: the session token of the function's role, and the port when infra configures one.
+  AWS_SESSION_TOKEN: secretString,
+  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: z._default(positiveInteger(), secretsExtensionDefaultPort),
 });
 
-/** The source the environment asks for: Secrets Manager in AWS, the environment locally. */
+/** The source the environment asks for: Secrets Manager (through the extension) in AWS, the environment locally. */
 export function transatelSecretSourceFromEnv(env: Env = process.env): TransatelSecretSource {
   const { TRANSATEL_CREDENTIALS_SOURCE } = loadConfig(sourceEnv, env);
   if (TRANSATEL_CREDENTIALS_SOURCE === 'env') return environmentSource(env);
-  const { TRANSATEL_SECRET_ID, TRANSATEL_SECRET_MAX_AGE_SECONDS } = loadConfig(secretsManagerEnv, env);
-  return secretsManagerSource({
-    secretId: TRANSATEL_SECRET_ID,
-    maxAgeSeconds: TRANSATEL_SECRET_MAX_AGE_SECONDS,
+  const config = loadConfig(secretsManagerEnv, env);
+  return secretsExtensionSource({
+    secretId: config.TRANSATEL_SECRET_ID,
+    sessionToken: config.AWS_SESSION_TOKEN,
+    port: config.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
   });
 }
 

@@ -1,5 +1,6 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SECRET_CACHE_TTL_SECONDS } from '../../infra/constructs/functions.js';
 import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.js';
 import { tableDefinitions } from '../../infra/constructs/store.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '../../infra/stages.js';
@@ -32,6 +33,19 @@ import {
   roleOfFunction,
 } from './cfn.js';
 import { synthStage } from './synth.js';
+
+/** What CDK's `paramsAndSecrets` sets for the extension (the function's own code reads only the port). */
+const secretsExtensionVariables = [
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
+  'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
+  'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+  'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
+  'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
+  'SECRETS_MANAGER_TIMEOUT_MILLIS',
+  'SECRETS_MANAGER_TTL',
+  'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
+  'SSM_PARAMETER_STORE_TTL',
+];
 
 const functionNames = Object.keys(functions) as FunctionName[];
 const queueNames = Object.keys(queues) as QueueName[];
@@ -136,13 +150,32 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of spec.sendsTo ?? []) expected[queueUrlEnv[queue]] = queueId(queue);
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
+        const extension = spec.readsSecret ? secretsExtensionVariables : [];
 
-        expect(Object.keys(variables).sort(), name).toEqual([...common, ...Object.keys(expected)].sort());
+        expect(Object.keys(variables).sort(), name).toEqual(
+          [...common, ...extension, ...Object.keys(expected)].sort(),
+        );
         for (const [variable, target] of Object.entries(expected)) {
           expect([...referencedIds(variables[variable])], `${name} ${variable}`).toEqual([target]);
         }
         expect(variables.NODE_OPTIONS).toBe('--enable-source-maps');
         expect(variables.POWERTOOLS_SERVICE_NAME).toBe(name);
+      }
+    });
+
+    it('gives the secret readers, and only them, the secrets extension with a 60 s cache', () => {
+      for (const name of functionNames) {
+        const resource = template.toJSON().Resources[fnId(name)] as { Properties: { Layers?: unknown[] } };
+        const variables = environmentOf(template, fnId(name));
+        if (functions[name].readsSecret) {
+          expect(resource.Properties.Layers, name).toHaveLength(1);
+          // The layer ARN for the stack's region, built for the functions' arm64 architecture.
+          expect(JSON.stringify(resource.Properties.Layers), name).toMatch(/Paramsandsecrets.*arm64/);
+          expect(variables.SECRETS_MANAGER_TTL, name).toBe(String(SECRET_CACHE_TTL_SECONDS));
+          expect(variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, name).toBe('2773');
+        } else {
+          expect(resource.Properties.Layers, name).toBeUndefined();
+        }
       }
     });
 

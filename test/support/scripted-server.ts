@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 export interface RecordedRequest {
   method: string;
   path: string;
+  /** The query string, `?` included (empty when there is none). */
+  query: string;
   headers: IncomingMessage['headers'];
   body: string;
   at: number;
@@ -24,6 +26,7 @@ export async function startScriptedServer(routes: Record<string, ScriptedHandler
     const recorded: RecordedRequest = {
       method: req.method ?? 'GET',
       path: url.pathname,
+      query: url.search,
       headers: req.headers,
       body: Buffer.concat(chunks).toString('utf8'),
       at: Date.now(),

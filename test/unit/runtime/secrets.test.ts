@@ -1,6 +1,4 @@
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigError } from '../../../shared/runtime/config.js';
 import {
   createTransatelSecrets,
@@ -9,38 +7,51 @@ import {
   getWebhookSecrets,
   resetTransatelSecrets,
   SecretError,
-  secretsManagerSource,
+  secretsExtensionSource,
   type TransatelSecretSource,
 } from '../../../shared/runtime/secrets.js';
+import { json, type RecordedRequest, startScriptedServer } from '../../support/scripted-server.js';
 
-const secretId = 'iot-capped-plans/dev/transatel';
-const secretsManager = mockClient(SecretsManagerClient);
+const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:iot-capped-plans/dev/transatel-AbCdEf';
+const sessionToken = 'session-token-of-the-role';
 
-function localClient(): SecretsManagerClient {
-  return new SecretsManagerClient({
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-  });
-}
+/**
+ * A stand-in for the AWS Parameters and Secrets Lambda Extension (no emulator exists): real HTTP on
+ * 127.0.0.1, answering GET /secretsmanager/get as the extension does, from a scripted list of values.
+ */
+let answers: Array<(request: RecordedRequest) => { status: number; body: unknown }> = [];
+const extension = await startScriptedServer({
+  'GET /secretsmanager/get': (request, res) => {
+    const next = answers.shift() ?? (() => ({ status: 500, body: { message: 'no answer scripted' } }));
+    const { status, body } = next(request);
+    if (typeof body === 'string') res.writeHead(status).end(body);
+    else json(res, status, body);
+  },
+});
+const port = Number(new URL(extension.url).port);
 
 function secretJson(clientSecret: string, webhookSecrets: string[] = ['whsec-current']): string {
   return JSON.stringify({ clientId: 'client-1', clientSecret, webhookSecrets });
 }
 
 function answerWith(...secretStrings: string[]): void {
-  const stub = secretsManager.on(GetSecretValueCommand, { SecretId: secretId });
-  for (const secretString of secretStrings) stub.resolvesOnce({ SecretString: secretString });
+  for (const secretString of secretStrings) {
+    answers.push(() => ({ status: 200, body: { Name: 'transatel', SecretString: secretString } }));
+  }
 }
 
-function secretsFromSecretsManager(maxAgeSeconds = 300, minRefreshIntervalMs = 0) {
+const reads = () => extension.count('GET', '/secretsmanager/get');
+
+function secretsFromExtension(minRefreshIntervalMs = 0) {
   return createTransatelSecrets({
-    source: secretsManagerSource({ secretId, maxAgeSeconds, client: localClient() }),
+    source: secretsExtensionSource({ secretId, sessionToken, port }),
     minRefreshIntervalMs,
   });
 }
 
 beforeEach(() => {
-  secretsManager.reset();
+  answers = [];
+  extension.requests.length = 0;
 });
 
 afterEach(() => {
@@ -49,77 +60,55 @@ afterEach(() => {
   resetTransatelSecrets();
 });
 
-describe('Transatel secrets from Secrets Manager', () => {
-  it('reads and validates the JSON secret', async () => {
+afterAll(() => extension.close());
+
+describe('Transatel secrets from Secrets Manager, through the Parameters and Secrets extension', () => {
+  it('asks the extension for the secret with the session token, then validates the JSON', async () => {
     answerWith(secretJson('s3cret-1', ['whsec-current', 'whsec-previous']));
-    const secrets = secretsFromSecretsManager();
+    const secrets = secretsFromExtension();
 
     expect(await secrets.getTransatelCredentials()).toEqual({
       clientId: 'client-1',
       clientSecret: 's3cret-1',
     });
+    const [request] = extension.requests;
+    expect(request?.query).toBe(`?secretId=${encodeURIComponent(secretId)}`);
+    expect(request?.headers['x-aws-parameters-secrets-token']).toBe(sessionToken);
+    answerWith(secretJson('s3cret-1', ['whsec-current', 'whsec-previous']));
     expect(await secrets.getWebhookSecrets()).toEqual(['whsec-current', 'whsec-previous']);
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
   });
 
-  it('serves from cache until the TTL passes, then reads again', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    answerWith(secretJson('s3cret-1'), secretJson('s3cret-2'));
-    const secrets = secretsFromSecretsManager(60);
-
-    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('s3cret-1');
-    vi.advanceTimersByTime(59_000);
-    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('s3cret-1');
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
-
-    vi.advanceTimersByTime(2_000);
-    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('s3cret-2');
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
-  });
-
-  it('refreshes on demand (after a rotation) and on forceRefresh', async () => {
+  it("asks again on every read and on a refresh: the cache is the extension's", async () => {
     answerWith(secretJson('old'), secretJson('rotated'), secretJson('rotated-again'));
-    const secrets = secretsFromSecretsManager();
+    const secrets = secretsFromExtension();
 
     expect((await secrets.getTransatelCredentials()).clientSecret).toBe('old');
     await secrets.refresh();
-    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('rotated');
     expect((await secrets.getTransatelCredentials({ forceRefresh: true })).clientSecret).toBe(
       'rotated-again',
     );
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(3);
+    expect(reads()).toBe(3);
   });
 
-  it('limits forced refreshes to one per interval', async () => {
-    answerWith(secretJson('old'), secretJson('rotated'), secretJson('never-read'));
-    let now = 1_000_000;
-    const secrets = createTransatelSecrets({
-      source: secretsManagerSource({ secretId, client: localClient() }),
-      minRefreshIntervalMs: 10_000,
-      now: () => now,
-    });
-
-    await secrets.getTransatelCredentials();
-    await secrets.refresh();
-    await secrets.refresh();
-    now += 5_000;
-    expect((await secrets.getTransatelCredentials({ forceRefresh: true })).clientSecret).toBe('rotated');
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(2);
+  it('reads a binary secret', async () => {
+    const binary = Buffer.from(secretJson('from-binary')).toString('base64');
+    answers.push(() => ({ status: 200, body: { Name: 'transatel', SecretBinary: binary } }));
+    expect((await secretsFromExtension().getTransatelCredentials()).clientSecret).toBe('from-binary');
   });
 
   it('reads the secret once for many concurrent cold callers', async () => {
     answerWith(secretJson('s3cret-1'));
-    const secrets = secretsFromSecretsManager();
+    const secrets = secretsFromExtension();
     const all = await Promise.all(Array.from({ length: 10 }, () => secrets.getTransatelCredentials()));
     expect(new Set(all.map((credentials) => credentials.clientSecret))).toEqual(new Set(['s3cret-1']));
-    expect(secretsManager.commandCalls(GetSecretValueCommand)).toHaveLength(1);
+    expect(reads()).toBe(1);
   });
 
   it('names the invalid field, never the value', async () => {
     answerWith(JSON.stringify({ clientId: 'client-1', clientSecret: '', webhookSecrets: ['whsec-leak'] }));
-    const secrets = secretsFromSecretsManager();
-
-    const error = await secrets.getTransatelCredentials().catch((caught: unknown) => caught);
+    const error = await secretsFromExtension()
+      .getTransatelCredentials()
+      .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(SecretError);
     expect((error as SecretError).message).toBe(
       `Secret ${secretId} is invalid: clientSecret must not be empty`,
@@ -130,7 +119,7 @@ describe('Transatel secrets from Secrets Manager', () => {
 
   it('reports missing fields and too many webhook secrets', async () => {
     answerWith(JSON.stringify({ clientId: 'client-1', webhookSecrets: ['a', 'b', 'c'] }));
-    const error = await secretsFromSecretsManager()
+    const error = await secretsFromExtension()
       .getWebhookSecrets()
       .catch((caught: unknown) => caught);
     expect((error as SecretError).message).toBe(
@@ -140,20 +129,51 @@ describe('Transatel secrets from Secrets Manager', () => {
 
   it('does not quote a secret that is not JSON', async () => {
     answerWith('clientSecret=plain-text-value');
-    const error = await secretsFromSecretsManager()
+    const error = await secretsFromExtension()
       .getTransatelCredentials()
       .catch((caught: unknown) => caught);
     expect((error as SecretError).message).toBe(`Secret ${secretId} is not a JSON object`);
     expect(String((error as SecretError).cause ?? '')).not.toContain('plain-text-value');
   });
 
-  it('wraps a Secrets Manager failure', async () => {
-    secretsManager.on(GetSecretValueCommand).rejects(new Error('AccessDeniedException'));
-    const error = await secretsFromSecretsManager()
+  it('says what the extension answered when it cannot give the secret', async () => {
+    answers.push(() => ({ status: 400, body: 'AccessDeniedException' }));
+    const denied = await secretsFromExtension()
       .getTransatelCredentials()
       .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(SecretError);
-    expect((error as SecretError).message).toBe(`Cannot read secret ${secretId}`);
+    expect(denied).toBeInstanceOf(SecretError);
+    expect((denied as SecretError).message).toBe(
+      `Cannot read secret ${secretId}: the secrets extension answered HTTP 400`,
+    );
+
+    answers.push(() => ({ status: 200, body: 'not json' }));
+    await expect(secretsFromExtension().getTransatelCredentials()).rejects.toThrow(
+      `Cannot read secret ${secretId}: the secrets extension answered no JSON`,
+    );
+
+    answers.push(() => ({ status: 200, body: { Name: 'transatel' } }));
+    await expect(secretsFromExtension().getTransatelCredentials()).rejects.toThrow(
+      `Secret ${secretId} has no value`,
+    );
+  });
+
+  it('says so when no extension listens', async () => {
+    const closed = await startScriptedServer({});
+    const closedPort = Number(new URL(closed.url).port);
+    await closed.close();
+    const source = secretsExtensionSource({ secretId, sessionToken, port: closedPort });
+    await expect(source.load({ forceRefresh: false })).rejects.toThrow(
+      `Cannot read secret ${secretId}: the secrets extension did not answer`,
+    );
+  });
+
+  it('reads the port and the session token from the environment Lambda gives', async () => {
+    vi.stubEnv('TRANSATEL_CREDENTIALS_SOURCE', 'secretsmanager');
+    vi.stubEnv('TRANSATEL_SECRET_ID', secretId);
+    vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
+    vi.stubEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', String(port));
+    answerWith(secretJson('from-env-config'));
+    expect((await getTransatelCredentials()).clientSecret).toBe('from-env-config');
   });
 });
 
@@ -206,11 +226,12 @@ describe('Transatel secrets from the environment (local runtime)', () => {
     expect(await getWebhookSecrets()).toEqual(['process-webhook']);
   });
 
-  it('requires TRANSATEL_SECRET_ID when reading Secrets Manager', async () => {
+  it('requires TRANSATEL_SECRET_ID and AWS_SESSION_TOKEN when reading Secrets Manager', async () => {
     vi.stubEnv('TRANSATEL_CREDENTIALS_SOURCE', '');
     vi.stubEnv('TRANSATEL_SECRET_ID', '');
+    vi.stubEnv('AWS_SESSION_TOKEN', '');
     await expect(getTransatelCredentials()).rejects.toThrow(
-      'Invalid environment: TRANSATEL_SECRET_ID is required',
+      'Invalid environment: TRANSATEL_SECRET_ID is required; AWS_SESSION_TOKEN is required',
     );
   });
 });
