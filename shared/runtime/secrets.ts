@@ -2,6 +2,7 @@ import { sendAttempt } from '../transatel/http-attempt.js';
 import * as z from '../zod.js';
 import { type Env, loadConfig, positiveInteger } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
+import { lazy } from './lazy.js';
 
 /**
  * Transatel credentials. In AWS they live in one Secrets Manager JSON secret
@@ -131,28 +132,31 @@ export function secretsExtensionSource(options: SecretsExtensionSourceOptions): 
   };
 }
 
-const credentialsEnv = z.object({
-  TRANSATEL_CLIENT_ID: secretString,
-  TRANSATEL_CLIENT_SECRET: secretString,
-  TRANSATEL_WEBHOOK_SECRETS: z.optional(
-    z.pipe(
-      z.string(),
-      z.transform((list: string) =>
-        list
-          .split(',')
-          .map((secret) => secret.trim())
-          .filter((secret) => secret !== ''),
+// Only the local runtime reads credentials from its environment: built when it does, not in every container.
+const credentialsEnv = lazy(() =>
+  z.object({
+    TRANSATEL_CLIENT_ID: secretString,
+    TRANSATEL_CLIENT_SECRET: secretString,
+    TRANSATEL_WEBHOOK_SECRETS: z.optional(
+      z.pipe(
+        z.string(),
+        z.transform((list: string) =>
+          list
+            .split(',')
+            .map((secret) => secret.trim())
+            .filter((secret) => secret !== ''),
+        ),
       ),
     ),
-  ),
-  TRANSATEL_WEBHOOK_SECRET: z.optional(secretString),
-});
+    TRANSATEL_WEBHOOK_SECRET: z.optional(secretString),
+  }),
+);
 
 /** Reads the environment on every load, so a test or the local runtime can change it. */
 export function environmentSource(env: Env = process.env): TransatelSecretSource {
   return {
     async load() {
-      const vars = loadConfig(credentialsEnv, env);
+      const vars = loadConfig(credentialsEnv(), env);
       const webhookSecrets =
         vars.TRANSATEL_WEBHOOK_SECRETS ??
         (vars.TRANSATEL_WEBHOOK_SECRET ? [vars.TRANSATEL_WEBHOOK_SECRET] : []);

@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
-import { mergeOptions, type TransatelOption, transatelOptionSchema } from './config.js';
+import { mergeOptions, type TransatelOption } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
-import { optionalString } from './wire.js';
+import { builtOnFirstUse, optionalString } from './wire.js';
 
 const BASE = '/connectivity-management/subscribers/api';
 
@@ -41,21 +41,23 @@ export function normalizeSubscriberStatus(raw: string): SubscriberStatus {
   }
 }
 
-const subscriberWireSchema = z.looseObject({
-  simSerial: z.string(),
-  msisdn: optionalString,
-  imsi: optionalString,
-  status: z.string(),
-  ratePlan: optionalString,
-  options: z.pipe(
-    z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
-    z.transform((options) => (options ?? []).map(({ name, value }) => ({ name, value }))),
-  ),
-  group: optionalString,
-  externalReference: optionalString,
-  activationDate: optionalString,
-  simType: optionalString,
-});
+const subscriberWireSchema = builtOnFirstUse(() =>
+  z.looseObject({
+    simSerial: z.string(),
+    msisdn: optionalString,
+    imsi: optionalString,
+    status: z.string(),
+    ratePlan: optionalString,
+    options: z.pipe(
+      z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
+      z.transform((options) => (options ?? []).map(({ name, value }) => ({ name, value }))),
+    ),
+    group: optionalString,
+    externalReference: optionalString,
+    activationDate: optionalString,
+    simType: optionalString,
+  }),
+);
 
 export interface Subscriber {
   iccid: string;
@@ -70,21 +72,23 @@ export interface Subscriber {
   simType: string | undefined;
 }
 
-const subscriberSchema = z.pipe(
-  subscriberWireSchema,
-  z.transform(
-    (wire): Subscriber => ({
-      iccid: wire.simSerial,
-      msisdn: wire.msisdn?.replace(/^\+/, ''),
-      imsi: wire.imsi,
-      status: normalizeSubscriberStatus(wire.status),
-      ratePlan: wire.ratePlan,
-      options: wire.options,
-      group: wire.group,
-      reference: wire.externalReference,
-      activationDate: wire.activationDate,
-      simType: wire.simType,
-    }),
+const subscriberSchema = builtOnFirstUse(() =>
+  z.pipe(
+    subscriberWireSchema(),
+    z.transform(
+      (wire): Subscriber => ({
+        iccid: wire.simSerial,
+        msisdn: wire.msisdn?.replace(/^\+/, ''),
+        imsi: wire.imsi,
+        status: normalizeSubscriberStatus(wire.status),
+        ratePlan: wire.ratePlan,
+        options: wire.options,
+        group: wire.group,
+        reference: wire.externalReference,
+        activationDate: wire.activationDate,
+        simType: wire.simType,
+      }),
+    ),
   ),
 );
 
@@ -112,18 +116,20 @@ export interface Transaction {
   state: TransactionState;
 }
 
-const transactionSchema = z.pipe(
-  z.looseObject({
-    transactionId: z.string().check(z.minLength(1)),
-    simSerial: optionalString,
-    transactionStatus: z._default(z.string(), 'PENDING'),
-  }),
-  z.transform(
-    (wire): Transaction => ({
-      transactionId: wire.transactionId,
-      iccid: wire.simSerial,
-      state: normalizeTransactionState(wire.transactionStatus),
+const transactionSchema = builtOnFirstUse(() =>
+  z.pipe(
+    z.looseObject({
+      transactionId: z.string().check(z.minLength(1)),
+      simSerial: optionalString,
+      transactionStatus: z._default(z.string(), 'PENDING'),
     }),
+    z.transform(
+      (wire): Transaction => ({
+        transactionId: wire.transactionId,
+        iccid: wire.simSerial,
+        state: normalizeTransactionState(wire.transactionStatus),
+      }),
+    ),
   ),
 );
 
@@ -135,28 +141,30 @@ export interface TransactionStatus extends Transaction {
   errorMessage: string | undefined;
 }
 
-const transactionStatusSchema = z.pipe(
-  z.looseObject({
-    transactionId: z.string().check(z.minLength(1)),
-    simSerial: optionalString,
-    transactionStatus: z.string(),
-    type: optionalString,
-    creationDate: optionalString,
-    lastUpdateDate: optionalString,
-    errorCode: optionalString,
-    errorMessage: optionalString,
-  }),
-  z.transform(
-    (wire): TransactionStatus => ({
-      transactionId: wire.transactionId,
-      iccid: wire.simSerial,
-      state: normalizeTransactionState(wire.transactionStatus),
-      type: wire.type,
-      createdAt: wire.creationDate,
-      updatedAt: wire.lastUpdateDate,
-      errorCode: wire.errorCode,
-      errorMessage: wire.errorMessage,
+const transactionStatusSchema = builtOnFirstUse(() =>
+  z.pipe(
+    z.looseObject({
+      transactionId: z.string().check(z.minLength(1)),
+      simSerial: optionalString,
+      transactionStatus: z.string(),
+      type: optionalString,
+      creationDate: optionalString,
+      lastUpdateDate: optionalString,
+      errorCode: optionalString,
+      errorMessage: optionalString,
     }),
+    z.transform(
+      (wire): TransactionStatus => ({
+        transactionId: wire.transactionId,
+        iccid: wire.simSerial,
+        state: normalizeTransactionState(wire.transactionStatus),
+        type: wire.type,
+        createdAt: wire.creationDate,
+        updatedAt: wire.lastUpdateDate,
+        errorCode: wire.errorCode,
+        errorMessage: wire.errorMessage,
+      }),
+    ),
   ),
 );
 
@@ -182,14 +190,6 @@ export interface LifecycleRequest {
   reference?: string;
 }
 
-export const activateRequestSchema = z.object({
-  ratePlan: z.optional(z.string().check(z.minLength(1), z.maxLength(50))),
-  options: z.optional(z.array(transatelOptionSchema)),
-  reference: z.optional(z.string().check(z.maxLength(255))),
-  group: z.optional(z.string().check(z.maxLength(50))),
-  countryOfResidence: z.optional(z.string().check(z.regex(/^[A-Z]{2}$/))),
-});
-
 /** Connectivity Management: the SIM's subscriber, its lifecycle and options. Addressed by ICCID (simSerial). */
 export class ConnectivityApi {
   constructor(private readonly http: TransatelHttp) {}
@@ -199,7 +199,7 @@ export class ConnectivityApi {
       operation: 'connectivity.getSubscriber',
       method: 'GET',
       path: `${BASE}/subscribers/sim-serial/${encodeSegment(iccid)}`,
-      schema: subscriberSchema,
+      schema: subscriberSchema(),
       safety: 'read',
     });
   }
@@ -218,7 +218,7 @@ export class ConnectivityApi {
         group: request.group,
         subscriberCountryOfResidence: request.countryOfResidence,
       }),
-      schema: transactionSchema,
+      schema: transactionSchema(),
       safety: 'write',
     });
   }
@@ -234,7 +234,7 @@ export class ConnectivityApi {
         externalReference: request.reference,
         group: request.group,
       }),
-      schema: transactionSchema,
+      schema: transactionSchema(),
       safety: 'write',
     });
   }
@@ -256,7 +256,7 @@ export class ConnectivityApi {
       operation: 'connectivity.getTransaction',
       method: 'GET',
       path: `${BASE}/transactions/${encodeSegment(transactionId)}`,
-      schema: transactionStatusSchema,
+      schema: transactionStatusSchema(),
       safety: 'read',
     });
   }
@@ -272,7 +272,7 @@ export class ConnectivityApi {
       path: `${BASE}/subscribers/sim-serial/${encodeSegment(iccid)}/${action}`,
       // Sources disagree on the body; ratePlan plus the optional reference satisfies both variants seen.
       body: compact({ ratePlan: this.http.settings.ratePlan, externalReference: request.reference }),
-      schema: transactionSchema,
+      schema: transactionSchema(),
       safety: 'write',
     });
   }

@@ -1,46 +1,56 @@
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString } from './wire.js';
+import { builtOnFirstUse, optionalString } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
 
-const priceWireSchema = z.looseObject({
-  amount: z.coerce.number(),
-  currency: z.string(),
-  unit: optionalString,
-});
-
-/** Transatel nests prices in arrays of arrays; take the first price found. */
-const nestedPricesSchema = z.pipe(
-  z.nullish(z.array(z.union([z.array(priceWireSchema), priceWireSchema]))),
-  z.transform((nested) => (nested ?? []).flat()[0]),
+const priceWireSchema = builtOnFirstUse(() =>
+  z.looseObject({
+    amount: z.coerce.number(),
+    currency: z.string(),
+    unit: optionalString,
+  }),
 );
 
-const productWireSchema = z.looseObject({
-  availability: z.nullish(z.looseObject({ available: z._default(z.boolean(), true) })),
-  canSubscribe: z.nullish(
-    z.looseObject({ allowed: z.boolean(), errorKey: optionalString, errorMessage: optionalString }),
+/** Transatel nests prices in arrays of arrays; take the first price found. */
+const nestedPricesSchema = builtOnFirstUse(() =>
+  z.pipe(
+    z.nullish(z.array(z.union([z.array(priceWireSchema()), priceWireSchema()]))),
+    z.transform((nested) => (nested ?? []).flat()[0]),
   ),
-  display: z.nullish(z.looseObject({ priority: z.nullish(z.coerce.number()) })),
-  prices: z.nullish(z.looseObject({ subscriptionFee: nestedPricesSchema, renewalFee: nestedPricesSchema })),
-  productDefinition: z.looseObject({
-    productId: z.string().check(z.minLength(1)),
-    productCategory: optionalString,
-    tags: z.nullish(z.array(z.string())),
-    countryList: z.nullish(z.array(z.string())),
-    allowances: z.nullish(
-      z.looseObject({
-        data: z.nullish(z.looseObject({ value: z.coerce.number(), unit: z.string() })),
-      }),
+);
+
+const productWireSchema = builtOnFirstUse(() =>
+  z.looseObject({
+    availability: z.nullish(z.looseObject({ available: z._default(z.boolean(), true) })),
+    canSubscribe: z.nullish(
+      z.looseObject({ allowed: z.boolean(), errorKey: optionalString, errorMessage: optionalString }),
     ),
-    unlimited: z.nullish(z.boolean()),
-    validityPeriod: z.nullish(
-      z.looseObject({ validityDuration: z.coerce.number(), validityDurationUnit: z.string() }),
+    display: z.nullish(z.looseObject({ priority: z.nullish(z.coerce.number()) })),
+    prices: z.nullish(
+      z.looseObject({ subscriptionFee: nestedPricesSchema(), renewalFee: nestedPricesSchema() }),
     ),
-    description: z.nullish(z.looseObject({ productLabel: optionalString, productShortText: optionalString })),
+    productDefinition: z.looseObject({
+      productId: z.string().check(z.minLength(1)),
+      productCategory: optionalString,
+      tags: z.nullish(z.array(z.string())),
+      countryList: z.nullish(z.array(z.string())),
+      allowances: z.nullish(
+        z.looseObject({
+          data: z.nullish(z.looseObject({ value: z.coerce.number(), unit: z.string() })),
+        }),
+      ),
+      unlimited: z.nullish(z.boolean()),
+      validityPeriod: z.nullish(
+        z.looseObject({ validityDuration: z.coerce.number(), validityDurationUnit: z.string() }),
+      ),
+      description: z.nullish(
+        z.looseObject({ productLabel: optionalString, productShortText: optionalString }),
+      ),
+    }),
   }),
-});
+);
 
 export interface Money {
   /** Minor units (cents). */
@@ -74,7 +84,7 @@ export interface Eligibility {
   message: string | undefined;
 }
 
-function toMoney(price: z.infer<typeof priceWireSchema> | undefined): Money | undefined {
+function toMoney(price: z.infer<ReturnType<typeof priceWireSchema>> | undefined): Money | undefined {
   if (!price) return undefined;
   const unit = price.unit?.toUpperCase();
   // CENT/CENTS: the amount is already in minor units. Anything else is taken as major units.
@@ -82,56 +92,62 @@ function toMoney(price: z.infer<typeof priceWireSchema> | undefined): Money | un
   return { amountMinor: Math.round(minor), currency: price.currency.toUpperCase() };
 }
 
-const productSchema = z.pipe(
-  productWireSchema,
-  z.transform((wire): CatalogProduct => {
-    const definition = wire.productDefinition;
-    const data = definition.allowances?.data;
-    const dataBytes = data ? toBytes(data.value, data.unit) : undefined;
-    const unlimited = definition.unlimited === true || dataBytes === -1;
-    return {
-      productId: definition.productId,
-      name: definition.description?.productLabel ?? definition.productId,
-      description: definition.description?.productShortText,
-      category: definition.productCategory,
-      countries: (definition.tags ?? []).map((tag) => tag.toUpperCase()),
-      countriesIso3: definition.countryList ?? [],
-      price: toMoney(wire.prices?.subscriptionFee),
-      renewalPrice: toMoney(wire.prices?.renewalFee),
-      validity: definition.validityPeriod
-        ? {
-            value: definition.validityPeriod.validityDuration,
-            unit: definition.validityPeriod.validityDurationUnit,
-          }
-        : undefined,
-      dataBytes: unlimited ? undefined : dataBytes,
-      unlimited,
-      available: wire.availability?.available ?? true,
-      priority: wire.display?.priority ?? undefined,
-      eligibility: wire.canSubscribe
-        ? {
-            allowed: wire.canSubscribe.allowed,
-            reason: wire.canSubscribe.errorKey,
-            message: wire.canSubscribe.errorMessage,
-          }
-        : undefined,
-    };
-  }),
+const productSchema = builtOnFirstUse(() =>
+  z.pipe(
+    productWireSchema(),
+    z.transform((wire): CatalogProduct => {
+      const definition = wire.productDefinition;
+      const data = definition.allowances?.data;
+      const dataBytes = data ? toBytes(data.value, data.unit) : undefined;
+      const unlimited = definition.unlimited === true || dataBytes === -1;
+      return {
+        productId: definition.productId,
+        name: definition.description?.productLabel ?? definition.productId,
+        description: definition.description?.productShortText,
+        category: definition.productCategory,
+        countries: (definition.tags ?? []).map((tag) => tag.toUpperCase()),
+        countriesIso3: definition.countryList ?? [],
+        price: toMoney(wire.prices?.subscriptionFee),
+        renewalPrice: toMoney(wire.prices?.renewalFee),
+        validity: definition.validityPeriod
+          ? {
+              value: definition.validityPeriod.validityDuration,
+              unit: definition.validityPeriod.validityDurationUnit,
+            }
+          : undefined,
+        dataBytes: unlimited ? undefined : dataBytes,
+        unlimited,
+        available: wire.availability?.available ?? true,
+        priority: wire.display?.priority ?? undefined,
+        eligibility: wire.canSubscribe
+          ? {
+              allowed: wire.canSubscribe.allowed,
+              reason: wire.canSubscribe.errorKey,
+              message: wire.canSubscribe.errorMessage,
+            }
+          : undefined,
+      };
+    }),
+  ),
 );
 
-const listResponseSchema = z.pipe(
-  z.looseObject({ products: z.nullish(z.array(productSchema)) }),
-  z.transform((wire) => wire.products ?? []),
+const listResponseSchema = builtOnFirstUse(() =>
+  z.pipe(
+    z.looseObject({ products: z.nullish(z.array(productSchema())) }),
+    z.transform((wire) => wire.products ?? []),
+  ),
 );
 
 // Tenants differ: a product alone, or wrapped like the list.
-const singleResponseSchema = z.union([
-  productSchema,
-  z.pipe(
-    z.looseObject({ products: z.array(productSchema).check(z.length(1)) }),
-    z.transform((wire) => wire.products[0] as CatalogProduct),
-  ),
-]);
+const singleResponseSchema = builtOnFirstUse(() =>
+  z.union([
+    productSchema(),
+    z.pipe(
+      z.looseObject({ products: z.array(productSchema()).check(z.length(1)) }),
+      z.transform((wire) => wire.products[0] as CatalogProduct),
+    ),
+  ]),
+);
 
 export interface ListProductsQuery {
   /** ISO-2 country code: keep the products whose tags cover it. */
@@ -152,7 +168,7 @@ export class OcsCatalogApi {
       method: 'GET',
       path: `${BASE}/cos/${encodeSegment(this.http.settings.cos)}/products`,
       query: { availabilityStatus: availableOnly ? 'AVAILABLE' : undefined, categories: query.categories },
-      schema: listResponseSchema,
+      schema: listResponseSchema(),
       safety: 'read',
     });
     const country = query.country?.toUpperCase();
@@ -169,7 +185,7 @@ export class OcsCatalogApi {
       method: 'GET',
       path: `${BASE}/cos/${encodeSegment(this.http.settings.cos)}/products/${encodeSegment(productId)}`,
       query: { msisdn: options.msisdn },
-      schema: singleResponseSchema,
+      schema: singleResponseSchema(),
       safety: 'read',
     });
   }

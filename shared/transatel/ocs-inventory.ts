@@ -1,7 +1,7 @@
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString } from './wire.js';
+import { builtOnFirstUse, optionalString } from './wire.js';
 
 const BASE = '/ocs/inventory/api/subscriptions/products';
 
@@ -17,31 +17,35 @@ export const PRODUCT_SUBSCRIPTION_STATUSES = [
   'terminated',
 ] as const;
 
-const balanceWireSchema = z.looseObject({
-  resourceName: optionalString,
-  resourceLabel: optionalString,
-  resourceUnit: z.string(),
-  resourceValue: z.coerce.number(),
-  resourceStartValue: z.nullish(z.coerce.number()),
-  resourceStartDate: optionalString,
-  resourceEndDate: optionalString,
-});
-
-const productSubscriptionWireSchema = z.looseObject({
-  subscriptionId: z.string().check(z.minLength(1)),
-  status: z.string(),
-  productDefinition: z.looseObject({
-    productId: z.string(),
-    productCategory: optionalString,
-    tags: z.nullish(z.array(z.string())),
-    unlimited: z.nullish(z.boolean()),
+const balanceWireSchema = builtOnFirstUse(() =>
+  z.looseObject({
+    resourceName: optionalString,
+    resourceLabel: optionalString,
+    resourceUnit: z.string(),
+    resourceValue: z.coerce.number(),
+    resourceStartValue: z.nullish(z.coerce.number()),
+    resourceStartDate: optionalString,
+    resourceEndDate: optionalString,
   }),
-  balances: z.nullish(z.looseObject({ data: z.nullish(z.array(balanceWireSchema)) })),
-  subscriptionDate: optionalString,
-  activationDate: optionalString,
-  expirationDate: optionalString,
-  transactionReference: optionalString,
-});
+);
+
+const productSubscriptionWireSchema = builtOnFirstUse(() =>
+  z.looseObject({
+    subscriptionId: z.string().check(z.minLength(1)),
+    status: z.string(),
+    productDefinition: z.looseObject({
+      productId: z.string(),
+      productCategory: optionalString,
+      tags: z.nullish(z.array(z.string())),
+      unlimited: z.nullish(z.boolean()),
+    }),
+    balances: z.nullish(z.looseObject({ data: z.nullish(z.array(balanceWireSchema())) })),
+    subscriptionDate: optionalString,
+    activationDate: optionalString,
+    expirationDate: optionalString,
+    transactionReference: optionalString,
+  }),
+);
 
 /** Data amounts in bytes. `unlimited` plans report -1 for total and remaining. */
 export interface DataBalance {
@@ -73,7 +77,7 @@ export interface ProductSubscription {
   data: DataBalance;
 }
 
-function normalizeBalance(wire: z.infer<typeof balanceWireSchema>): ResourceBalance | undefined {
+function normalizeBalance(wire: z.infer<ReturnType<typeof balanceWireSchema>>): ResourceBalance | undefined {
   const remaining = toBytes(wire.resourceValue, wire.resourceUnit);
   if (remaining === undefined) return undefined;
   const start =
@@ -107,42 +111,48 @@ export function sumDataBalances(balances: readonly DataBalance[]): DataBalance {
   );
 }
 
-const productSubscriptionSchema = z.pipe(
-  productSubscriptionWireSchema,
-  z.transform((wire): ProductSubscription => {
-    const balances = (wire.balances?.data ?? [])
-      .map(normalizeBalance)
-      .filter((balance): balance is ResourceBalance => balance !== undefined);
-    const data = sumDataBalances(balances);
-    const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
-    return {
-      subscriptionId: wire.subscriptionId,
-      productId: wire.productDefinition.productId,
-      status: wire.status,
-      category: wire.productDefinition.productCategory,
-      tags: wire.productDefinition.tags ?? [],
-      subscribedAt: wire.subscriptionDate,
-      activatedAt: wire.activationDate,
-      expiresAt: wire.expirationDate,
-      transactionReference: wire.transactionReference,
-      balances,
-      data: unlimited ? { ...data, totalBytes: -1, remainingBytes: -1, unlimited: true } : data,
-    };
-  }),
-);
-
-const listResponseSchema = z.pipe(
-  z.looseObject({ productSubscriptions: z.nullish(z.array(productSubscriptionSchema)) }),
-  z.transform((wire) => wire.productSubscriptions ?? []),
-);
-
-const singleResponseSchema = z.union([
-  productSubscriptionSchema,
+const productSubscriptionSchema = builtOnFirstUse(() =>
   z.pipe(
-    z.looseObject({ productSubscriptions: z.array(productSubscriptionSchema).check(z.length(1)) }),
-    z.transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
+    productSubscriptionWireSchema(),
+    z.transform((wire): ProductSubscription => {
+      const balances = (wire.balances?.data ?? [])
+        .map(normalizeBalance)
+        .filter((balance): balance is ResourceBalance => balance !== undefined);
+      const data = sumDataBalances(balances);
+      const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
+      return {
+        subscriptionId: wire.subscriptionId,
+        productId: wire.productDefinition.productId,
+        status: wire.status,
+        category: wire.productDefinition.productCategory,
+        tags: wire.productDefinition.tags ?? [],
+        subscribedAt: wire.subscriptionDate,
+        activatedAt: wire.activationDate,
+        expiresAt: wire.expirationDate,
+        transactionReference: wire.transactionReference,
+        balances,
+        data: unlimited ? { ...data, totalBytes: -1, remainingBytes: -1, unlimited: true } : data,
+      };
+    }),
   ),
-]);
+);
+
+const listResponseSchema = builtOnFirstUse(() =>
+  z.pipe(
+    z.looseObject({ productSubscriptions: z.nullish(z.array(productSubscriptionSchema())) }),
+    z.transform((wire) => wire.productSubscriptions ?? []),
+  ),
+);
+
+const singleResponseSchema = builtOnFirstUse(() =>
+  z.union([
+    productSubscriptionSchema(),
+    z.pipe(
+      z.looseObject({ productSubscriptions: z.array(productSubscriptionSchema()).check(z.length(1)) }),
+      z.transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
+    ),
+  ]),
+);
 
 /** OCS Inventory: the products on a subscriber, with balances. Addressed by MSISDN (digits only). */
 export class OcsInventoryApi {
@@ -157,7 +167,7 @@ export class OcsInventoryApi {
       method: 'GET',
       path: BASE,
       query: { msisdn, withBalances: true, statuses: options.statuses },
-      schema: listResponseSchema,
+      schema: listResponseSchema(),
       safety: 'read',
       // Some tenants answer 404 when the subscriber has no product.
       onNotFound: () => [],
@@ -170,7 +180,7 @@ export class OcsInventoryApi {
       method: 'GET',
       path: `${BASE}/${encodeSegment(subscriptionId)}`,
       query: { withBalances: true },
-      schema: singleResponseSchema,
+      schema: singleResponseSchema(),
       safety: 'read',
     });
   }
