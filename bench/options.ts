@@ -52,7 +52,7 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --orders N           orders of the bulk run (default 10000) and of the reliability run (default 2000)
   --rps R              simulator rate limit on all Transatel calls, per second (default 200)
   --control-rps R      bulk control run at a limit this machine keeps up with (default 40; 0: none)
-  --runs N             cold-init runs per bundle (default 51)
+  --runs N             cold-init runs per bundle (default 101)
   --calls N            warm-overhead calls (default 2000)
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)
@@ -99,7 +99,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   return {
     quick,
     parts: parts.length === 0 ? [...PARTS] : PARTS.filter((part) => parts.includes(part)),
-    coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 51),
+    coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 101),
     coldInitSourceMaps: !quick,
     warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 300 : 2000),
     warmup: quick ? 50 : 300,
