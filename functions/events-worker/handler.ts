@@ -1,9 +1,9 @@
 import { PublishCommand } from '@aws-sdk/client-sns';
+import { lazy } from '../../shared/lazy.js';
 import { processedEventStore } from '../../shared/runtime/clients/processed-events.js';
 import { snsClient } from '../../shared/runtime/clients/sns.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import { eventsTopicEnv } from '../../shared/runtime/env/events-topic.js';
-import { lazy } from '../../shared/runtime/lazy.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
 import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';

@@ -1,8 +1,8 @@
+import { cachedFor, lazy } from '../lazy.js';
 import type { PlanCatalogStore } from '../store/plan-catalog-store.js';
 import * as z from '../zod.js';
 import { planCatalogStore } from './clients/plan-catalog-store.js';
 import { loadConfig } from './config.js';
-import { cachedFor, lazy } from './lazy.js';
 import { logger } from './logger.js';
 
 export interface PlanCheckSettings {

@@ -1,7 +1,7 @@
+import { lazy } from '../lazy.js';
 import type { OrderMoveDeps } from '../workflow/order-moves.js';
 import { orderStore } from './clients/dynamo.js';
 import { workQueue } from './clients/sqs.js';
-import { lazy } from './lazy.js';
 import { logger } from './logger.js';
 
 const workflowLogger = {

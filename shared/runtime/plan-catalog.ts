@@ -1,8 +1,8 @@
+import { cachedFor, lazy } from '../lazy.js';
 import { type CatalogProduct, OcsCatalogApi } from '../transatel/ocs-catalog.js';
 import * as z from '../zod.js';
 import { transatelApi } from './clients/transatel.js';
 import { loadConfig } from './config.js';
-import { cachedFor, lazy } from './lazy.js';
 
 /**
  * The COS catalogue for catalog-api (GET /v1/plans), cached per container: plans change rarely, so one

@@ -1,8 +1,8 @@
+import { lazy } from '../lazy.js';
 import { sendAttempt } from '../transatel/http-attempt.js';
 import * as z from '../zod.js';
 import { type Env, loadConfig, positiveInteger } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
-import { lazy } from './lazy.js';
 
 /**
  * Transatel credentials. In AWS they live in one Secrets Manager JSON secret
@@ -63,7 +63,7 @@ export interface SecretsExtensionSourceOptions {
   timeoutMs?: number;
 }
 
-export const secretsExtensionDefaultPort = 2773;
+const secretsExtensionDefaultPort = 2773;
 
 /** What the extension answers: Secrets Manager's GetSecretValue output, as JSON. */
 const extensionAnswerSchema = z.looseObject({

@@ -1,3 +1,4 @@
+import { lazy } from '../lazy.js';
 import type { TransatelHttp } from '../transatel/http.js';
 import {
   defaultWorkflowSettings,
@@ -9,7 +10,6 @@ import * as z from '../zod.js';
 import { transatelHttp } from './clients/transatel.js';
 import { envSchema, loadConfig } from './config.js';
 import { activationDeadlineEnv } from './env/workflow.js';
-import { lazy } from './lazy.js';
 import { orderMoveDeps } from './order-move-deps.js';
 
 const workflowTimingEnv = envSchema(

@@ -1,7 +1,8 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { mergeOptions, type TransatelOption } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
-import { builtOnFirstUse, optionalString } from './wire.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/connectivity-management/subscribers/api';
 
@@ -41,7 +42,7 @@ export function normalizeSubscriberStatus(raw: string): SubscriberStatus {
   }
 }
 
-const subscriberWireSchema = builtOnFirstUse(() =>
+const subscriberWireSchema = lazy(() =>
   z.looseObject({
     simSerial: z.string(),
     msisdn: optionalString,
@@ -72,7 +73,7 @@ export interface Subscriber {
   simType: string | undefined;
 }
 
-const subscriberSchema = builtOnFirstUse(() =>
+const subscriberSchema = lazy(() =>
   z.pipe(
     subscriberWireSchema(),
     z.transform(
@@ -116,7 +117,7 @@ export interface Transaction {
   state: TransactionState;
 }
 
-const transactionSchema = builtOnFirstUse(() =>
+const transactionSchema = lazy(() =>
   z.pipe(
     z.looseObject({
       transactionId: z.string().check(z.minLength(1)),
@@ -141,7 +142,7 @@ export interface TransactionStatus extends Transaction {
   errorMessage: string | undefined;
 }
 
-const transactionStatusSchema = builtOnFirstUse(() =>
+const transactionStatusSchema = lazy(() =>
   z.pipe(
     z.looseObject({
       transactionId: z.string().check(z.minLength(1)),

@@ -1,11 +1,12 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { builtOnFirstUse, optionalString } from './wire.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
 
-const priceWireSchema = builtOnFirstUse(() =>
+const priceWireSchema = lazy(() =>
   z.looseObject({
     amount: z.coerce.number(),
     currency: z.string(),
@@ -14,14 +15,14 @@ const priceWireSchema = builtOnFirstUse(() =>
 );
 
 /** Transatel nests prices in arrays of arrays; take the first price found. */
-const nestedPricesSchema = builtOnFirstUse(() =>
+const nestedPricesSchema = lazy(() =>
   z.pipe(
     z.nullish(z.array(z.union([z.array(priceWireSchema()), priceWireSchema()]))),
     z.transform((nested) => (nested ?? []).flat()[0]),
   ),
 );
 
-const productWireSchema = builtOnFirstUse(() =>
+const productWireSchema = lazy(() =>
   z.looseObject({
     availability: z.nullish(z.looseObject({ available: z._default(z.boolean(), true) })),
     canSubscribe: z.nullish(
@@ -92,7 +93,7 @@ function toMoney(price: z.infer<ReturnType<typeof priceWireSchema>> | undefined)
   return { amountMinor: Math.round(minor), currency: price.currency.toUpperCase() };
 }
 
-const productSchema = builtOnFirstUse(() =>
+const productSchema = lazy(() =>
   z.pipe(
     productWireSchema(),
     z.transform((wire): CatalogProduct => {
@@ -131,7 +132,7 @@ const productSchema = builtOnFirstUse(() =>
   ),
 );
 
-const listResponseSchema = builtOnFirstUse(() =>
+const listResponseSchema = lazy(() =>
   z.pipe(
     z.looseObject({ products: z.nullish(z.array(productSchema())) }),
     z.transform((wire) => wire.products ?? []),
@@ -139,7 +140,7 @@ const listResponseSchema = builtOnFirstUse(() =>
 );
 
 // Tenants differ: a product alone, or wrapped like the list.
-const singleResponseSchema = builtOnFirstUse(() =>
+const singleResponseSchema = lazy(() =>
   z.union([
     productSchema(),
     z.pipe(

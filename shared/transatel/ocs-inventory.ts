@@ -1,7 +1,8 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { builtOnFirstUse, optionalString } from './wire.js';
+import { optionalString } from './wire.js';
 
 const BASE = '/ocs/inventory/api/subscriptions/products';
 
@@ -17,7 +18,7 @@ export const PRODUCT_SUBSCRIPTION_STATUSES = [
   'terminated',
 ] as const;
 
-const balanceWireSchema = builtOnFirstUse(() =>
+const balanceWireSchema = lazy(() =>
   z.looseObject({
     resourceName: optionalString,
     resourceLabel: optionalString,
@@ -29,7 +30,7 @@ const balanceWireSchema = builtOnFirstUse(() =>
   }),
 );
 
-const productSubscriptionWireSchema = builtOnFirstUse(() =>
+const productSubscriptionWireSchema = lazy(() =>
   z.looseObject({
     subscriptionId: z.string().check(z.minLength(1)),
     status: z.string(),
@@ -111,7 +112,7 @@ export function sumDataBalances(balances: readonly DataBalance[]): DataBalance {
   );
 }
 
-const productSubscriptionSchema = builtOnFirstUse(() =>
+const productSubscriptionSchema = lazy(() =>
   z.pipe(
     productSubscriptionWireSchema(),
     z.transform((wire): ProductSubscription => {
@@ -137,14 +138,14 @@ const productSubscriptionSchema = builtOnFirstUse(() =>
   ),
 );
 
-const listResponseSchema = builtOnFirstUse(() =>
+const listResponseSchema = lazy(() =>
   z.pipe(
     z.looseObject({ productSubscriptions: z.nullish(z.array(productSubscriptionSchema())) }),
     z.transform((wire) => wire.productSubscriptions ?? []),
   ),
 );
 
-const singleResponseSchema = builtOnFirstUse(() =>
+const singleResponseSchema = lazy(() =>
   z.union([
     productSubscriptionSchema(),
     z.pipe(

@@ -1,8 +1,8 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
-import { builtOnFirstUse } from './wire.js';
 
 /** RFC 7807 problem as Transatel sends it; every field optional because gateways send less. */
-export const transatelProblemSchema = builtOnFirstUse(() =>
+export const transatelProblemSchema = lazy(() =>
   z.looseObject({
     type: z.optional(z.string()),
     title: z.optional(z.string()),

@@ -1,10 +1,10 @@
+import { lazy } from '../../lazy.js';
 import { DynamoOrderStore } from '../../store/dynamo-order-store.js';
 import { createDocumentClient } from '../../store/dynamo-support.js';
 import type { OrderStore } from '../../store/order-store.js';
 import { awsClientSettings } from '../aws.js';
 import { loadConfig } from '../config.js';
 import { ordersTableEnv } from '../env/tables.js';
-import { lazy } from '../lazy.js';
 
 export const documentClient = lazy(() => createDocumentClient(awsClientSettings()));
 

@@ -1,7 +1,7 @@
+import { lazy } from '../../lazy.js';
 import { DynamoIdempotencyStore, type IdempotencyStore } from '../../store/idempotency.js';
 import { loadConfig } from '../config.js';
 import { idempotencyTableEnv } from '../env/tables.js';
-import { lazy } from '../lazy.js';
 import { documentClient } from './dynamo.js';
 
 /** The API's Idempotency-Key records, on the container's DynamoDB document client. */

@@ -1,7 +1,7 @@
+import { lazy } from '../../lazy.js';
 import { DynamoPlanCatalogStore, type PlanCatalogStore } from '../../store/plan-catalog-store.js';
 import { loadConfig } from '../config.js';
 import { catalogTableEnv } from '../env/tables.js';
-import { lazy } from '../lazy.js';
 import { documentClient } from './dynamo.js';
 
 /** catalog-sync's copy of the catalogue's plan ids, in the catalog table. */

@@ -1,7 +1,7 @@
+import { lazy } from '../../lazy.js';
 import { DynamoProcessedEventStore, type ProcessedEventStore } from '../../store/processed-events.js';
 import { loadConfig } from '../config.js';
 import { idempotencyTableEnv } from '../env/tables.js';
-import { lazy } from '../lazy.js';
 import { documentClient } from './dynamo.js';
 
 /** The events worker's processed-event records, in the idempotency table, on the container's document client. */

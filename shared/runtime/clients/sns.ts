@@ -1,5 +1,5 @@
 import { SNSClient } from '@aws-sdk/client-sns';
+import { lazy } from '../../lazy.js';
 import { awsClientSettings } from '../aws.js';
-import { lazy } from '../lazy.js';
 
 export const snsClient = lazy(() => new SNSClient(awsClientSettings()));

@@ -1,8 +1,8 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { lazy } from '../../lazy.js';
 import * as z from '../../zod.js';
 import { awsClientSettings } from '../aws.js';
 import { loadConfig } from '../config.js';
-import { lazy } from '../lazy.js';
 import { SqsWorkQueue } from '../work-queue.js';
 
 export const sqsClient = lazy(() => new SQSClient(awsClientSettings()));

@@ -1,8 +1,8 @@
+import { lazy } from '../../lazy.js';
 import { resolveClientConfig } from '../../transatel/config.js';
 import { TransatelHttp } from '../../transatel/http.js';
 import { loadConfig } from '../config.js';
 import { transatelApiEnv } from '../env/transatel.js';
-import { lazy } from '../lazy.js';
 import { logger } from '../logger.js';
 import { getTransatelCredentials } from '../secrets.js';
 

@@ -1,6 +1,8 @@
 /**
  * A value made on first use and kept for the life of the process (the Lambda container): one Transatel
- * token, one keep-alive pool, one SDK client per service.
+ * token, one keep-alive pool, one SDK client per service; a zod schema that only some calls read (the answer
+ * of one Transatel operation among several, an error answer), since building schemas is most of what importing
+ * the Transatel modules costs. A make that throws is not kept: the next call makes again.
  */
 export function lazy<T>(make: () => T): () => T {
   let value: T | undefined;

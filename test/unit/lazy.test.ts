@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { builtOnFirstUse, optionalString } from '../../../shared/transatel/wire.js';
-import * as z from '../../../shared/zod.js';
+import { lazy } from '../../shared/lazy.js';
+import { optionalString } from '../../shared/transatel/wire.js';
+import * as z from '../../shared/zod.js';
 
-describe('builtOnFirstUse', () => {
+describe('lazy', () => {
   it('builds nothing until asked, then builds once and hands back the same schema', () => {
     let builds = 0;
-    const schema = builtOnFirstUse(() => {
+    const schema = lazy(() => {
       builds += 1;
       return z.object({ id: z.string() });
     });
@@ -18,7 +19,7 @@ describe('builtOnFirstUse', () => {
 
   it('builds again after a failed build', () => {
     let attempts = 0;
-    const schema = builtOnFirstUse(() => {
+    const schema = lazy(() => {
       attempts += 1;
       if (attempts === 1) throw new Error('first build fails');
       return optionalString;
