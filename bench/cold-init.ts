@@ -54,8 +54,10 @@ export function lambdaLikeEnv(extra: Record<string, string> = {}): Record<string
 export interface ColdInitOptions {
   /** Fresh processes per bundle (at least 10). */
   runs: number;
-  /** Node flags of the child, e.g. `--enable-source-maps` (infra sets it in NODE_OPTIONS). */
+  /** Node flags of the child, e.g. `--enable-source-maps`. */
   nodeFlags?: string[];
+  /** The node binary of the children (default: the one running the bench). */
+  nodePath?: string;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -68,8 +70,13 @@ export interface ColdInit {
   medianMs: number;
 }
 
-async function importOnce(runner: string, bundle: MeasuredBundle, nodeFlags: string[]): Promise<number> {
-  const { stdout } = await run(process.execPath, [...nodeFlags, runner, pathToFileURL(bundle.file).href], {
+async function importOnce(
+  runner: string,
+  bundle: MeasuredBundle,
+  nodeFlags: string[],
+  nodePath: string,
+): Promise<number> {
+  const { stdout } = await run(nodePath, [...nodeFlags, runner, pathToFileURL(bundle.file).href], {
     env: lambdaLikeEnv(),
     timeout: 30_000,
   });
@@ -93,7 +100,11 @@ export async function measureColdInit(
   let done = 0;
   for (let round = 0; round < options.runs; round++) {
     for (const bundle of shuffled(bundles, random)) {
-      samples.get(bundle.name)?.push(await importOnce(runner, bundle, options.nodeFlags ?? []));
+      samples
+        .get(bundle.name)
+        ?.push(
+          await importOnce(runner, bundle, options.nodeFlags ?? [], options.nodePath ?? process.execPath),
+        );
       done += 1;
       options.onProgress?.(done, total);
     }

@@ -17,9 +17,10 @@ const ALIASES: Record<string, PartName> = {
 export interface BenchOptions {
   quick: boolean;
   parts: PartName[];
-  /** Part 1: fresh processes per bundle; also measured with --enable-source-maps (as deployed)? */
+  /** Part 1: fresh processes per bundle. */
   coldInitRuns: number;
-  coldInitSourceMaps: boolean;
+  /** Part 1: measure cold init once more with this Node binary (e.g. Node 22, the runtime Lambda runs). */
+  coldInitNode?: string;
   /** Part 2: handler calls (and as many bare-fetch pairs), after this many warm-up calls each. */
   warmCalls: number;
   warmup: number;
@@ -53,11 +54,13 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --rps R              simulator rate limit on all Transatel calls, per second (default 200)
   --control-rps R      bulk control run at a limit this machine keeps up with (default 40; 0: none)
   --runs N             cold-init runs per bundle (default 101)
+  --node PATH          also measure cold init with this node binary: Lambda runs nodejs22.x, this machine
+                       Node ${process.versions.node.split('.')[0]} (README: how to get Node 22 from npm)
   --calls N            warm-overhead calls (default 2000)
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)
 
---quick: cold init 3 runs (no source-map variant), 300 warm calls (no latency variant), bulk 60 orders (no
+--quick: cold init 3 runs, 300 warm calls (no latency variant), bulk 60 orders (no
 control run), reliability 40 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
 requests per route.
   --out FILE           also write the report (markdown) to FILE
@@ -84,6 +87,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
       abuse: { type: 'string' },
       fuzz: { type: 'string' },
       out: { type: 'string' },
+      node: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,7 +104,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     quick,
     parts: parts.length === 0 ? [...PARTS] : PARTS.filter((part) => parts.includes(part)),
     coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 101),
-    coldInitSourceMaps: !quick,
     warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 300 : 2000),
     warmup: quick ? 50 : 300,
     warmLatencyMs: quick ? 0 : 10,
@@ -115,5 +118,6 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     abuseVisibilitySeconds: quick ? 1 : 5,
     fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 40 : 10_000),
     ...(values.out ? { out: values.out } : {}),
+    ...(values.node ? { coldInitNode: values.node } : {}),
   };
 }

@@ -14,7 +14,11 @@ async function run(): Promise<PartResult> {
   switch (part) {
     case 'bundle': {
       const { runBundlePart } = await import('./cold-init-part.js');
-      return runBundlePart({ runs: options.coldInitRuns, sourceMaps: options.coldInitSourceMaps, progress });
+      return runBundlePart({
+        runs: options.coldInitRuns,
+        ...(options.coldInitNode ? { node: options.coldInitNode } : {}),
+        progress,
+      });
     }
     case 'warm': {
       const { runWarm } = await import('./warm.js');

@@ -1,5 +1,6 @@
 import { Logger } from '@aws-lambda-powertools/logger';
 import { redactSensitive } from './log-redaction.js';
+import { sourceMapError } from './source-mapped-stack.js';
 
 export type { Logger } from '@aws-lambda-powertools/logger';
 
@@ -9,11 +10,19 @@ export interface CreateLoggerOptions {
   serviceName?: string;
 }
 
-/** A Powertools logger whose JSON output never contains secrets (see log-redaction.ts). */
+/** Runs before Powertools formats a value: secrets hidden, errors' stacks mapped to the sources. */
+function logReplacer(key: string, value: unknown): unknown {
+  return redactSensitive(key, value instanceof Error ? sourceMapError(value) : value);
+}
+
+/**
+ * A Powertools logger whose JSON output never contains secrets (see log-redaction.ts), and whose errors show
+ * TypeScript positions in a bundled function (see source-mapped-stack.ts).
+ */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
   return new Logger({
     serviceName: options.serviceName ?? (process.env.POWERTOOLS_SERVICE_NAME || defaultServiceName),
-    jsonReplacerFn: redactSensitive,
+    jsonReplacerFn: logReplacer,
   });
 }
 

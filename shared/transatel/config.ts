@@ -1,4 +1,3 @@
-import * as z from '../zod.js';
 import { type SendAttempt, sendAttempt } from './http-attempt.js';
 import { defaultRetryPolicy, type RetryPolicy } from './retry.js';
 
@@ -13,11 +12,10 @@ export interface TransatelCredentials {
  */
 export type CredentialsProvider = (options?: { forceRefresh?: boolean }) => Promise<TransatelCredentials>;
 
-export const transatelOptionSchema = z.object({
-  name: z.string().check(z.minLength(1), z.maxLength(100)),
-  value: z.string().check(z.minLength(1), z.maxLength(100)),
-});
-export type TransatelOption = z.infer<typeof transatelOptionSchema>;
+export interface TransatelOption {
+  name: string;
+  value: string;
+}
 
 /** Logging hooks; the client never passes secrets, tokens or request bodies to them. */
 export interface ClientLogger {
@@ -25,33 +23,44 @@ export interface ClientLogger {
   warn(message: string, attributes?: Record<string, unknown>): void;
 }
 
-export const transatelSettingsSchema = z.object({
-  /** e.g. https://api.transatel.com, or the simulator's URL. */
-  baseUrl: z.pipe(
-    z.url(),
-    z.transform((url) => url.replace(/\/+$/, '')),
-  ),
+/**
+ * What the client is told by the code that builds it. It is not an edge: the values come from the
+ * environment, which shared/runtime/env/transatel.ts validates where it enters (the local tools and the
+ * tests pass literals), so the client only fills in defaults rather than validating them a second time.
+ */
+export interface TransatelSettings {
+  /** e.g. https://api.transatel.com, or the simulator's URL; a trailing slash is dropped. */
+  baseUrl: string;
   /** Account technical name, required in OCS orders (M2MA_WW_TSL_...). */
-  mvnoRef: z.string().check(z.minLength(1)),
+  mvnoRef: string;
   /** Catalog of the offer, WW_M2MA_COS_IOT_CONNECT for IoT Connect Capped Plans. */
-  cos: z.string().check(z.minLength(1)),
+  cos: string;
   /** Rate plan sent on activation and every Connectivity Management change. */
-  ratePlan: z.string().check(z.minLength(1), z.maxLength(50)),
+  ratePlan: string;
   /** Options applied on activation unless the caller overrides them by name. */
-  defaultOptions: z._default(z.array(transatelOptionSchema), []),
+  defaultOptions: TransatelOption[];
   /** `payment.provider` of OCS orders: "Customer" when the customer pays Transatel. */
-  paymentProvider: z._default(z.string().check(z.minLength(1)), 'Customer'),
+  paymentProvider: string;
   /** Per-attempt timeout. */
-  timeoutMs: z._default(z.number().check(z.int(), z.positive()), 10_000),
+  timeoutMs: number;
   /** Renew the token this long before it expires. */
-  tokenRefreshSkewMs: z._default(z.number().check(z.int(), z.nonnegative()), 60_000),
-  acceptLanguage: z.optional(z.string()),
+  tokenRefreshSkewMs: number;
+  acceptLanguage?: string | undefined;
   /** Requests per second this process may send to Transatel (all APIs, token included); unset: no pacing. */
-  maxRequestsPerSecond: z.optional(z.number().check(z.positive())),
-});
-export type TransatelSettings = z.infer<typeof transatelSettingsSchema>;
+  maxRequestsPerSecond?: number | undefined;
+}
 
-export interface TransatelClientConfig extends z.input<typeof transatelSettingsSchema> {
+const settingDefaults = {
+  defaultOptions: [] as TransatelOption[],
+  paymentProvider: 'Customer',
+  timeoutMs: 10_000,
+  tokenRefreshSkewMs: 60_000,
+} satisfies Partial<TransatelSettings>;
+
+type SettingsWithDefaults = Omit<TransatelSettings, keyof typeof settingDefaults> &
+  Partial<Pick<TransatelSettings, keyof typeof settingDefaults>>;
+
+export interface TransatelClientConfig extends SettingsWithDefaults {
   credentials: CredentialsProvider;
   retry?: Partial<RetryPolicy>;
   logger?: ClientLogger;
@@ -74,7 +83,12 @@ const silentLogger: ClientLogger = { debug: () => {}, warn: () => {} };
 export function resolveClientConfig(config: TransatelClientConfig): ResolvedClientConfig {
   const { credentials, retry, logger, send, random, ...settings } = config;
   return {
-    ...transatelSettingsSchema.parse(settings),
+    ...settings,
+    baseUrl: settings.baseUrl.replace(/\/+$/, ''),
+    defaultOptions: settings.defaultOptions ?? settingDefaults.defaultOptions,
+    paymentProvider: settings.paymentProvider ?? settingDefaults.paymentProvider,
+    timeoutMs: settings.timeoutMs ?? settingDefaults.timeoutMs,
+    tokenRefreshSkewMs: settings.tokenRefreshSkewMs ?? settingDefaults.tokenRefreshSkewMs,
     credentials,
     retry: { ...defaultRetryPolicy, ...retry },
     logger: logger ?? silentLogger,

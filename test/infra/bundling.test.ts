@@ -1,5 +1,8 @@
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -12,15 +15,10 @@ import { ReadableStream as ShimmedReadableStream } from '../../infra/shims/node-
 const outDir = await mkdtemp(join(tmpdir(), 'bundling-test-'));
 afterAll(() => rm(outDir, { recursive: true, force: true }));
 
-/** A middy handler bundled as the functions are, with or without the aliases. */
-async function bundleMiddyHandler(withAliases: boolean): Promise<string> {
+/** A handler bundled as the functions are, with or without the aliases. */
+async function bundleHandler(contents: string, withAliases: boolean): Promise<string> {
   const result = await build({
-    stdin: {
-      contents:
-        "import middy from '@middy/core';\nexport const handler = middy().handler(async (event) => ({ echoed: event }));\n",
-      resolveDir: process.cwd(),
-      loader: 'ts',
-    },
+    stdin: { contents, resolveDir: process.cwd(), loader: 'ts' },
     bundle: true,
     platform: 'node',
     target: 'node22',
@@ -34,6 +32,15 @@ async function bundleMiddyHandler(withAliases: boolean): Promise<string> {
   return result.outputFiles[0]?.text ?? '';
 }
 
+const middyHandler =
+  "import middy from '@middy/core';\nexport const handler = middy().handler(async (event) => ({ echoed: event }));\n";
+
+async function importBundle<Module>(name: string, code: string): Promise<Module> {
+  const file = join(outDir, name);
+  await writeFile(file, code);
+  return (await import(pathToFileURL(file).href)) as Module;
+}
+
 describe('the node:stream/web shim', () => {
   it('answers instanceof as the real ReadableStream does', () => {
     expect(new ReadableStream() instanceof ShimmedReadableStream).toBe(true);
@@ -45,21 +52,67 @@ describe('the node:stream/web shim', () => {
 
 describe('bundling aliases', () => {
   it('keep node:stream/web out of a middy bundle, which still runs', async () => {
-    expect(await bundleMiddyHandler(false)).toContain('node:stream/web');
-    const aliased = await bundleMiddyHandler(true);
+    expect(await bundleHandler(middyHandler, false)).toContain('node:stream/web');
+    const aliased = await bundleHandler(middyHandler, true);
     expect(aliased).not.toContain('node:stream/web');
 
-    const file = join(outDir, 'middy-handler.mjs');
-    await writeFile(file, aliased);
-    const { handler } = (await import(pathToFileURL(file).href)) as {
+    const { handler } = await importBundle<{
       handler: (event: unknown, context: unknown) => Promise<unknown>;
-    };
+    }>('middy-handler.mjs', aliased);
     expect(await handler({ a: 1 }, { getRemainingTimeInMillis: () => 1_000 })).toEqual({ echoed: { a: 1 } });
+  });
+
+  it('load node:http and node:https with require, and the AWS SDK still talks HTTP through them', async () => {
+    // A SendMessage through the bundled SQS client, answered by a stand-in SQS on 127.0.0.1 (the SDK checks
+    // the body's MD5), and the https exports the SDK and the Transatel client use.
+    const contents = `
+      import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
+      import https from 'node:https';
+      import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+      export async function send(endpoint) {
+        const client = new SQSClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+        const answer = await client.send(new SendMessageCommand({ QueueUrl: endpoint + '/000000000000/q', MessageBody: 'hello' }));
+        client.destroy();
+        return answer.MessageId;
+      }
+      export const httpsExports = [typeof https.request, typeof httpsRequest, new HttpsAgent({ keepAlive: true }) instanceof https.Agent];
+    `;
+    expect(await bundleHandler(contents, false)).toMatch(/from\s*"node:https?"/);
+    const aliased = await bundleHandler(contents, true);
+    expect(aliased).not.toMatch(/from\s*"node:https?"/);
+
+    const server = createServer((request, response) => {
+      let body = '';
+      request.on('data', (chunk: Buffer) => {
+        body += chunk.toString();
+      });
+      request.on('end', () => {
+        const { MessageBody } = JSON.parse(body) as { MessageBody: string };
+        const md5 = createHash('md5').update(MessageBody).digest('hex');
+        response.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' });
+        response.end(JSON.stringify({ MessageId: 'message-1', MD5OfMessageBody: md5 }));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = server.address() as AddressInfo;
+      const bundled = await importBundle<{
+        send: (endpoint: string) => Promise<string>;
+        httpsExports: unknown[];
+      }>('sdk-over-shims.mjs', aliased);
+      expect(await bundled.send(`http://127.0.0.1:${port}`)).toBe('message-1');
+      expect(bundled.httpsExports).toEqual(['function', 'function', true]);
+    } finally {
+      server.close();
+    }
   });
 
   it('reach CDK as --alias arguments naming existing shims', () => {
     const { '--alias': aliases } = aliasEsbuildArgs();
-    expect(aliases).toEqual([`node:stream/web=${BUNDLE_ALIASES['node:stream/web']}`]);
+    expect(aliases).toEqual(Object.entries(BUNDLE_ALIASES).map(([from, to]) => `${from}=${to}`));
+    expect(Object.keys(BUNDLE_ALIASES)).toEqual(
+      expect.arrayContaining(['node:stream/web', 'node:http', 'http', 'node:https', 'https']),
+    );
     for (const target of Object.values(BUNDLE_ALIASES)) expect(existsSync(target)).toBe(true);
   });
 });
