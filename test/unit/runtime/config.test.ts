@@ -108,6 +108,8 @@ describe('loadConfig', () => {
       'TRANSATEL_DEFAULT_OPTIONS must be a JSON array of {name, value}',
     ],
     ['TRANSATEL_DEFAULT_OPTIONS', '[{"name":"A"}]', 'TRANSATEL_DEFAULT_OPTIONS[0].value is required'],
+    ['TRANSATEL_RATE_PLAN', 'R'.repeat(51), 'TRANSATEL_RATE_PLAN is too long'],
+    ['TRANSATEL_MVNO_REF', '  ', 'TRANSATEL_MVNO_REF is required'],
   ])('reports %s=%j as "%s"', (variable, value, expected) => {
     const error = configError(() => loadConfig(workerSchema, { ...validEnv, [variable]: value }));
     expect(error.message).toContain(expected);
