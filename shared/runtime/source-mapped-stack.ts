@@ -41,11 +41,18 @@ export function mapStack(stack: string): string {
   });
 }
 
-/** Maps the stacks of `error` and of its causes in place (once: a mapped frame no longer matches). */
+/**
+ * Maps the stacks of `error` and of its causes in place (once: a mapped frame no longer matches). Never throws:
+ * it runs inside the logger, and an error whose `stack` cannot be written (frozen, a getter) keeps its own.
+ */
 export function sourceMapError<E extends Error>(error: E): E {
   let current: unknown = error;
   for (let depth = 0; current instanceof Error && depth < 10; depth++) {
-    if (typeof current.stack === 'string') current.stack = mapStack(current.stack);
+    try {
+      if (typeof current.stack === 'string') current.stack = mapStack(current.stack);
+    } catch {
+      // read-only stack: logged as it is
+    }
     current = current.cause;
   }
   return error;

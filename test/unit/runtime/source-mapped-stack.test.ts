@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mapStack } from '../../../shared/runtime/source-mapped-stack.js';
+import { mapStack, sourceMapError } from '../../../shared/runtime/source-mapped-stack.js';
 
 const run = promisify(execFile);
 const runtime = resolve('shared/runtime');
@@ -79,6 +79,16 @@ describe('stacks of a bundled function', () => {
     const { file, stacks, logged } = await runBundled('unmapped', false);
     expect(stacks.mapped).toBe(stacks.raw);
     expect(logged.stack).toContain(`${file}:`);
+  });
+});
+
+describe('sourceMapError', () => {
+  it('leaves an error whose stack cannot be written as it is, without throwing', () => {
+    const frozen = Object.freeze(new Error('frozen'));
+    const getter = new Error('getter');
+    Object.defineProperty(getter, 'stack', { get: () => 'Error: getter\n    at /var/task/index.mjs:1:2' });
+    expect(sourceMapError(frozen)).toBe(frozen);
+    expect(sourceMapError(getter).stack).toBe('Error: getter\n    at /var/task/index.mjs:1:2');
   });
 });
 
