@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
 export const PARTS = ['bundle', 'warm', 'bulk', 'reliability', 'webhooks', 'fuzz'] as const;
@@ -97,6 +98,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     if (!part) throw new Error(`unknown part '${name}' (parts: ${PARTS.join(', ')})`);
     return part;
   });
+  if (values.node !== undefined && !existsSync(values.node))
+    throw new Error(`--node: no file at '${values.node}'`);
   const quick = values.quick;
   const orders = positiveInt('--orders', values.orders);
   const controlRps = values['control-rps'] === '0' ? 0 : positiveInt('--control-rps', values['control-rps']);
