@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
  * Stack traces of a bundled function, mapped back to the TypeScript sources when an error is logged.
  *
  * Node would do it for every stack with NODE_OPTIONS=--enable-source-maps, but then it reads and parses the
- * bundle's map at every cold start, error or not: +25-33 ms of a worker's init on Node 20 and 22 (measured with
- * `npx tsx bench/...`, README "Design notes"). Here the map beside the bundle (`index.mjs.map`, which CDK ships)
+ * bundle's map at every cold start, error or not: +27 ms on Node 20 and +33 ms on Node 22 in the subscription
+ * worker's cold init (README, design notes). Here the map beside the bundle (`index.mjs.map`, which CDK ships)
  * is read on the first logged error of the container, and only frames of `.mjs` files that have one change:
  * locally (tsx runs the TypeScript) and in tests stacks pass through untouched.
  */
