@@ -113,7 +113,7 @@ export class DynamoProcessedEventStore implements ProcessedEventStore {
   }
 
   async complete(eventId: string, now: Date, memorySeconds: number): Promise<void> {
-    const record: StoredEvent = { status: 'COMPLETED', expiresAt: epochSeconds(now) + memorySeconds };
+    const record = completed(now, memorySeconds);
     await this.options.client.send(
       new PutCommand({
         TableName: this.options.tableName,
