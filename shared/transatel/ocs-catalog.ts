@@ -2,7 +2,7 @@ import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString } from './wire.js';
+import { optionalString, singleOrWrapped, wrappedList } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
 
@@ -132,23 +132,9 @@ const productSchema = lazy(() =>
   ),
 );
 
-const listResponseSchema = lazy(() =>
-  z.pipe(
-    z.looseObject({ products: z.nullish(z.array(productSchema())) }),
-    z.transform((wire) => wire.products ?? []),
-  ),
-);
+const listResponseSchema = lazy(() => wrappedList('products', productSchema()));
 
-// Tenants differ: a product alone, or wrapped like the list.
-const singleResponseSchema = lazy(() =>
-  z.union([
-    productSchema(),
-    z.pipe(
-      z.looseObject({ products: z.array(productSchema()).check(z.length(1)) }),
-      z.transform((wire) => wire.products[0] as CatalogProduct),
-    ),
-  ]),
-);
+const singleResponseSchema = lazy(() => singleOrWrapped('products', productSchema()));
 
 export interface ListProductsQuery {
   /** ISO-2 country code: keep the products whose tags cover it. */

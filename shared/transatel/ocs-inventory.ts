@@ -2,7 +2,7 @@ import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString } from './wire.js';
+import { optionalString, singleOrWrapped, wrappedList } from './wire.js';
 
 const BASE = '/ocs/inventory/api/subscriptions/products';
 
@@ -138,22 +138,9 @@ const productSubscriptionSchema = lazy(() =>
   ),
 );
 
-const listResponseSchema = lazy(() =>
-  z.pipe(
-    z.looseObject({ productSubscriptions: z.nullish(z.array(productSubscriptionSchema())) }),
-    z.transform((wire) => wire.productSubscriptions ?? []),
-  ),
-);
+const listResponseSchema = lazy(() => wrappedList('productSubscriptions', productSubscriptionSchema()));
 
-const singleResponseSchema = lazy(() =>
-  z.union([
-    productSubscriptionSchema(),
-    z.pipe(
-      z.looseObject({ productSubscriptions: z.array(productSubscriptionSchema()).check(z.length(1)) }),
-      z.transform((wire) => wire.productSubscriptions[0] as ProductSubscription),
-    ),
-  ]),
-);
+const singleResponseSchema = lazy(() => singleOrWrapped('productSubscriptions', productSubscriptionSchema()));
 
 /** OCS Inventory: the products on a subscriber, with balances. Addressed by MSISDN (digits only). */
 export class OcsInventoryApi {
