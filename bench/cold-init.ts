@@ -97,14 +97,11 @@ export async function measureColdInit(
   const samples = new Map<string, number[]>(bundles.map((bundle) => [bundle.name, []]));
   const random = seededRandom(7);
   const total = options.runs * bundles.length;
+  const { nodeFlags = [], nodePath = process.execPath } = options;
   let done = 0;
   for (let round = 0; round < options.runs; round++) {
     for (const bundle of shuffled(bundles, random)) {
-      samples
-        .get(bundle.name)
-        ?.push(
-          await importOnce(runner, bundle, options.nodeFlags ?? [], options.nodePath ?? process.execPath),
-        );
+      samples.get(bundle.name)?.push(await importOnce(runner, bundle, nodeFlags, nodePath));
       done += 1;
       options.onProgress?.(done, total);
     }
