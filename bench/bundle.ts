@@ -1,6 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { relative, resolve } from 'node:path';
-import { build, type Metafile } from 'esbuild';
+import { build, type Metafile, type Plugin } from 'esbuild';
 import { BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../infra/bundling.js';
 import { type FunctionName, functions } from '../shared/topology.js';
 import { outRoot, projectRoot } from './paths.js';
@@ -37,6 +37,17 @@ function heaviestInputs(output: Metafile['outputs'][string], count = 4): Bundle[
     .slice(0, count);
 }
 
+export interface BundleChoice {
+  /** These functions only (the reference is always built); every function when absent. */
+  only?: readonly FunctionName[];
+  /**
+   * Packages replaced by stand-ins that export the same names and do nothing: what a function would weigh at
+   * cold init in a design without them (`bench/instructions.ts --without`). Never used for the figures of
+   * record.
+   */
+  without?: readonly string[];
+}
+
 /**
  * Every topology function and the reference handler, bundled the way CDK's NodejsFunction bundles them with
  * this project's settings (infra/constructs/functions.ts: local esbuild, OutputFormat.ESM, minify, sourceMap
@@ -46,12 +57,14 @@ function heaviestInputs(output: Metafile['outputs'][string], count = 4): Bundle[
  * --main-fields=module,main --banner:js=... --alias:node:stream/web=... --outfile=<name>/index.mjs`. One esbuild call with one entry
  * point per function and no code splitting: each output is a self-contained bundle, as CDK makes them.
  */
-export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<Bundle[]> {
+export async function bundleAll(
+  outDir = resolve(outRoot, 'bundles'),
+  choice: BundleChoice = {},
+): Promise<Bundle[]> {
   const entries: { name: Bundle['name']; entry: string }[] = [
-    ...(Object.entries(functions) as [FunctionName, { entry: string }][]).map(([name, spec]) => ({
-      name,
-      entry: spec.entry,
-    })),
+    ...(Object.entries(functions) as [FunctionName, { entry: string }][])
+      .filter(([name]) => !choice.only || choice.only.includes(name))
+      .map(([name, spec]) => ({ name, entry: spec.entry })),
     { name: REFERENCE, entry: REFERENCE_ENTRY },
   ];
   await rm(outDir, { recursive: true, force: true });
@@ -76,6 +89,7 @@ export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<B
     external: [],
     logLevel: 'warning',
     metafile: true,
+    plugins: choice.without?.length ? [standIns(choice.without)] : [],
   });
   return Promise.all(
     entries.map(async ({ name, entry }) => {
@@ -86,4 +100,37 @@ export async function bundleAll(outDir = resolve(outRoot, 'bundles')): Promise<B
       return { name, entry, file, bytes, mapBytes, heaviest: heaviestInputs(output) };
     }),
   );
+}
+
+/**
+ * Resolves each of `packages` to a module exporting the real package's names, every one bound to a do-nothing
+ * stand-in (callable, constructible, extendable; any property of it is itself), so that importing code still
+ * loads and only the package's own cost is gone.
+ */
+function standIns(packages: readonly string[]): Plugin {
+  const escaped = packages.map((name) => name.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&'));
+  return {
+    name: 'stand-ins',
+    setup(esbuild) {
+      esbuild.onResolve({ filter: new RegExp(`^(?:${escaped.join('|')})$`) }, (args) => ({
+        path: args.path,
+        namespace: 'stand-in',
+      }));
+      esbuild.onLoad({ filter: /.*/, namespace: 'stand-in' }, async (args) => {
+        const names = Object.keys(await import(args.path)).filter(
+          (name) => name !== 'default' && /^[A-Za-z_$][\w$]*$/.test(name),
+        );
+        const contents = [
+          'const standIn = new Proxy(function standIn() {}, {',
+          "  get: (target, key) => (key === 'prototype' ? target.prototype : standIn),",
+          '  apply: () => standIn,',
+          '  construct: () => standIn,',
+          '});',
+          'export default standIn;',
+          `export { ${names.map((name) => `standIn as ${name}`).join(', ')} };`,
+        ].join('\n');
+        return { contents, loader: 'js' };
+      });
+    },
+  };
 }

@@ -8,6 +8,11 @@
  *
  * Usage: `npx tsx bench/instructions.ts [--repeat N] [--dir <folder of <name>/index.mjs>]` (needs valgrind: `apt-get install valgrind`).
  * Not part of `npm run bench`: it takes ~4 minutes and a tool npm does not install.
+ *
+ * What a design without some package would save: `--without <package>` (repeatable) bundles the functions
+ * twice, as they are and with the package replaced by a do-nothing stand-in (`bench/bundle.ts`), and counts
+ * both; `--only a,b` limits that to some functions. E.g.
+ * `npx tsx bench/instructions.ts --repeat 5 --without @aws-sdk/client-sqs --only activation-api,subscription-api`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,14 +20,24 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
-import { REFERENCE } from './bundle.js';
+import { type FunctionName, functions } from '../shared/topology.js';
+import { bundleAll, REFERENCE } from './bundle.js';
 import { lambdaLikeEnv } from './cold-init.js';
 import { outRoot } from './paths.js';
 import { median } from './stats.js';
 
 const run = promisify(execFile);
 const { values } = parseArgs({
-  options: { repeat: { type: 'string', default: '3' }, dir: { type: 'string' } },
+  options: {
+    repeat: { type: 'string', default: '3' },
+    dir: { type: 'string' },
+    without: { type: 'string', multiple: true },
+    only: { type: 'string' },
+  },
+});
+const only = values.only?.split(',').map((name) => {
+  if (!(name in functions)) throw new Error(`--only: no function named '${name}'`);
+  return name as FunctionName;
 });
 const repeat = Math.max(1, Number(values.repeat));
 
@@ -67,12 +82,36 @@ async function pageFaults(file: string): Promise<number> {
   return Number(stdout);
 }
 
-const bundlesDir = resolve(values.dir ?? resolve(outRoot, 'bundles'));
-const names = (await readdir(bundlesDir)).sort();
-const targets = [
-  { name: '(empty module)', file: empty },
-  ...names.map((name) => ({ name, file: join(bundlesDir, name, 'index.mjs') })),
-];
+interface Target {
+  name: string;
+  file: string;
+}
+
+async function bundlesIn(dir: string, suffix = ''): Promise<Target[]> {
+  return (await readdir(dir)).map((name) => ({
+    name: `${name}${suffix}`,
+    file: join(dir, name, 'index.mjs'),
+  }));
+}
+
+async function bundledTargets(): Promise<Target[]> {
+  if (!values.without?.length) {
+    if (only) throw new Error('--only goes with --without');
+    return bundlesIn(resolve(values.dir ?? resolve(outRoot, 'bundles')));
+  }
+  const asIs = join(work, 'as-is');
+  const without = join(work, 'without');
+  await bundleAll(asIs, { only });
+  await bundleAll(without, { only, without: values.without });
+  const withoutTargets = await bundlesIn(without, ` without ${values.without.join(', ')}`);
+  return [
+    ...(await bundlesIn(asIs)),
+    ...withoutTargets.filter(({ name }) => !name.startsWith(`${REFERENCE} `)),
+  ];
+}
+
+const bundles = (await bundledTargets()).sort((a, b) => a.name.localeCompare(b.name));
+const targets = [{ name: '(empty module)', file: empty }, ...bundles];
 const jobs = targets.flatMap((target) => Array.from({ length: repeat }, () => target));
 const counts = new Map<string, number[]>();
 let next = 0;
@@ -86,9 +125,9 @@ await Promise.all(
   }),
 );
 const faults = new Map<string, number>();
-for (const name of names) {
+for (const { name, file } of bundles) {
   const samples: number[] = [];
-  for (let i = 0; i < 5; i++) samples.push(await pageFaults(join(bundlesDir, name, 'index.mjs')));
+  for (let i = 0; i < 5; i++) samples.push(await pageFaults(file));
   faults.set(name, median(samples));
 }
 await rm(work, { recursive: true, force: true });
@@ -99,7 +138,7 @@ const reference = imported(REFERENCE);
 const referenceFaults = faults.get(REFERENCE) ?? Number.NaN;
 console.log('| bundle | import, M instructions | × ref | minor page faults | × ref |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
-for (const name of names.sort((a, b) => imported(a) - imported(b))) {
+for (const name of bundles.map((bundle) => bundle.name).sort((a, b) => imported(a) - imported(b))) {
   const faultCount = faults.get(name) ?? Number.NaN;
   const instructionsRatio = (imported(name) / reference).toFixed(2);
   console.log(
