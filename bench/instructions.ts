@@ -39,6 +39,8 @@ const only = values.only?.split(',').map((name) => {
   if (!(name in functions)) throw new Error(`--only: no function named '${name}'`);
   return name as FunctionName;
 });
+if (only && !values.without?.length) throw new Error('--only goes with --without');
+if (values.dir && values.without?.length) throw new Error('--without builds its own bundles: drop --dir');
 const repeat = Math.max(1, Number(values.repeat));
 
 const work = await mkdtemp(join(tmpdir(), 'instructions-'));
@@ -96,7 +98,6 @@ async function bundlesIn(dir: string, suffix = ''): Promise<Target[]> {
 
 async function bundledTargets(): Promise<Target[]> {
   if (!values.without?.length) {
-    if (only) throw new Error('--only goes with --without');
     return bundlesIn(resolve(values.dir ?? resolve(outRoot, 'bundles')));
   }
   const asIs = join(work, 'as-is');
