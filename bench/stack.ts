@@ -84,10 +84,10 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
       { logFile: options.simulatorLogFile ?? `${outRoot}/logs/simulator.log` },
     );
     try {
-      simulatorUrl = (await simulator.next('ready')).url;
+      // The simulator's process and the emulators' start side by side.
       stack = await startLocalStack({
         ...common,
-        transatelBaseUrl: simulatorUrl,
+        transatelBaseUrl: simulator.next('ready').then((ready) => ready.url),
         env: {
           ...env,
           TRANSATEL_CLIENT_ID: CLIENT.id,
@@ -95,6 +95,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
           TRANSATEL_MVNO_REF: CLIENT.mvnoRef,
         },
       });
+      simulatorUrl = stack.transatel.baseUrl;
     } catch (error) {
       await simulator.stop();
       throw error;

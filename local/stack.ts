@@ -39,8 +39,11 @@ export interface LocalStackOptions {
    */
   separateConsumers?: readonly FunctionName[];
   simulator?: SimulatorOverrides;
-  /** Use this Transatel instead of the simulator (default: TRANSATEL_BASE_URL of `env`). */
-  transatelBaseUrl?: string;
+  /**
+   * Use this Transatel instead of the simulator (default: TRANSATEL_BASE_URL of `env`). A promise (a server
+   * the caller is still starting, as the bench does) is awaited while the emulators start.
+   */
+  transatelBaseUrl?: string | Promise<string>;
   /** Default: TRANSATEL_WEBHOOK_SECRET of `env`, else `local-webhook-secret`. */
   webhookSecret?: string;
   /** Run the queue pollers (default true). */
@@ -100,7 +103,10 @@ function mapQueues(resources: Provisioned, pick: (queue: Provisioned['queues'][Q
  */
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const source = options.env ?? process.env;
-  const transatel = resolveTransatelTarget(source, options.transatelBaseUrl);
+  const givenBaseUrl = options.transatelBaseUrl;
+  // A configuration error shows before anything starts, unless the URL is still to come.
+  const knownTransatel =
+    typeof givenBaseUrl === 'object' ? undefined : resolveTransatelTarget(source, givenBaseUrl);
   const webhookSecret = resolveWebhookSecret(source, options.webhookSecret);
   const loadHandler = options.loadHandler ?? topologyHandlerLoader();
   const log = options.log;
@@ -137,10 +143,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    emulators = await startEmulators({
-      ...(options.dataDir ? { dataDir: options.dataDir } : {}),
-      separateProcess: options.separateEmulators ?? false,
-    });
+    const [emulatorsStart, baseUrlStart] = await Promise.allSettled([
+      startEmulators({
+        ...(options.dataDir ? { dataDir: options.dataDir } : {}),
+        separateProcess: options.separateEmulators ?? false,
+      }),
+      givenBaseUrl,
+    ]);
+    if (emulatorsStart.status === 'rejected') throw emulatorsStart.reason;
+    // Kept before the URL's failure is thrown, so that shutDown stops the emulators.
+    emulators = emulatorsStart.value;
+    if (baseUrlStart.status === 'rejected') throw baseUrlStart.reason;
+    const transatel = knownTransatel ?? resolveTransatelTarget(source, baseUrlStart.value);
     clients = localAwsClients(emulators.endpoints);
     const resources = await provision(clients, {
       ...(options.visibilityTimeoutOverrideSeconds === undefined

@@ -157,6 +157,46 @@ describe('startLocalStack', () => {
   });
 });
 
+describe('startLocalStack with a Transatel URL still to come (the bench starts its simulator meanwhile)', () => {
+  const credentials = {
+    TRANSATEL_CLIENT_ID: 'bench-client',
+    TRANSATEL_CLIENT_SECRET: 'bench-secret',
+    TRANSATEL_MVNO_REF: 'M2MA_BENCH',
+  };
+
+  it('waits for the promised URL while the emulators start, then uses it', async () => {
+    const stack = await startLocalStack({
+      port: 0,
+      loadHandler,
+      pollers: false,
+      schedules: false,
+      applyToProcessEnv: false,
+      env: credentials,
+      transatelBaseUrl: new Promise((resolve) => setTimeout(() => resolve('http://127.0.0.1:9'), 50)),
+    });
+    try {
+      expect(stack.simulator).toBeUndefined();
+      expect(stack.transatel).toEqual({ mode: 'real', baseUrl: 'http://127.0.0.1:9' });
+      expect(stack.env.TRANSATEL_BASE_URL).toBe('http://127.0.0.1:9');
+    } finally {
+      await stack.stop();
+    }
+  });
+
+  it("fails with the promise's error when the URL never comes", async () => {
+    const attempt = startLocalStack({
+      port: 0,
+      loadHandler,
+      pollers: false,
+      schedules: false,
+      applyToProcessEnv: false,
+      env: credentials,
+      transatelBaseUrl: Promise.reject(new Error('the simulator did not start')),
+    });
+    await expect(attempt).rejects.toThrow('the simulator did not start');
+  });
+});
+
 describe('startLocalStack against a real Transatel', () => {
   it('refuses to start without the credentials, naming the missing variables only', async () => {
     const attempt = startLocalStack({
