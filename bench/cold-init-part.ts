@@ -62,9 +62,10 @@ function worstRatio(
  */
 export async function runBundlePart(options: BundlePartOptions): Promise<PartResult> {
   const started = performance.now();
-  const bundles = await bundleAll();
-  options.progress(`bundle: esbuild, ${bundles.length} entry points (the functions and the reference)`);
-  const layers = await bundleLayers();
+  const [bundles, layers] = await Promise.all([bundleAll(), bundleLayers()]);
+  options.progress(
+    `bundle: esbuild, ${bundles.length} entry points (the functions and the reference) and ${layers.length} layers`,
+  );
   const emptyEnvFailures = await importsWithEmptyEnv(bundles);
   const progress = (label: string) => (done: number, total: number) => {
     if (done % 26 === 0 || done === total) options.progress(`cold init${label}: ${done}/${total} processes`);

@@ -76,30 +76,30 @@ export interface LayerBundle {
 /** Bundles every layer as the functions are bundled (bench/bundle.ts), with a no-op handler export. */
 export async function bundleLayers(outDir = resolve(outRoot, 'layers')): Promise<LayerBundle[]> {
   await mkdir(outDir, { recursive: true });
-  const bundles: LayerBundle[] = [];
-  const imports: string[] = [];
-  for (const layer of LAYERS) {
-    imports.push(...layer.imports);
-    const file = resolve(outDir, `${layer.name}.mjs`);
-    await build({
-      absWorkingDir: projectRoot,
-      stdin: {
-        contents: `${imports.join('\n')}\nexport const handler = async () => undefined;\n`,
-        resolveDir: projectRoot,
-        loader: 'ts',
-      },
-      outfile: file,
-      bundle: true,
-      platform: 'node',
-      target: 'node22',
-      format: 'esm',
-      minify: true,
-      mainFields: ['module', 'main'],
-      banner: { js: ESM_REQUIRE_BANNER },
-      alias: { ...BUNDLE_ALIASES },
-      logLevel: 'warning',
-    });
-    bundles.push({ name: layer.name, adds: layer.adds, file, bytes: (await stat(file)).size });
-  }
-  return bundles;
+  // Each layer imports its own lines and every earlier layer's; the builds are independent, so they run at once.
+  return Promise.all(
+    LAYERS.map(async (layer, index) => {
+      const imports = LAYERS.slice(0, index + 1).flatMap((each) => each.imports);
+      const file = resolve(outDir, `${layer.name}.mjs`);
+      await build({
+        absWorkingDir: projectRoot,
+        stdin: {
+          contents: `${imports.join('\n')}\nexport const handler = async () => undefined;\n`,
+          resolveDir: projectRoot,
+          loader: 'ts',
+        },
+        outfile: file,
+        bundle: true,
+        platform: 'node',
+        target: 'node22',
+        format: 'esm',
+        minify: true,
+        mainFields: ['module', 'main'],
+        banner: { js: ESM_REQUIRE_BANNER },
+        alias: { ...BUNDLE_ALIASES },
+        logLevel: 'warning',
+      });
+      return { name: layer.name, adds: layer.adds, file, bytes: (await stat(file)).size };
+    }),
+  );
 }
