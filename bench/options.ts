@@ -61,9 +61,9 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)
 
---quick: cold init 3 runs, 300 warm calls (no latency variant), bulk 60 orders (no
-control run), reliability 40 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
-requests per route.
+--quick: cold init 2 runs, 300 warm calls (no latency variant), bulk 60 orders (no
+control run), reliability 24 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
+requests per route; the bundle part alone, then the others two at a time (the default: one at a time).
   --out FILE           also write the report (markdown) to FILE
   -h, --help           this help`;
 
@@ -106,7 +106,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   return {
     quick,
     parts: parts.length === 0 ? [...PARTS] : PARTS.filter((part) => parts.includes(part)),
-    coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 3 : 101),
+    coldInitRuns: positiveInt('--runs', values.runs) ?? (quick ? 2 : 101),
     warmCalls: positiveInt('--calls', values.calls) ?? (quick ? 300 : 2000),
     warmup: quick ? 50 : 300,
     warmLatencyMs: quick ? 0 : 10,
@@ -114,7 +114,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     rps: positiveInt('--rps', values.rps) ?? 200,
     controlRps: controlRps ?? (quick ? 0 : 40),
     controlOrders: 600,
-    reliabilityOrders: orders ?? (quick ? 40 : 2000),
+    reliabilityOrders: orders ?? (quick ? 24 : 2000),
     reliabilityVisibilitySeconds: quick ? 5 : 45,
     reliabilityClaimLeaseSeconds: quick ? 5 : 60,
     abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 150 : 1500),
