@@ -158,22 +158,26 @@ describe('startLocalStack', () => {
 });
 
 describe('startLocalStack with a Transatel URL still to come (the bench starts its simulator meanwhile)', () => {
-  const credentials = {
-    TRANSATEL_CLIENT_ID: 'bench-client',
-    TRANSATEL_CLIENT_SECRET: 'bench-secret',
-    TRANSATEL_MVNO_REF: 'M2MA_BENCH',
-  };
-
-  it('waits for the promised URL while the emulators start, then uses it', async () => {
-    const stack = await startLocalStack({
+  /** No pollers, schedules or process environment: only the start itself is under test. */
+  const startWith = (transatelBaseUrl: Promise<string>) =>
+    startLocalStack({
       port: 0,
       loadHandler,
       pollers: false,
       schedules: false,
       applyToProcessEnv: false,
-      env: credentials,
-      transatelBaseUrl: new Promise((resolve) => setTimeout(() => resolve('http://127.0.0.1:9'), 50)),
+      env: {
+        TRANSATEL_CLIENT_ID: 'bench-client',
+        TRANSATEL_CLIENT_SECRET: 'bench-secret',
+        TRANSATEL_MVNO_REF: 'M2MA_BENCH',
+      },
+      transatelBaseUrl,
     });
+
+  it('waits for the promised URL while the emulators start, then uses it', async () => {
+    const stack = await startWith(
+      new Promise((resolve) => setTimeout(() => resolve('http://127.0.0.1:9'), 50)),
+    );
     try {
       expect(stack.simulator).toBeUndefined();
       expect(stack.transatel).toEqual({ mode: 'real', baseUrl: 'http://127.0.0.1:9' });
@@ -184,16 +188,9 @@ describe('startLocalStack with a Transatel URL still to come (the bench starts i
   });
 
   it("fails with the promise's error when the URL never comes", async () => {
-    const attempt = startLocalStack({
-      port: 0,
-      loadHandler,
-      pollers: false,
-      schedules: false,
-      applyToProcessEnv: false,
-      env: credentials,
-      transatelBaseUrl: Promise.reject(new Error('the simulator did not start')),
-    });
-    await expect(attempt).rejects.toThrow('the simulator did not start');
+    await expect(startWith(Promise.reject(new Error('the simulator did not start')))).rejects.toThrow(
+      'the simulator did not start',
+    );
   });
 });
 
