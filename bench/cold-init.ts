@@ -3,6 +3,7 @@ import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
+import { forEachAtOnce } from './at-once.js';
 import type { Bundle } from './bundle.js';
 import { outRoot } from './paths.js';
 import { median, seededRandom, shuffled } from './stats.js';
@@ -116,23 +117,16 @@ export async function measureColdInit(
 export async function importsWithEmptyEnv(bundles: readonly Bundle[]): Promise<string[]> {
   const runner = resolve(outRoot, 'cold-init-runner.mjs');
   await writeFile(runner, RUNNER);
-  const failures: string[] = [];
-  let next = 0;
-  // Two at a time: the machines have two cores.
-  await Promise.all(
-    [0, 1].map(async () => {
-      while (next < bundles.length) {
-        const bundle = bundles[next++] as Bundle;
-        try {
-          await run(process.execPath, [runner, pathToFileURL(bundle.file).href], {
-            env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
-            timeout: 30_000,
-          });
-        } catch {
-          failures.push(bundle.name);
-        }
-      }
-    }),
-  );
-  return bundles.map(({ name }) => name).filter((name) => failures.includes(name));
+  const failed = bundles.map(() => false);
+  await forEachAtOnce(bundles, 2, async (bundle, index) => {
+    try {
+      await run(process.execPath, [runner, pathToFileURL(bundle.file).href], {
+        env: { PATH: process.env.PATH ?? '/usr/bin:/bin' },
+        timeout: 30_000,
+      });
+    } catch {
+      failed[index] = true;
+    }
+  });
+  return bundles.filter((_, index) => failed[index]).map(({ name }) => name);
 }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { iccidFor, luhnCheckDigit } from '../local/simulator/index.js';
 import { type RouteSpec, routes as topologyRoutes } from '../shared/topology.js';
 import { SIGNATURE_HEADER, signBody } from '../shared/transatel/webhooks/signature.js';
+import { forEachAtOnce } from './at-once.js';
 import { startBenchStack } from './stack.js';
 import { fmtInt, type PartResult } from './table.js';
 
@@ -257,33 +258,27 @@ async function sendChunk(
   concurrency: number,
   outcome: RouteOutcome,
 ): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const request = requests[next++];
-      if (!request) return;
-      let status: number;
-      let answer = '';
-      try {
-        const response = await fetch(`${baseUrl}${request.target}`, {
-          method: request.method,
-          headers: request.headers,
-          ...(request.body ? { body: request.body } : {}),
-        });
-        status = response.status;
-        answer = (await response.text()).slice(0, 300);
-      } catch (error) {
-        // A connection the gateway dropped counts against it, as a 5xx would.
-        status = 599;
-        answer = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
-      }
-      outcome.sent += 1;
-      outcome.statuses.set(status, (outcome.statuses.get(status) ?? 0) + 1);
-      if (status >= 500 && outcome.fiveXx.length < 3)
-        outcome.fiveXx.push({ request: describeRequest(request), status, answer });
+  await forEachAtOnce(requests, concurrency, async (request) => {
+    let status: number;
+    let answer = '';
+    try {
+      const response = await fetch(`${baseUrl}${request.target}`, {
+        method: request.method,
+        headers: request.headers,
+        ...(request.body ? { body: request.body } : {}),
+      });
+      status = response.status;
+      answer = (await response.text()).slice(0, 300);
+    } catch (error) {
+      // A connection the gateway dropped counts against it, as a 5xx would.
+      status = 599;
+      answer = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
     }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+    outcome.sent += 1;
+    outcome.statuses.set(status, (outcome.statuses.get(status) ?? 0) + 1);
+    if (status >= 500 && outcome.fiveXx.length < 3)
+      outcome.fiveXx.push({ request: describeRequest(request), status, answer });
+  });
 }
 
 /** Generated and sent in chunks of CHUNK requests (seeded per chunk), so huge bodies are not all held at once. */

@@ -21,6 +21,7 @@ import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs, promisify } from 'node:util';
 import { type FunctionName, functions } from '../shared/topology.js';
+import { forEachAtOnce } from './at-once.js';
 import { bundleAll, REFERENCE } from './bundle.js';
 import { lambdaLikeEnv } from './cold-init.js';
 import { outRoot } from './paths.js';
@@ -115,16 +116,10 @@ const bundles = (await bundledTargets()).sort((a, b) => a.name.localeCompare(b.n
 const targets = [{ name: '(empty module)', file: empty }, ...bundles];
 const jobs = targets.flatMap((target) => Array.from({ length: repeat }, () => target));
 const counts = new Map<string, number[]>();
-let next = 0;
-await Promise.all(
-  [0, 1].map(async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++] as (typeof jobs)[number];
-      const count = await instructions(job.file);
-      counts.set(job.name, [...(counts.get(job.name) ?? []), count]);
-    }
-  }),
-);
+await forEachAtOnce(jobs, 2, async (job) => {
+  const count = await instructions(job.file);
+  counts.set(job.name, [...(counts.get(job.name) ?? []), count]);
+});
 const faults = new Map<string, number>();
 for (const { name, file } of bundles) {
   const samples: number[] = [];

@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, resolve } from 'node:path';
+import { forEachAtOnce } from './at-once.js';
 import { forkTs } from './child.js';
 import { type BenchOptions, type PartName, parseBenchArgs, USAGE } from './options.js';
 import { outRoot, projectRoot } from './paths.js';
@@ -57,25 +58,19 @@ async function main(): Promise<number> {
   progress(`bench: ${options.parts.join(', ')}${options.quick ? ' (quick)' : ''}; load average ${load}`);
   const outcomes: ({ result: PartResult } | { error: string })[] = [];
   const parts = options.parts;
-  const runParts = async (indexes: number[], atOnce: number) => {
-    let next = 0;
-    const worker = async () => {
-      while (next < indexes.length) {
-        const index = indexes[next++] as number;
-        const part = parts[index] as PartName;
-        const partStarted = performance.now();
-        try {
-          outcomes[index] = { result: await runPart(part, options) };
-          progress(`${part}: done in ${((performance.now() - partStarted) / 1000).toFixed(1)} s`);
-        } catch (error) {
-          const message = error instanceof Error ? error.message : String(error);
-          outcomes[index] = { error: message.split('\n')[0] ?? message };
-          progress(`${part}: FAILED: ${message}`);
-        }
+  const runParts = (indexes: number[], atOnce: number) =>
+    forEachAtOnce(indexes, atOnce, async (index) => {
+      const part = parts[index] as PartName;
+      const partStarted = performance.now();
+      try {
+        outcomes[index] = { result: await runPart(part, options) };
+        progress(`${part}: done in ${((performance.now() - partStarted) / 1000).toFixed(1)} s`);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        outcomes[index] = { error: message.split('\n')[0] ?? message };
+        progress(`${part}: FAILED: ${message}`);
       }
-    };
-    await Promise.all(Array.from({ length: atOnce }, worker));
-  };
+    });
   // The default run measures one part at a time, alone on the machine. --quick only checks that every part
   // works: the bundle part (cold-init timing) still runs alone, the others two at a time (the machines have
   // two cores), to finish in under a minute.

@@ -3,6 +3,7 @@ import { DeleteMessageBatchCommand, ReceiveMessageCommand, SQSClient } from '@aw
 import { iccidFor, msisdnFor } from '../local/simulator/index.js';
 import type { LocalStack } from '../local/stack.js';
 import { SIGNATURE_HEADER, signBody } from '../shared/transatel/webhooks/signature.js';
+import { forEachAtOnce } from './at-once.js';
 import { drainDeadLetters, sleep } from './orders.js';
 import { startBenchStack } from './stack.js';
 import { seededRandom } from './stats.js';
@@ -177,18 +178,11 @@ function plan(total: number, secret: string, seed: number): Planned[] {
 
 async function sendAll(url: string, planned: readonly Planned[], concurrency: number): Promise<Sent[]> {
   const results: Sent[] = new Array(planned.length);
-  let next = 0;
-  const worker = async () => {
-    for (;;) {
-      const index = next++;
-      const request = planned[index];
-      if (!request) return;
-      const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
-      await response.arrayBuffer();
-      results[index] = { kind: request.kind, status: response.status };
-    }
-  };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await forEachAtOnce(planned, concurrency, async (request, index) => {
+    const response = await fetch(url, { method: 'POST', headers: request.headers, body: request.body });
+    await response.arrayBuffer();
+    results[index] = { kind: request.kind, status: response.status };
+  });
   return results;
 }
 
