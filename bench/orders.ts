@@ -57,7 +57,7 @@ export async function submitActivations(
 export interface StoredOrder {
   orderId: string;
   iccid: string;
-  status: 'RECEIVED' | 'ACTIVATING' | 'ACTIVE' | 'COMPLETED' | 'FAILED';
+  status: 'RECEIVED' | 'ACTIVATING' | 'ACTIVE' | 'NEEDS_REVIEW' | 'COMPLETED' | 'FAILED';
   failure?: { code: string; detail: string };
   subscriptionId?: string;
   updatedAt: string;
@@ -66,7 +66,7 @@ export interface StoredOrder {
   attempts?: Record<string, number>;
 }
 
-export const FINAL = new Set(['COMPLETED', 'FAILED']);
+export const FINAL = new Set(['COMPLETED', 'FAILED', 'NEEDS_REVIEW']);
 
 /** Reads orders straight from the orders table (BatchGetItem, 100 keys a call): what the API would answer. */
 export class OrderReader {

@@ -62,6 +62,7 @@ export class BackendStack extends Stack {
       namePrefix,
       alarmTopics: notifications.alarmTopics,
       functions: functions.functions,
+      logGroups: functions.logGroups,
       queues: queues.queues,
       scheduleRules: schedules.rules,
       apiStage: api.stage,

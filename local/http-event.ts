@@ -134,7 +134,8 @@ const localCaller: IamAuthorizer = {
     callerId: 'local',
     cognitoIdentity: null,
     principalOrgId: null,
-    userArn: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:user/local`,
+    // What an audit records as the caller locally (in AWS: the caller's IAM principal ARN).
+    userArn: 'local',
     userId: 'local',
   },
 };

@@ -11,6 +11,7 @@ export type FunctionName =
   | 'subscription-worker'
   | 'balance-api'
   | 'orders-api'
+  | 'review-api'
   | 'catalog-api'
   | 'sims-api'
   | 'esim-api'
@@ -85,6 +86,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     tables: [{ name: 'orders', access: 'readWrite' }],
     sendsTo: ['subscription'],
+    // Announces an order held for review (order.needs_review): its plan may have been bought.
+    publishesEvents: true,
     readsSecret: true,
   },
   'balance-api': {
@@ -100,6 +103,16 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 5,
     memoryMb: 256,
     tables: [{ name: 'orders', access: 'read' }],
+  },
+  // Apart from orders-api, so that reading orders stays read-only: only this route writes them.
+  'review-api': {
+    entry: 'functions/review-api/handler.ts',
+    description: 'Resolves orders held for review (NEEDS_REVIEW), audited with the caller',
+    timeoutSeconds: 5,
+    memoryMb: 256,
+    tables: [{ name: 'orders', access: 'readWrite' }],
+    // A review resolved with "retry" queues the plan order again.
+    sendsTo: ['subscription'],
   },
   'catalog-api': {
     entry: 'functions/catalog-api/handler.ts',
@@ -176,6 +189,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/sims/{iccid}/activation', function: 'activation-api', auth: 'iam' },
   { method: 'POST', path: '/v1/activations', function: 'activation-api', auth: 'iam' },
   { method: 'GET', path: '/v1/orders/{orderId}', function: 'orders-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/orders/{orderId}/resolve', function: 'review-api', auth: 'iam' },
   { method: 'POST', path: '/v1/sims/{iccid}/plans', function: 'subscription-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/balance', function: 'balance-api', auth: 'iam' },
   { method: 'GET', path: '/v1/plans', function: 'catalog-api', auth: 'iam' },

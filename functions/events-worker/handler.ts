@@ -1,10 +1,6 @@
-import { PublishCommand } from '@aws-sdk/client-sns';
-import { lazy } from '../../shared/lazy.js';
 import { processedEventStore } from '../../shared/runtime/clients/processed-events.js';
-import { snsClient } from '../../shared/runtime/clients/sns.js';
-import { loadConfig } from '../../shared/runtime/config.js';
-import { eventsTopicEnv } from '../../shared/runtime/env/events-topic.js';
 import { logger } from '../../shared/runtime/logger.js';
+import { publishNotification } from '../../shared/runtime/notifier.js';
 import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
 import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
 import { processEventOnce } from '../../shared/store/processed-events.js';
@@ -15,20 +11,12 @@ import { toNotification } from '../../shared/workflow/notifications.js';
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
 
-const eventsTopicArn = lazy(() => loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN);
-
 /** One event: advance the orders it concerns, then publish it normalized. */
 async function processEvent(rawEvent: unknown): Promise<string[]> {
   const event = parseEvent(rawEvent);
   const orderIds = await applyEventToOrders(orderMoveDeps(), event);
   const notification = toNotification(event, orderIds);
-  await snsClient().send(
-    new PublishCommand({
-      TopicArn: eventsTopicArn(),
-      Message: JSON.stringify(notification),
-      MessageAttributes: { type: { DataType: 'String', StringValue: notification.type } },
-    }),
-  );
+  await publishNotification(notification);
   logger.info('event processed', {
     eventId: event.header.eventId,
     eventType: event.type,

@@ -1,3 +1,4 @@
+import { publishNotification } from '../../shared/runtime/notifier.js';
 import { sqsHandler } from '../../shared/runtime/sqs.js';
 import { workflowDeps } from '../../shared/runtime/workflow-deps.js';
 import { queues } from '../../shared/topology.js';
@@ -8,11 +9,15 @@ import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '../../shared/workflow/messages.js';
 import { runSubscriptionStep } from '../../shared/workflow/subscription-step.js';
 
-const subscriptionDeps = workflowDeps((http) => ({
-  connectivity: new ConnectivityApi(http),
-  ocsSubscriptions: new OcsSubscriptionsApi(http),
-  ocsInventory: new OcsInventoryApi(http),
-}));
+const subscriptionDeps = workflowDeps(
+  (http) => ({
+    connectivity: new ConnectivityApi(http),
+    ocsSubscriptions: new OcsSubscriptionsApi(http),
+    ocsInventory: new OcsInventoryApi(http),
+  }),
+  // An order held for review (its plan may have been bought) is announced on the events topic.
+  { notify: publishNotification },
+);
 
 /** Subscription queue consumer: activation checks (polling) and plan subscriptions. */
 export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {

@@ -33,22 +33,22 @@ function usageWindow(query: z.output<typeof usageQuerySchema>, now = new Date())
   return { from, to };
 }
 
+/** Time kept back from the function's timeout to answer with what was read. */
+const ANSWER_MARGIN_MS = 2_000;
+
 /** GET /v1/sims/{iccid}/usage?from=&to=&country=: data usage over the period, in total and by country. */
 export const handler = httpHandler(
   { params: iccidParamsSchema, query: usageQuerySchema },
-  async ({ params, query }) => {
+  async ({ params, query }, _event, context) => {
     const { iccid } = params;
     const { from, to } = usageWindow(query);
+    // The subscriber read says whether Transatel knows the SIM (404 otherwise), and gives its IMSI when known.
     const subscriber = await callTransatel(() => connectivity().getSubscriber(iccid));
-    const { imsi } = subscriber;
-    if (!imsi) {
-      throw new HttpError(409, {
-        title: 'SIM_HAS_NO_IMSI',
-        detail: `SIM ${iccid} has no IMSI yet (status ${subscriber.status}), so it has no usage to report`,
-      });
-    }
     const { country } = query;
-    const report = await callTransatel(() => networkUsage().getUsage({ imsi, from, to, country }));
+    const deadline = Date.now() + context.getRemainingTimeInMillis() - ANSWER_MARGIN_MS;
+    const report = await callTransatel(() =>
+      networkUsage().getUsage({ iccid, imsi: subscriber.imsi, from, to, country, deadline }),
+    );
     return json(200, {
       iccid,
       from: report.from,
@@ -59,6 +59,7 @@ export const handler = httpHandler(
       downlinkBytes: report.downlinkBytes,
       sessions: report.sessions,
       byCountry: report.byCountry,
+      complete: report.complete,
     });
   },
 );

@@ -11,7 +11,7 @@ import {
 } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -91,6 +91,7 @@ export function workerRequestsPerSecond(limit: number, concurrency: number): num
  */
 export class Functions extends Construct {
   readonly functions: Record<FunctionName, IFunction>;
+  readonly logGroups: Partial<Record<FunctionName, ILogGroup>> = {};
 
   constructor(scope: Construct, id: string, props: FunctionsProps) {
     super(scope, id);
@@ -129,6 +130,7 @@ export class Functions extends Construct {
         // Logs expire with their retention; keeping named groups after a teardown would only block a redeploy.
         removalPolicy: RemovalPolicy.DESTROY,
       });
+      this.logGroups[name] = logGroup;
       // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions on "*" reach every log group.
       const role = new Role(this, `${name}-role`, {
         assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

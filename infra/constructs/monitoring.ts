@@ -14,9 +14,11 @@ import {
 import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { IRule } from 'aws-cdk-lib/aws-events';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
+import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
 import type { FunctionName, QueueName } from '../../shared/topology.js';
+import { ORDER_HELD_FOR_REVIEW_MESSAGE } from '../../shared/workflow/order-moves.js';
 import { entriesOf } from '../records.js';
 import type { StageConfig } from '../stages.js';
 import type { QueuePair } from './queues.js';
@@ -26,11 +28,15 @@ export interface MonitoringProps {
   namePrefix: string;
   alarmTopics: readonly ITopic[];
   functions: Readonly<Record<FunctionName, IFunction>>;
+  logGroups?: Readonly<Partial<Record<FunctionName, ILogGroup>>>;
   queues: Readonly<Record<QueueName, QueuePair>>;
   /** The EventBridge rules of the scheduled functions. */
   scheduleRules?: ReadonlyMap<FunctionName, IRule>;
   apiStage: HttpStage;
 }
+
+/** The workers whose steps may hold an order for review, and the line they log when they do. */
+const REVIEW_HOLDERS: readonly FunctionName[] = ['subscription-worker', 'activation-worker'];
 
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);
@@ -108,6 +114,31 @@ export class Monitoring extends Construct {
         0,
       );
     }
+
+    // An order held for review may have bought its plan and waits for a person: one is worth an alarm.
+    const heldForReview = new Metric({
+      namespace: props.namePrefix,
+      metricName: 'OrdersHeldForReview',
+      period: FIVE_MINUTES,
+      statistic: Stats.SUM,
+    });
+    for (const name of REVIEW_HOLDERS) {
+      const logGroup = props.logGroups?.[name];
+      if (!logGroup) continue;
+      new MetricFilter(this, `${name}-held-for-review`, {
+        logGroup,
+        metricNamespace: heldForReview.namespace,
+        metricName: heldForReview.metricName,
+        filterPattern: FilterPattern.stringValue('$.message', '=', ORDER_HELD_FOR_REVIEW_MESSAGE),
+        metricValue: '1',
+      });
+    }
+    alarm(
+      'orders-held-for-review',
+      "An order stopped in NEEDS_REVIEW: its plan may have been bought and Transatel cannot prove it. Check the SIM's plans, then POST /v1/orders/{orderId}/resolve (the order.needs_review event names it).",
+      heldForReview,
+      0,
+    );
 
     this.dashboard(props);
   }

@@ -23,6 +23,7 @@ import {
   plansQuerySchema,
   plansResponseSchema,
   problemSchema,
+  resolveRequestSchema,
   simDetailSchema,
   simPatchSchema,
   simsQuerySchema,
@@ -152,6 +153,17 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     params: orderParamsSchema,
     success: { status: 200, description: 'The order', schema: orderSchema },
     problems: [400, 404],
+  },
+  'POST /v1/orders/{orderId}/resolve': {
+    operationId: 'resolveOrder',
+    summary: 'Settle an order held for review (NEEDS_REVIEW)',
+    description:
+      "An order stops in NEEDS_REVIEW when its plan may have been bought and Transatel cannot prove either way (its `failure` holds the evidence). After checking the SIM's plans (GET /v1/sims/{iccid}/balance): `subscribed` completes it, `retry` orders the plan again, `abandon` fails it. Recorded in the timeline with the caller's IAM principal. 409 when the order is not in review.",
+    tag: 'Orders',
+    params: orderParamsSchema,
+    body: { schema: resolveRequestSchema, required: true },
+    success: { status: 200, description: 'The order, resolved', schema: orderSchema },
+    problems: [400, 404, 409, 413],
   },
   'POST /v1/sims/{iccid}/plans': {
     operationId: 'orderPlan',

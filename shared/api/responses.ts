@@ -47,9 +47,10 @@ export const balanceResponseSchema = z
     msisdn: z.string(),
     plans: z.array(
       z.object({
-        subscriptionId: z.string(),
-        planId: z.string(),
-        status: z.string(),
+        // Each is absent when Transatel's inventory does not say it: a plan is listed whatever it lacks.
+        subscriptionId: z.optional(z.string()),
+        planId: z.optional(z.string()),
+        status: z.optional(z.string()),
         activatedAt: z.optional(z.string()),
         expiresAt: z.optional(z.string()),
         data: dataBalanceSchema,
@@ -98,7 +99,15 @@ export const simDetailSchema = z
   .check(z.meta({ id: 'Sim' }));
 
 export const transactionAcceptedSchema = z
-  .object({ iccid: z.string(), transactionId: z.string(), status: z.enum(['PENDING', 'DONE', 'FAILED']) })
+  .object({
+    iccid: z.string(),
+    transactionId: z
+      .optional(z.string())
+      .check(
+        z.meta({ description: 'Absent when Transatel accepted the change without naming its transaction' }),
+      ),
+    status: z.enum(['PENDING', 'DONE', 'FAILED', 'UNKNOWN']),
+  })
   .check(z.meta({ id: 'TransactionAccepted' }));
 
 export const esimResponseSchema = z
@@ -127,6 +136,12 @@ export const usageResponseSchema = z
     to: z.string(),
     country: z.optional(z.string()),
     byCountry: z.array(z.extend(usageFiguresSchema, { country: z.string() })),
+    complete: z.boolean().check(
+      z.meta({
+        description:
+          'false when the reading stopped at its page or time bound before the whole period was read: the figures then cover only part of it',
+      }),
+    ),
   })
   .check(z.meta({ id: 'Usage' }));
 

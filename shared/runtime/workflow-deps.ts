@@ -41,9 +41,11 @@ export const workflowSettings = lazy((): WorkflowSettings => {
  */
 export function workflowDeps<Transatel extends Partial<WorkflowTransatel>>(
   transatelApis: (http: TransatelHttp) => Transatel,
+  extras: Pick<WorkflowDeps, 'notify'> = {},
 ): () => WorkflowDeps<Transatel> {
   return lazy(() => ({
     ...orderMoveDeps(),
+    ...extras,
     transatel: transatelApis(transatelHttp()),
     settings: workflowSettings(),
   }));

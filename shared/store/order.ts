@@ -1,7 +1,19 @@
 import * as z from '../zod.js';
 import { newOrderId, orderIdSchema } from './order-id.js';
 
-export const orderStatuses = ['RECEIVED', 'ACTIVATING', 'ACTIVE', 'COMPLETED', 'FAILED'] as const;
+/**
+ * `NEEDS_REVIEW`: a plan purchase whose outcome Transatel cannot prove. The workflow stops there rather
+ * than buy again; a person resolves it (POST /v1/orders/{orderId}/resolve), or evidence from Transatel
+ * (the plan's OCS event) settles it.
+ */
+export const orderStatuses = [
+  'RECEIVED',
+  'ACTIVATING',
+  'ACTIVE',
+  'NEEDS_REVIEW',
+  'COMPLETED',
+  'FAILED',
+] as const;
 export const orderStatusSchema = z.enum(orderStatuses);
 export type OrderStatus = z.output<typeof orderStatusSchema>;
 
@@ -10,6 +22,17 @@ export const terminalStatuses: readonly OrderStatus[] = ['COMPLETED', 'FAILED'];
 
 export function isTerminal(status: OrderStatus): boolean {
   return terminalStatuses.includes(status);
+}
+
+/** How a person settles an order held for review: see shared/workflow/review.ts. */
+export const reviewOutcomes = ['subscribed', 'retry', 'abandon'] as const;
+export type ReviewOutcome = (typeof reviewOutcomes)[number];
+
+/** Orders the workflow is done with: terminal, or waiting for a person. What a caller waits for. */
+export const settledStatuses: readonly OrderStatus[] = [...terminalStatuses, 'NEEDS_REVIEW'];
+
+export function isSettled(status: OrderStatus): boolean {
+  return settledStatuses.includes(status);
 }
 
 /** `activation`: activate the SIM, then subscribe the plan if one was asked for. `plan`: subscribe a plan only. */

@@ -2,7 +2,7 @@ import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { mergeOptions, type TransatelOption } from './config.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
-import { optionalString } from './wire.js';
+import { reportDrift, tolerantList, tolerantString, totalObject } from './wire.js';
 
 const BASE = '/connectivity-management/subscribers/api';
 
@@ -42,21 +42,26 @@ export function normalizeSubscriberStatus(raw: string): SubscriberStatus {
   }
 }
 
+const optionWireSchema = lazy(() =>
+  z.pipe(
+    z.looseObject({ name: z.string(), value: z.union([z.string(), z.number(), z.boolean()]) }),
+    z.transform(({ name, value }): TransatelOption => ({ name, value: String(value) })),
+  ),
+);
+
+/** Only `status` is required: every flow routes on it. The rest is optional or inferred (docs/transatel.md). */
 const subscriberWireSchema = lazy(() =>
   z.looseObject({
-    simSerial: z.string(),
-    msisdn: optionalString,
-    imsi: optionalString,
-    status: z.string(),
-    ratePlan: optionalString,
-    options: z.pipe(
-      z.nullish(z.array(z.looseObject({ name: z.string(), value: z.string() }))),
-      z.transform((options) => (options ?? []).map(({ name, value }) => ({ name, value }))),
-    ),
-    group: optionalString,
-    externalReference: optionalString,
-    activationDate: optionalString,
-    simType: optionalString,
+    simSerial: tolerantString('subscriber.simSerial'),
+    msisdn: tolerantString('subscriber.msisdn'),
+    imsi: tolerantString('subscriber.imsi'),
+    status: z.string().check(z.minLength(1)),
+    ratePlan: tolerantString('subscriber.ratePlan'),
+    options: tolerantList('subscriber.options', optionWireSchema()),
+    group: tolerantString('subscriber.group'),
+    externalReference: tolerantString('subscriber.externalReference'),
+    activationDate: tolerantString('subscriber.activationDate'),
+    simType: tolerantString('subscriber.simType'),
   }),
 );
 
@@ -73,56 +78,66 @@ export interface Subscriber {
   simType: string | undefined;
 }
 
-const subscriberSchema = lazy(() =>
-  z.pipe(
-    subscriberWireSchema(),
-    z.transform(
-      (wire): Subscriber => ({
-        iccid: wire.simSerial,
-        msisdn: wire.msisdn?.replace(/^\+/, ''),
-        imsi: wire.imsi,
-        status: normalizeSubscriberStatus(wire.status),
-        ratePlan: wire.ratePlan,
-        options: wire.options,
-        group: wire.group,
-        reference: wire.externalReference,
-        activationDate: wire.activationDate,
-        simType: wire.simType,
-      }),
-    ),
-  ),
-);
+function toSubscriber(wire: z.output<ReturnType<typeof subscriberWireSchema>>, iccid: string): Subscriber {
+  return {
+    iccid: wire.simSerial ?? iccid,
+    msisdn: wire.msisdn?.replace(/^\+/, ''),
+    imsi: wire.imsi,
+    status: normalizeSubscriberStatus(wire.status),
+    ratePlan: wire.ratePlan,
+    options: wire.options,
+    group: wire.group,
+    reference: wire.externalReference,
+    activationDate: wire.activationDate,
+    simType: wire.simType,
+  };
+}
 
-export type TransactionState = 'PENDING' | 'DONE' | 'FAILED';
+/** `UNKNOWN`: a state Transatel has not documented; treated as still in progress, never as an outcome. */
+export type TransactionState = 'PENDING' | 'DONE' | 'FAILED' | 'UNKNOWN';
 
-function normalizeTransactionState(raw: string): TransactionState {
+function normalizeTransactionState(raw: string | undefined): TransactionState {
+  if (raw === undefined) return 'PENDING';
   switch (raw.toUpperCase()) {
+    case 'PENDING':
+    case 'IN_PROGRESS':
+    case 'INPROGRESS':
+    case 'PROCESSING':
+    case 'ACCEPTED':
+      return 'PENDING';
     case 'DONE':
     case 'SUCCESS':
     case 'SUCCEEDED':
     case 'COMPLETED':
       return 'DONE';
     case 'FAILED':
+    case 'FAILURE':
     case 'ERROR':
     case 'REJECTED':
       return 'FAILED';
     default:
-      return 'PENDING';
+      reportDrift('transaction.transactionStatus', `unknown value '${raw}'`);
+      return 'UNKNOWN';
   }
 }
 
+/**
+ * What a Connectivity Management write answered. A 2xx means Transatel accepted the request, whatever the
+ * body says: `transactionId` is what we could read of it, and may be absent (then the change is followed
+ * through the SIM's status and events).
+ */
 export interface Transaction {
-  transactionId: string;
+  transactionId: string | undefined;
   iccid: string | undefined;
   state: TransactionState;
 }
 
 const transactionSchema = lazy(() =>
   z.pipe(
-    z.looseObject({
-      transactionId: z.string().check(z.minLength(1)),
-      simSerial: optionalString,
-      transactionStatus: z._default(z.string(), 'PENDING'),
+    totalObject('transaction', {
+      transactionId: tolerantString('transaction.transactionId'),
+      simSerial: tolerantString('transaction.simSerial'),
+      transactionStatus: tolerantString('transaction.transactionStatus'),
     }),
     z.transform(
       (wire): Transaction => ({
@@ -145,14 +160,14 @@ export interface TransactionStatus extends Transaction {
 const transactionStatusSchema = lazy(() =>
   z.pipe(
     z.looseObject({
-      transactionId: z.string().check(z.minLength(1)),
-      simSerial: optionalString,
+      transactionId: tolerantString('transactionStatus.transactionId'),
+      simSerial: tolerantString('transactionStatus.simSerial'),
       transactionStatus: z.string(),
-      type: optionalString,
-      creationDate: optionalString,
-      lastUpdateDate: optionalString,
-      errorCode: optionalString,
-      errorMessage: optionalString,
+      type: tolerantString('transactionStatus.type'),
+      creationDate: tolerantString('transactionStatus.creationDate'),
+      lastUpdateDate: tolerantString('transactionStatus.lastUpdateDate'),
+      errorCode: tolerantString('transactionStatus.errorCode'),
+      errorMessage: tolerantString('transactionStatus.errorMessage'),
     }),
     z.transform(
       (wire): TransactionStatus => ({
@@ -181,6 +196,7 @@ export interface ActivateRequest {
 }
 
 export interface ModifyRequest {
+  /** Default: the SIM's own rate plan (read first), else the configured one. */
   ratePlan?: string;
   options?: TransatelOption[];
   reference?: string;
@@ -188,6 +204,8 @@ export interface ModifyRequest {
 }
 
 export interface LifecycleRequest {
+  /** Default: the SIM's own rate plan (read first), else the configured one. */
+  ratePlan?: string;
   reference?: string;
 }
 
@@ -195,14 +213,15 @@ export interface LifecycleRequest {
 export class ConnectivityApi {
   constructor(private readonly http: TransatelHttp) {}
 
-  getSubscriber(iccid: string): Promise<Subscriber> {
-    return this.http.call({
+  async getSubscriber(iccid: string): Promise<Subscriber> {
+    const wire = await this.http.call({
       operation: 'connectivity.getSubscriber',
       method: 'GET',
       path: `${BASE}/subscribers/sim-serial/${encodeSegment(iccid)}`,
-      schema: subscriberSchema(),
+      schema: subscriberWireSchema(),
       safety: 'read',
     });
+    return toSubscriber(wire, iccid);
   }
 
   /** Starts the activation; completion comes later (event, or status polling). Never retried blindly. */
@@ -224,13 +243,14 @@ export class ConnectivityApi {
     });
   }
 
-  modify(iccid: string, request: ModifyRequest): Promise<Transaction> {
+  async modify(iccid: string, request: ModifyRequest): Promise<Transaction> {
+    const ratePlan = await this.ratePlanOf(iccid, request.ratePlan);
     return this.http.call({
       operation: 'connectivity.modify',
       method: 'POST',
       path: `${BASE}/subscribers/sim-serial/${encodeSegment(iccid)}/modify`,
       body: compact({
-        ratePlan: request.ratePlan ?? this.http.settings.ratePlan,
+        ratePlan,
         options: request.options,
         externalReference: request.reference,
         group: request.group,
@@ -262,17 +282,29 @@ export class ConnectivityApi {
     });
   }
 
-  private lifecycle(
+  /**
+   * The rate plan a change must carry: the one asked for, else the SIM's own, so that a change never moves
+   * a SIM onto another rate plan of a multi-plan account; the configured one only when Transatel does not
+   * say which the SIM has.
+   */
+  private async ratePlanOf(iccid: string, requested: string | undefined): Promise<string> {
+    if (requested) return requested;
+    const subscriber = await this.getSubscriber(iccid);
+    return subscriber.ratePlan ?? this.http.settings.ratePlan;
+  }
+
+  private async lifecycle(
     action: 'suspend' | 'reactivate' | 'terminate',
     iccid: string,
     request: LifecycleRequest,
   ): Promise<Transaction> {
+    const ratePlan = await this.ratePlanOf(iccid, request.ratePlan);
     return this.http.call({
       operation: `connectivity.${action}`,
       method: 'POST',
       path: `${BASE}/subscribers/sim-serial/${encodeSegment(iccid)}/${action}`,
       // Sources disagree on the body; ratePlan plus the optional reference satisfies both variants seen.
-      body: compact({ ratePlan: this.http.settings.ratePlan, externalReference: request.reference }),
+      body: compact({ ratePlan, externalReference: request.reference }),
       schema: transactionSchema(),
       safety: 'write',
     });

@@ -11,6 +11,7 @@ import { type AttemptResult, requestNeverSent } from './http-attempt.js';
 import { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
+import { reportDrift, setDriftSink } from './wire.js';
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
 
@@ -56,10 +57,32 @@ export class TransatelHttp {
   constructor(private readonly config: ResolvedClientConfig) {
     this.pacer = config.maxRequestsPerSecond ? new RequestPacer(config.maxRequestsPerSecond) : undefined;
     this.tokens = new TokenManager(config, Date.now, this.pacer);
+    setDriftSink((message, attributes) => config.logger.warn(message, attributes));
   }
 
   get settings(): ResolvedClientConfig {
     return this.config;
+  }
+
+  /**
+   * A link Transatel gave (a next page, say) as a path under our base URL, or undefined when it points
+   * elsewhere: the client never sends its token to another host.
+   */
+  relativePath(href: string): string | undefined {
+    let base: URL;
+    let target: URL;
+    try {
+      base = new URL(`${this.config.baseUrl}/`);
+      target = new URL(href, base);
+    } catch {
+      return undefined;
+    }
+    if (target.origin !== base.origin) return undefined;
+    const prefix = base.pathname.replace(/\/$/, '');
+    const path = target.pathname.startsWith(`${prefix}/`)
+      ? target.pathname.slice(prefix.length)
+      : target.pathname;
+    return `${path}${target.search}`;
   }
 
   async call<T>(request: TransatelRequest<T>): Promise<T> {
@@ -157,16 +180,19 @@ export class TransatelHttp {
 
   private parse<T>(request: TransatelRequest<T>, result: AttemptResult): T {
     let json: unknown;
-    if (result.text.length > 0) {
+    if (result.text.trim().length > 0) {
       try {
         json = JSON.parse(result.text);
       } catch {
-        throw new TransatelInvalidResponseError({
-          operation: request.operation,
-          status: result.status,
-          requestId: result.requestId,
-          issues: ['body is not JSON'],
-        });
+        // A 2xx to a write means Transatel accepted it, whatever the body: read state afterwards instead.
+        if (request.safety === 'write') reportDrift(`${request.operation}.body`, 'body is not JSON');
+        else
+          throw new TransatelInvalidResponseError({
+            operation: request.operation,
+            status: result.status,
+            requestId: result.requestId,
+            issues: ['body is not JSON'],
+          });
       }
     }
     const parsed = z.safeParse(request.schema, json);

@@ -1,8 +1,8 @@
 import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
-import { encodeSegment, type TransatelHttp } from './http.js';
+import { encodeSegment, type QueryValue, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString, singleOrWrapped, wrappedList } from './wire.js';
+import { optionalString, singleOrWrapped, tolerantList } from './wire.js';
 
 const BASE = '/ocs/catalog/api';
 
@@ -132,7 +132,19 @@ const productSchema = lazy(() =>
   ),
 );
 
-const listResponseSchema = lazy(() => wrappedList('products', productSchema()));
+/** A page of the catalogue: its products (a malformed one is skipped and reported) and the next page's link. */
+const listResponseSchema = lazy(() =>
+  z.looseObject({
+    products: tolerantList('catalog.products', productSchema()),
+    links: tolerantList(
+      'catalog.links',
+      z.looseObject({ rel: z.string(), href: z.string().check(z.minLength(1)) }),
+    ),
+  }),
+);
+
+/** A catalogue of more pages than this is taken as a paging loop, not as a catalogue. */
+const MAX_CATALOG_PAGES = 100;
 
 const singleResponseSchema = lazy(() => singleOrWrapped('products', productSchema()));
 
@@ -148,16 +160,34 @@ export interface ListProductsQuery {
 export class OcsCatalogApi {
   constructor(private readonly http: TransatelHttp) {}
 
+  /** Every product of the COS, following the answer's `next` links page after page. */
   async listProducts(query: ListProductsQuery = {}): Promise<CatalogProduct[]> {
     const availableOnly = query.availableOnly ?? true;
-    const products = await this.http.call({
-      operation: 'ocsCatalog.listProducts',
-      method: 'GET',
+    const products: CatalogProduct[] = [];
+    const seen = new Set<string>();
+    let request: { path: string; query?: Record<string, QueryValue> } = {
       path: `${BASE}/cos/${encodeSegment(this.http.settings.cos)}/products`,
       query: { availabilityStatus: availableOnly ? 'AVAILABLE' : undefined, categories: query.categories },
-      schema: listResponseSchema(),
-      safety: 'read',
-    });
+    };
+    for (let page = 1; ; page++) {
+      const answer = await this.http.call({
+        operation: 'ocsCatalog.listProducts',
+        method: 'GET',
+        ...request,
+        schema: listResponseSchema(),
+        safety: 'read',
+      });
+      for (const product of answer.products) {
+        // A product repeated across pages (the catalogue changed while we read it) is listed once.
+        if (seen.has(product.productId)) continue;
+        seen.add(product.productId);
+        products.push(product);
+      }
+      const next = answer.links.find((link) => link.rel.toLowerCase() === 'next')?.href;
+      const nextPath = next === undefined ? undefined : this.http.relativePath(next);
+      if (nextPath === undefined || page >= MAX_CATALOG_PAGES) break;
+      request = { path: nextPath };
+    }
     const country = query.country?.toUpperCase();
     // The API has no known tag filter, so the country filter is applied here.
     return products

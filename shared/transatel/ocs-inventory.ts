@@ -2,7 +2,7 @@ import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { encodeSegment, type TransatelHttp } from './http.js';
 import { toBytes } from './units.js';
-import { optionalString, singleOrWrapped, wrappedList } from './wire.js';
+import { reportDrift, singleOrWrapped, tolerant, tolerantList, tolerantString, wrappedList } from './wire.js';
 
 const BASE = '/ocs/inventory/api/subscriptions/products';
 
@@ -18,33 +18,55 @@ export const PRODUCT_SUBSCRIPTION_STATUSES = [
   'terminated',
 ] as const;
 
+/** The documented statuses, keyed by their letters alone: tenants write `pendingForFirstUse` or `PENDING_FOR_FIRST_USE`. */
+const STATUS_BY_KEY = new Map<string, string>(
+  PRODUCT_SUBSCRIPTION_STATUSES.map((status) => [status.replace(/[^a-z]/gi, '').toLowerCase(), status]),
+);
+
+/** A product subscription's status in its documented spelling; an undocumented one is kept as it came. */
+export function normalizeProductStatus(raw: string | undefined): string | undefined {
+  if (raw === undefined) return undefined;
+  const known = STATUS_BY_KEY.get(raw.replace(/[^a-z]/gi, '').toLowerCase());
+  if (known) return known;
+  reportDrift('productSubscription.status', `unknown value '${raw}'`);
+  return raw;
+}
+
+/** A balance is only read when it says what it counts and how much is left. */
 const balanceWireSchema = lazy(() =>
   z.looseObject({
-    resourceName: optionalString,
-    resourceLabel: optionalString,
+    resourceName: tolerantString('balance.resourceName'),
+    resourceLabel: tolerantString('balance.resourceLabel'),
     resourceUnit: z.string(),
     resourceValue: z.coerce.number(),
-    resourceStartValue: z.nullish(z.coerce.number()),
-    resourceStartDate: optionalString,
-    resourceEndDate: optionalString,
+    resourceStartValue: tolerant('balance.resourceStartValue', z.nullish(z.coerce.number())),
+    resourceStartDate: tolerantString('balance.resourceStartDate'),
+    resourceEndDate: tolerantString('balance.resourceEndDate'),
   }),
 );
 
+/** Nothing is required of an inventory item: what is unreadable is left out, the item is still shown. */
 const productSubscriptionWireSchema = lazy(() =>
   z.looseObject({
-    subscriptionId: z.string().check(z.minLength(1)),
-    status: z.string(),
-    productDefinition: z.looseObject({
-      productId: z.string(),
-      productCategory: optionalString,
-      tags: z.nullish(z.array(z.string())),
-      unlimited: z.nullish(z.boolean()),
-    }),
-    balances: z.nullish(z.looseObject({ data: z.nullish(z.array(balanceWireSchema())) })),
-    subscriptionDate: optionalString,
-    activationDate: optionalString,
-    expirationDate: optionalString,
-    transactionReference: optionalString,
+    subscriptionId: tolerantString('productSubscription.subscriptionId'),
+    status: tolerantString('productSubscription.status'),
+    productDefinition: tolerant(
+      'productSubscription.productDefinition',
+      z.looseObject({
+        productId: tolerantString('productDefinition.productId'),
+        productCategory: tolerantString('productDefinition.productCategory'),
+        tags: tolerantList('productDefinition.tags', z.string()),
+        unlimited: tolerant('productDefinition.unlimited', z.nullish(z.boolean())),
+      }),
+    ),
+    balances: tolerant(
+      'productSubscription.balances',
+      z.looseObject({ data: tolerantList('balances.data', balanceWireSchema()) }),
+    ),
+    subscriptionDate: tolerantString('productSubscription.subscriptionDate'),
+    activationDate: tolerantString('productSubscription.activationDate'),
+    expirationDate: tolerantString('productSubscription.expirationDate'),
+    transactionReference: tolerantString('productSubscription.transactionReference'),
   }),
 );
 
@@ -63,9 +85,9 @@ export interface ResourceBalance extends DataBalance {
 }
 
 export interface ProductSubscription {
-  subscriptionId: string;
-  productId: string;
-  status: string;
+  subscriptionId: string | undefined;
+  productId: string | undefined;
+  status: string | undefined;
   category: string | undefined;
   tags: string[];
   subscribedAt: string | undefined;
@@ -116,17 +138,18 @@ const productSubscriptionSchema = lazy(() =>
   z.pipe(
     productSubscriptionWireSchema(),
     z.transform((wire): ProductSubscription => {
+      const definition = wire.productDefinition;
       const balances = (wire.balances?.data ?? [])
         .map(normalizeBalance)
         .filter((balance): balance is ResourceBalance => balance !== undefined);
       const data = sumDataBalances(balances);
-      const unlimited = data.unlimited || wire.productDefinition.unlimited === true;
+      const unlimited = data.unlimited || definition?.unlimited === true;
       return {
         subscriptionId: wire.subscriptionId,
-        productId: wire.productDefinition.productId,
-        status: wire.status,
-        category: wire.productDefinition.productCategory,
-        tags: wire.productDefinition.tags ?? [],
+        productId: definition?.productId,
+        status: normalizeProductStatus(wire.status),
+        category: definition?.productCategory,
+        tags: definition?.tags ?? [],
         subscribedAt: wire.subscriptionDate,
         activatedAt: wire.activationDate,
         expiresAt: wire.expirationDate,

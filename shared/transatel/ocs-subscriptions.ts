@@ -1,6 +1,8 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { compact } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
+import { tolerantString, totalObject } from './wire.js';
 
 const PATH = '/ocs/subscriptions/api/orders/products';
 
@@ -15,34 +17,34 @@ export interface OcsOrderRequest {
   transactionReference?: string;
 }
 
+/**
+ * What an OCS order answered. A 2xx means Transatel took the order (and charged it), whatever the body
+ * says: the ids are what we could read of it, and may be absent (then the inventory tells the rest).
+ */
 export interface OcsOrderResult {
-  orderId: string;
-  subscriptionId: string;
-  status: string;
+  orderId: string | undefined;
+  /** The product subscription created; some tenants only send the order id, which then identifies it. */
+  subscriptionId: string | undefined;
+  status: string | undefined;
   transactionReference: string | undefined;
 }
 
-const orderResponseSchema = z.pipe(
-  z.looseObject({
-    id: z.string().check(z.minLength(1)),
-    status: z._default(z.string(), 'done'),
-    subscriptionId: z.pipe(
-      z.nullish(z.string()),
-      z.transform((value) => value || undefined),
-    ),
-    transactionReference: z.pipe(
-      z.nullish(z.string()),
-      z.transform((value) => value || undefined),
-    ),
-  }),
-  z.transform(
-    (wire): OcsOrderResult => ({
-      orderId: wire.id,
-      // Some tenants omit subscriptionId: the order id then identifies the subscription.
-      subscriptionId: wire.subscriptionId ?? wire.id,
-      status: wire.status,
-      transactionReference: wire.transactionReference,
+const orderResponseSchema = lazy(() =>
+  z.pipe(
+    totalObject('ocsOrder', {
+      id: tolerantString('ocsOrder.id'),
+      status: tolerantString('ocsOrder.status'),
+      subscriptionId: tolerantString('ocsOrder.subscriptionId'),
+      transactionReference: tolerantString('ocsOrder.transactionReference'),
     }),
+    z.transform(
+      (wire): OcsOrderResult => ({
+        orderId: wire.id,
+        subscriptionId: wire.subscriptionId ?? wire.id,
+        status: wire.status,
+        transactionReference: wire.transactionReference,
+      }),
+    ),
   ),
 );
 
@@ -69,7 +71,7 @@ export class OcsSubscriptionsApi {
         source: 'api',
         transactionReference: request.transactionReference,
       }),
-      schema: orderResponseSchema,
+      schema: orderResponseSchema(),
       safety: 'write',
     });
   }

@@ -1,7 +1,9 @@
+import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity.js';
+import { TransatelInvalidResponseError } from './errors.js';
 import type { TransatelHttp } from './http.js';
-import { optionalString } from './wire.js';
+import { tolerant, tolerantList, tolerantString } from './wire.js';
 
 const PATH = '/sim-search/api/sim/search';
 
@@ -19,53 +21,56 @@ export interface SimRecord {
   lastOriginCountry: string | undefined;
 }
 
-const simRecordSchema = z.pipe(
-  z.looseObject({
-    simSerial: z.string(),
-    msisdn: optionalString,
-    status: z.string(),
-    simType: optionalString,
-    ratePlan: optionalString,
-    group: optionalString,
-    externalReference: optionalString,
-    activationDate: optionalString,
-    lastEsimProfileStatus: optionalString,
-    lastSeenDate: optionalString,
-    lastOriginCountry: optionalString,
-  }),
-  z.transform(
-    (wire): SimRecord => ({
-      iccid: wire.simSerial,
-      // SIM Search returns MSISDNs with a leading '+'; everything else in the API wants digits only.
-      msisdn: wire.msisdn?.replace(/^\+/, ''),
-      status: normalizeSubscriberStatus(wire.status),
-      simType: wire.simType,
-      ratePlan: wire.ratePlan,
-      group: wire.group,
-      reference: wire.externalReference,
-      activationDate: wire.activationDate,
-      esimProfileStatus: wire.lastEsimProfileStatus,
-      lastSeenDate: wire.lastSeenDate,
-      lastOriginCountry: wire.lastOriginCountry,
+/** A record is listed only with its ICCID and status; the rest is optional or inferred. */
+const simRecordSchema = lazy(() =>
+  z.pipe(
+    z.looseObject({
+      simSerial: z.string().check(z.minLength(1)),
+      msisdn: tolerantString('simRecord.msisdn'),
+      status: z.string().check(z.minLength(1)),
+      simType: tolerantString('simRecord.simType'),
+      ratePlan: tolerantString('simRecord.ratePlan'),
+      group: tolerantString('simRecord.group'),
+      externalReference: tolerantString('simRecord.externalReference'),
+      activationDate: tolerantString('simRecord.activationDate'),
+      lastEsimProfileStatus: tolerantString('simRecord.lastEsimProfileStatus'),
+      lastSeenDate: tolerantString('simRecord.lastSeenDate'),
+      lastOriginCountry: tolerantString('simRecord.lastOriginCountry'),
     }),
+    z.transform(
+      (wire): SimRecord => ({
+        iccid: wire.simSerial,
+        // SIM Search returns MSISDNs with a leading '+'; everything else in the API wants digits only.
+        msisdn: wire.msisdn?.replace(/^\+/, ''),
+        status: normalizeSubscriberStatus(wire.status),
+        simType: wire.simType,
+        ratePlan: wire.ratePlan,
+        group: wire.group,
+        reference: wire.externalReference,
+        activationDate: wire.activationDate,
+        esimProfileStatus: wire.lastEsimProfileStatus,
+        lastSeenDate: wire.lastSeenDate,
+        lastOriginCountry: wire.lastOriginCountry,
+      }),
+    ),
   ),
 );
 
-const searchResponseSchema = z.looseObject({
-  sims: z._default(z.array(simRecordSchema), []),
-  page: z.optional(z.coerce.number().check(z.int())),
-  size: z.optional(z.coerce.number().check(z.int())),
-  totalPages: z._default(z.coerce.number().check(z.int(), z.nonnegative()), 0),
-  totalElements: z.optional(z.coerce.number().check(z.int(), z.nonnegative())),
-});
+const count = z.coerce.number().check(z.int(), z.nonnegative());
+
+const searchResponseSchema = lazy(() =>
+  z.looseObject({
+    sims: tolerantList('simSearch.sims', simRecordSchema()),
+    totalPages: tolerant('simSearch.totalPages', count),
+    totalElements: tolerant('simSearch.totalElements', count),
+  }),
+);
 
 export interface SimSearchFilters {
   status?: string;
   group?: string;
   reference?: string;
   simType?: string;
-  /** Any other SimRecord field, matched for equality. */
-  fields?: Record<string, string>;
 }
 
 export interface SimSearchPage {
@@ -79,13 +84,68 @@ export interface SimSearchPage {
 
 export const MAX_SEARCH_PAGE_SIZE = 10_000;
 
-/** SIM Search matches the status text exactly, and spells it `Pre-Activated`. */
-function toSearchStatus(status: string): string {
-  return normalizeSubscriberStatus(status) === 'Pre-activated' ? 'Pre-Activated' : status;
+/** When Transatel ignores a filter, at most this many SIMs are read to filter them here. */
+export const MAX_FILTERED_SCAN = 50_000;
+const SCAN_PAGE_SIZE = 1_000;
+
+type FilterName = keyof SimSearchFilters;
+
+/** Each filter: its SIM Search field, how it is sent, and how a record is checked against it. */
+const FILTERS: Record<
+  FilterName,
+  {
+    field: string;
+    wire: (value: string) => string;
+    value: (sim: SimRecord) => string | undefined;
+    same: (a: string, b: string) => boolean;
+  }
+> = {
+  // SIM Search matches the status text exactly, and spells it `Pre-Activated`.
+  status: {
+    field: 'status',
+    wire: (value) => (normalizeSubscriberStatus(value) === 'Pre-activated' ? 'Pre-Activated' : value),
+    value: (sim) => sim.status,
+    same: (a, b) => normalizeSubscriberStatus(a) === normalizeSubscriberStatus(b),
+  },
+  group: { field: 'group', wire: (v) => v, value: (sim) => sim.group, same: (a, b) => a === b },
+  reference: {
+    field: 'externalReference',
+    wire: (v) => v,
+    value: (sim) => sim.reference,
+    same: (a, b) => a === b,
+  },
+  simType: {
+    field: 'simType',
+    wire: (v) => v,
+    value: (sim) => sim.simType,
+    same: (a, b) => a.toLowerCase() === b.toLowerCase(),
+  },
+};
+
+type ActiveFilter = [FilterName, string];
+
+function activeFilters(filters: SimSearchFilters): ActiveFilter[] {
+  return (Object.keys(FILTERS) as FilterName[]).flatMap((name): ActiveFilter[] => {
+    const value = filters[name];
+    return value === undefined ? [] : [[name, value]];
+  });
 }
 
-/** SIM Search: the fleet inventory, filtered and paged. It may lag behind the live status. */
+/** A record that says nothing of a field cannot be shown not to match it: only a different value can. */
+function contradicts(sim: SimRecord, [name, value]: ActiveFilter): boolean {
+  const actual = FILTERS[name].value(sim);
+  return actual !== undefined && !FILTERS[name].same(actual, value);
+}
+
+/**
+ * SIM Search: the fleet inventory, filtered and paged. It may lag behind the live status. Transatel does
+ * not publish which filters it supports: every record is checked against the filters asked for, and a
+ * filter Transatel is seen to ignore is applied here from then on, over a bounded scan of the fleet.
+ */
 export class SimSearchApi {
+  /** Filters this process has seen Transatel ignore. */
+  private readonly ignored = new Set<FilterName>();
+
   constructor(private readonly http: TransatelHttp) {}
 
   async search(
@@ -94,32 +154,19 @@ export class SimSearchApi {
   ): Promise<SimSearchPage> {
     const page = paging.page ?? 1;
     const size = Math.min(paging.size ?? 100, MAX_SEARCH_PAGE_SIZE);
-    const query: Record<string, string | number> = { page, size };
-    const equalities: Record<string, string | undefined> = {
-      ...filters.fields,
-      status: filters.status === undefined ? undefined : toSearchStatus(filters.status),
-      group: filters.group,
-      externalReference: filters.reference,
-      simType: filters.simType,
-    };
-    for (const [field, value] of Object.entries(equalities))
-      if (value !== undefined) query[field] = `eq:${value}`;
-
-    const response = await this.http.call({
-      operation: 'simSearch.search',
-      method: 'GET',
-      path: PATH,
-      query,
-      schema: searchResponseSchema,
-      safety: 'read',
-    });
-    return {
-      sims: response.sims,
-      page,
-      size,
-      totalPages: response.totalPages,
-      totalElements: response.totalElements ?? response.sims.length,
-    };
+    const active = activeFilters(filters);
+    if (!active.some(([name]) => this.ignored.has(name))) {
+      const answer = await this.fetchPage(active, page, size);
+      const ignoredNow = active.filter((filter) => answer.sims.some((sim) => contradicts(sim, filter)));
+      if (ignoredNow.length === 0) return { ...answer, page, size };
+      for (const [name] of ignoredNow) {
+        this.ignored.add(name);
+        this.http.settings.logger.warn('Transatel SIM Search ignores a filter: applying it here', {
+          filter: name,
+        });
+      }
+    }
+    return this.scan(active, page, size);
   }
 
   /** Every SIM matching the filters, page after page. */
@@ -129,5 +176,51 @@ export class SimSearchApi {
       yield* result.sims;
       if (page >= result.totalPages || result.sims.length === 0) return;
     }
+  }
+
+  private async fetchPage(filters: readonly ActiveFilter[], page: number, size: number) {
+    const query: Record<string, string | number> = { page, size };
+    for (const [name, value] of filters) query[FILTERS[name].field] = `eq:${FILTERS[name].wire(value)}`;
+    const answer = await this.http.call({
+      operation: 'simSearch.search',
+      method: 'GET',
+      path: PATH,
+      query,
+      schema: searchResponseSchema(),
+      safety: 'read',
+    });
+    const totalElements = answer.totalElements ?? answer.sims.length;
+    return {
+      sims: answer.sims,
+      totalPages: answer.totalPages ?? Math.ceil(totalElements / size),
+      totalElements,
+    };
+  }
+
+  /** Reads the fleet with the filters Transatel honours and applies the others here, up to a bound. */
+  private async scan(active: readonly ActiveFilter[], page: number, size: number): Promise<SimSearchPage> {
+    const sent = active.filter(([name]) => !this.ignored.has(name));
+    const start = (page - 1) * size;
+    const sims: SimRecord[] = [];
+    let matched = 0;
+    for (let serverPage = 1, read = 0; ; serverPage++) {
+      const answer = await this.fetchPage(sent, serverPage, SCAN_PAGE_SIZE);
+      read += answer.sims.length;
+      for (const sim of answer.sims) {
+        if (active.some((filter) => contradicts(sim, filter))) continue;
+        if (matched >= start && sims.length < size) sims.push(sim);
+        matched++;
+      }
+      if (serverPage >= answer.totalPages || answer.sims.length === 0) break;
+      if (read >= MAX_FILTERED_SCAN) {
+        throw new TransatelInvalidResponseError({
+          operation: 'simSearch.search',
+          issues: [
+            `Transatel ignores the ${[...this.ignored].join(', ')} filter and the fleet has more than ${MAX_FILTERED_SCAN} SIMs to filter here`,
+          ],
+        });
+      }
+    }
+    return { sims, page, size, totalPages: Math.ceil(matched / size), totalElements: matched };
   }
 }

@@ -10,7 +10,7 @@ export type ActivationStepDeps = WorkflowDeps<Pick<WorkflowTransatel, 'connectiv
 
 /**
  * The activation worker's step: look at the SIM, then activate it (Available), or go straight to the
- * plan (Pre-activated: preload; Active: subscribe). Safe to run twice for the same order.
+ * plan (Pre-activated: preload; Active or TestMode: subscribe). Safe to run twice for the same order.
  */
 export async function runActivateStep(deps: ActivationStepDeps, orderId: string): Promise<void> {
   const order = await deps.store.get(orderId);
@@ -23,7 +23,7 @@ export async function runActivateStep(deps: ActivationStepDeps, orderId: string)
     return;
   }
   if (order.status !== 'RECEIVED') {
-    deps.logger.info('activate step skipped: order is final', { orderId, status: order.status });
+    deps.logger.info('activate step skipped: order is settled', { orderId, status: order.status });
     return;
   }
   const subscriber = await readSubscriber(deps, order);
@@ -45,49 +45,39 @@ async function routeBySimStatus(
   order: Order,
   subscriber: Subscriber,
 ): Promise<void> {
+  const sim = { msisdn: subscriber.msisdn };
   switch (subscriber.status) {
     case 'Available':
       return requestActivation(deps, order);
     case 'Pre-activated':
-      await markSimReady(
-        deps,
-        order,
-        'RECEIVED',
-        { msisdn: subscriber.msisdn, orderType: 'preload' },
-        'SIM pre-activated: plan will be preloaded',
-      );
+      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'preload' }, 'SIM pre-activated');
       return;
     case 'Active':
-      await markSimReady(
-        deps,
-        order,
-        'RECEIVED',
-        { msisdn: subscriber.msisdn, orderType: 'subscribe' },
-        'SIM already active',
-      );
+      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'subscribe' }, 'SIM already active');
+      return;
+    case 'TestMode':
+      // An account in IoT test mode puts every activated SIM there: usable, so its plan is asked for.
+      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'subscribe' }, 'SIM in TestMode');
       return;
     default:
       await failOrder(deps, order, {
         code: 'SIM_NOT_ACTIVATABLE',
-        detail: `The SIM is ${subscriber.status}; only Available, Pre-activated or Active SIMs can take an activation order`,
+        detail: `The SIM is ${subscriber.status}; only Available, Pre-activated, Active or TestMode SIMs can take an activation order`,
       });
   }
 }
 
-/** A second activation refused this way means the first one was taken: the SIM is on its way to Active. */
-function provesEarlierActivation(error: unknown): boolean {
-  return (
-    error instanceof TransatelApiError &&
-    (error.status === 409 || /not ready for activation/i.test(error.detail ?? ''))
-  );
-}
-
 type ActivationAttempt =
   | { kind: 'accepted'; transactionId: string | undefined }
+  | { kind: 'in-progress' }
   | { kind: 'refused'; error: unknown }
   | { kind: 'unknown' };
 
-/** One activation request, its outcome classified. Transient failures are thrown: SQS delivers again. */
+/**
+ * One activation request, its outcome classified. Any 2xx is an acceptance, whatever its body. A 409 says a
+ * transaction is already pending on the SIM (an earlier request of ours whose answer was lost). Transient
+ * failures are thrown: SQS delivers the message again.
+ */
 async function tryActivate(deps: ActivationStepDeps, order: Order): Promise<ActivationAttempt> {
   try {
     const transaction = await deps.transatel.connectivity.activate(order.iccid, {
@@ -97,7 +87,7 @@ async function tryActivate(deps: ActivationStepDeps, order: Order): Promise<Acti
     });
     return { kind: 'accepted', transactionId: transaction.transactionId };
   } catch (error) {
-    if (provesEarlierActivation(error)) return { kind: 'accepted', transactionId: undefined };
+    if (error instanceof TransatelApiError && error.status === 409) return { kind: 'in-progress' };
     if (error instanceof TransatelUnknownOutcomeError) return { kind: 'unknown' };
     if (isPermanentTransatelError(error)) return { kind: 'refused', error };
     throw error;
@@ -119,19 +109,27 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
       throw new Error('Activation outcome still unknown after reconciling; will retry');
   }
   if (attempt.kind === 'refused') {
+    // A refusal is only final while the SIM is still Available: one that moved on (our earlier request went
+    // through after all, or someone activated it) is routed by its status instead.
+    const subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid);
+    if (subscriber.status !== 'Available') return routeBySimStatus(deps, order, subscriber);
     await failOrder(deps, order, failureFromTransatel(attempt.error, 'ACTIVATION_REFUSED'));
     return;
   }
 
-  const { transactionId } = attempt;
+  const transactionId = attempt.kind === 'accepted' ? attempt.transactionId : undefined;
+  const note =
+    attempt.kind === 'in-progress'
+      ? 'activation already in progress at Transatel'
+      : transactionId
+        ? `activation requested (transaction ${transactionId})`
+        : 'activation requested (Transatel named no transaction)';
   const result = await deps.store.transition(order.orderId, {
     from: 'RECEIVED',
     to: 'ACTIVATING',
     set: transactionId ? { transactionId } : {},
     increment: { activationCalls: 1 },
-    note: transactionId
-      ? `activation requested (transaction ${transactionId})`
-      : 'activation already requested earlier',
+    note,
     at: deps.now(),
   });
   if (result.applied)

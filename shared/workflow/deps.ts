@@ -1,6 +1,7 @@
 import type { OrderStore } from '../store/order-store.js';
 import type { TransatelClient } from '../transatel/client.js';
 import type { WorkQueue } from './messages.js';
+import type { FleetNotification } from './notifications.js';
 
 export interface WorkflowSettings {
   /** After this long without the SIM turning Active, the order fails (per stage). */
@@ -37,4 +38,6 @@ export interface WorkflowDeps<Transatel extends Partial<WorkflowTransatel> = Wor
   settings: WorkflowSettings;
   now: () => Date;
   logger: WorkflowLogger;
+  /** Publishes our own events (an order stopped for review) to the company's systems; absent: none. */
+  notify?: (notification: FleetNotification) => Promise<void>;
 }

@@ -1,7 +1,7 @@
 import type { Order } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import type { TransatelEvent } from '../transatel/webhooks/events.js';
-import { markSimReady, type OrderMoveDeps } from './order-moves.js';
+import { enqueue, markSimReady, type OrderMoveDeps } from './order-moves.js';
 
 export type EventDeps = OrderMoveDeps;
 
@@ -12,12 +12,18 @@ export type EventDeps = OrderMoveDeps;
 export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent): Promise<string[]> {
   if (event.type === 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' && event.family === 'connectivity') {
     const orders = await ordersAwaitingActivation(deps, event.body.transactionId, event.body.simSerial);
+    const { msisdn } = event.body;
     for (const order of orders) {
+      if (!msisdn && order.planId) {
+        // The plan is ordered by MSISDN, which this event does not carry: have the SIM read now instead.
+        await enqueue(deps, order, 'await-activation', 0);
+        continue;
+      }
       await markSimReady(
         deps,
         order,
         'ACTIVATING',
-        { msisdn: event.body.msisdn, orderType: 'subscribe' },
+        { msisdn, orderType: 'subscribe' },
         'SIM active (ACTIVATED event)',
       );
     }
@@ -31,12 +37,16 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
     const orderId = orderIdSchema.safeParse(event.body.externalReference);
     if (!orderId.success) return [];
     const order = await deps.store.get(orderId.data);
-    if (order?.status !== 'ACTIVE') return [];
-    // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way.
+    // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way,
+    // and one that stopped for review because the inventory could not tell.
+    if (order?.status !== 'ACTIVE' && order?.status !== 'NEEDS_REVIEW') return [];
     const result = await deps.store.transition(order.orderId, {
-      from: 'ACTIVE',
+      from: order.status,
       to: 'COMPLETED',
-      set: { subscriptionId: event.body.productSubscription.subscriptionId, planClaimedAt: undefined },
+      set: {
+        subscriptionId: event.body.productSubscription?.subscriptionId ?? order.subscriptionId,
+        planClaimedAt: undefined,
+      },
       note: `plan confirmed by ${event.type} event`,
       at: deps.now(),
     });

@@ -1,10 +1,11 @@
 import type { SQSRecord } from 'aws-lambda';
 import type { OrderMoveDeps } from './order-moves.js';
-import { failOrder } from './order-moves.js';
+import { failOrder, holdForReview } from './order-moves.js';
 
 /**
  * Runs a step; when it fails on the message's last delivery before the DLQ, the order is failed
- * first with the reason, so the order says why while the message waits in the DLQ for an operator.
+ * first with the reason (or held for review when its plan may have been bought), so the order says why
+ * while the message waits in the DLQ for an operator.
  */
 export async function failOrderOnLastAttempt(
   deps: OrderMoveDeps,
@@ -21,10 +22,10 @@ export async function failOrderOnLastAttempt(
       const order = await deps.store.get(orderId).catch(() => undefined);
       if (order) {
         const reason = error instanceof Error ? error.message : String(error);
-        await failOrder(deps, order, {
-          code: 'PROCESSING_FAILED',
-          detail: `Gave up after ${receiveCount} attempts; the message is in the dead-letter queue. Last error: ${reason}`,
-        }).catch(() => undefined);
+        const detail = `Gave up after ${receiveCount} attempts; the message is in the dead-letter queue. Last error: ${reason}`;
+        // A claimed plan order may have been bought: failing it would invite a second purchase.
+        const giveUp = order.status === 'ACTIVE' && order.planClaimedAt ? holdForReview : failOrder;
+        await giveUp(deps, order, { code: 'PROCESSING_FAILED', detail }).catch(() => undefined);
       }
     }
     throw error;

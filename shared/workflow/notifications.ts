@@ -1,3 +1,4 @@
+import type { Order } from '../store/order.js';
 import type { TransatelEvent } from '../transatel/webhooks/events.js';
 
 /**
@@ -63,12 +64,12 @@ export function toNotification(event: TransatelEvent, orderIds: string[]): Fleet
         type: productTypes[event.type] ?? 'plan.changed',
         iccid: event.body.iccid,
         msisdn: event.body.msisdn,
-        subscriptionId: event.body.productSubscription.subscriptionId,
-        planId: event.body.productSubscription.productId,
-        status: event.body.productSubscription.status,
+        subscriptionId: event.body.productSubscription?.subscriptionId,
+        planId: event.body.productSubscription?.productId,
+        status: event.body.productSubscription?.status,
         details: defined({
-          activationDate: event.body.productSubscription.activationDate,
-          expirationDate: event.body.productSubscription.expirationDate,
+          activationDate: event.body.productSubscription?.activationDate,
+          expirationDate: event.body.productSubscription?.expirationDate,
         }),
       });
     case 'ocs-resource':
@@ -93,4 +94,19 @@ export function toNotification(event: TransatelEvent, orderIds: string[]): Fleet
       // Kept and forwarded as received: a type Transatel adds tomorrow still reaches subscribers.
       return { ...base, type: 'transatel.other', details: { body: event.body } };
   }
+}
+
+/** Our own event: an order stopped for a person (its plan may have been bought; see the order's failure). */
+export function needsReviewNotification(order: Order, at: Date): FleetNotification {
+  return defined({
+    type: 'order.needs_review',
+    occurredAt: at.toISOString(),
+    iccid: order.iccid,
+    msisdn: order.msisdn,
+    orderIds: [order.orderId],
+    planId: order.planId,
+    status: order.status,
+    source: { eventId: `order:${order.orderId}:v${order.version}`, eventType: 'ORDER/NEEDS_REVIEW' },
+    details: order.failure ? { ...order.failure } : undefined,
+  });
 }

@@ -3,11 +3,12 @@ import type { TransitionResult } from '../store/order-store.js';
 import type { WorkflowDeps } from './deps.js';
 import type { FailureReason } from './failures.js';
 import { MAX_DELAY_SECONDS, type WorkflowStep } from './messages.js';
+import { needsReviewNotification } from './notifications.js';
 
 /** The moves every step shares. Each is a conditional write; a conflict means another path got there first. */
 
 /** What the shared moves need: no Transatel access. */
-export type OrderMoveDeps = Pick<WorkflowDeps, 'store' | 'queue' | 'now' | 'logger'>;
+export type OrderMoveDeps = Pick<WorkflowDeps, 'store' | 'queue' | 'now' | 'logger' | 'notify'>;
 
 const NOT_TERMINAL: readonly OrderStatus[] = ['RECEIVED', 'ACTIVATING', 'ACTIVE'];
 
@@ -50,20 +51,21 @@ export async function markSimReady(
   note: string,
   next: 'queue' | 'caller' = 'queue',
 ): Promise<Order | undefined> {
-  if (!sim.msisdn) {
-    await failOrder(deps, order, {
-      code: 'MSISDN_UNKNOWN',
-      detail: 'Transatel reports no MSISDN for this SIM',
-    });
-    return undefined;
-  }
   if (!order.planId) {
     await deps.store.transition(order.orderId, {
       from,
       to: 'COMPLETED',
-      set: { msisdn: sim.msisdn },
+      set: sim.msisdn ? { msisdn: sim.msisdn } : {},
       note: `${note}; no plan requested`,
       at: deps.now(),
+    });
+    return undefined;
+  }
+  if (!sim.msisdn) {
+    // OCS orders are addressed by MSISDN: without one the plan cannot be ordered.
+    await failOrder(deps, order, {
+      code: 'MSISDN_UNKNOWN',
+      detail: 'Transatel reports no MSISDN for this SIM',
     });
     return undefined;
   }
@@ -78,6 +80,35 @@ export async function markSimReady(
   if (next === 'caller') return result.order;
   await enqueue(deps, result.order, 'subscribe');
   return undefined;
+}
+
+/**
+ * The plan may have been bought and Transatel cannot prove either way: the order stops for a person instead
+ * of buying again, with the evidence, and the company's systems are told (`order.needs_review`).
+ */
+/** The log line of an order held for review: the infra's alarm counts it (infra/constructs/monitoring.ts). */
+export const ORDER_HELD_FOR_REVIEW_MESSAGE = 'order needs review';
+
+export async function holdForReview(
+  deps: OrderMoveDeps,
+  order: Order,
+  evidence: FailureReason,
+): Promise<TransitionResult> {
+  deps.logger.warn(ORDER_HELD_FOR_REVIEW_MESSAGE, {
+    orderId: order.orderId,
+    iccid: order.iccid,
+    code: evidence.code,
+  });
+  const result = await deps.store.transition(order.orderId, {
+    from: 'ACTIVE',
+    to: 'NEEDS_REVIEW',
+    set: { failure: { code: evidence.code, detail: evidence.detail.slice(0, 2000) } },
+    // The evidence goes to the timeline too, where it stays once the order is resolved.
+    note: `${evidence.code}: ${evidence.detail}`.slice(0, 1000),
+    at: deps.now(),
+  });
+  if (result.applied) await deps.notify?.(needsReviewNotification(result.order, deps.now()));
+  return result;
 }
 
 /** When the order entered a status (its latest timeline entry for it). */

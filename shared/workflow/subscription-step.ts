@@ -1,10 +1,11 @@
 import type { Order } from '../store/order.js';
+import type { Subscriber } from '../transatel/connectivity.js';
 import { TransatelUnknownOutcomeError } from '../transatel/errors.js';
-import type { ProductSubscription } from '../transatel/ocs-inventory.js';
 import type { WorkflowDeps } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
 import { MAX_DELAY_SECONDS } from './messages.js';
-import { enqueue, enteredAt, failOrder, markSimReady } from './order-moves.js';
+import { enqueue, enteredAt, failOrder, holdForReview, markSimReady } from './order-moves.js';
+import { reconcilePlanOrder } from './plan-evidence.js';
 
 /**
  * The subscription worker's step, chosen by the order's state (the message only names the order):
@@ -22,13 +23,26 @@ export async function runSubscriptionStep(deps: WorkflowDeps, orderId: string): 
     case 'ACTIVE':
       return subscribePlan(deps, order);
     default:
-      deps.logger.info('subscription step skipped: order is final', { orderId, status: order.status });
+      deps.logger.info('subscription step skipped: order is settled', { orderId, status: order.status });
+  }
+}
+
+/** Statuses on which a plan can be ordered, and how: preload before first use, subscribe once in service. */
+function planOrderTypeFor(subscriber: Subscriber): 'preload' | 'subscribe' | undefined {
+  switch (subscriber.status) {
+    case 'Pre-activated':
+      return 'preload';
+    case 'Active':
+    case 'TestMode':
+      return 'subscribe';
+    default:
+      return undefined;
   }
 }
 
 /** A plan (top-up) order: preload on a Pre-activated SIM, subscribe on an Active one, refuse otherwise. */
 async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
-  let subscriber: Awaited<ReturnType<WorkflowDeps['transatel']['connectivity']['getSubscriber']>>;
+  let subscriber: Subscriber;
   try {
     subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid);
   } catch (error) {
@@ -36,59 +50,56 @@ async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
     await failOrder(deps, order, failureFromTransatel(error, 'SUBSCRIBER_LOOKUP_FAILED'));
     return;
   }
-  if (subscriber.status === 'Pre-activated' || subscriber.status === 'Active') {
-    const orderType = subscriber.status === 'Active' ? 'subscribe' : 'preload';
-    const ready = await markSimReady(
-      deps,
-      order,
-      'RECEIVED',
-      { msisdn: subscriber.msisdn, orderType },
-      `SIM ${subscriber.status}`,
-      'caller',
-    );
-    if (ready) await subscribePlan(deps, ready);
+  const orderType = planOrderTypeFor(subscriber);
+  if (!orderType) {
+    await failOrder(deps, order, {
+      code: 'SIM_NOT_ACTIVE',
+      detail: `The SIM is ${subscriber.status}; a plan needs an Active, TestMode or Pre-activated SIM`,
+    });
     return;
   }
-  await failOrder(deps, order, {
-    code: 'SIM_NOT_ACTIVE',
-    detail: `The SIM is ${subscriber.status}; a plan needs an Active or Pre-activated SIM`,
-  });
+  const ready = await markSimReady(
+    deps,
+    order,
+    'RECEIVED',
+    { msisdn: subscriber.msisdn, orderType },
+    `SIM ${subscriber.status}`,
+    'caller',
+  );
+  if (ready) await subscribePlan(deps, ready);
 }
 
-/** Polling fallback for the ACTIVATED webhook: with backoff, until the stage's activation deadline. */
+/** Statuses that show an activation will not complete: the order fails rather than wait for its deadline. */
+const ACTIVATION_DEAD_ENDS = new Set(['Suspended', 'Terminated']);
+
+/**
+ * Polling fallback for the ACTIVATED webhook, with backoff until the stage's activation deadline. The SIM's
+ * own status decides; the transaction, where Transatel names one and answers for it, can only fail it early.
+ */
 async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> {
   const { connectivity } = deps.transatel;
   const subscriber = await connectivity.getSubscriber(order.iccid);
-  if (subscriber.status === 'Active') {
+  if (subscriber.status === 'Active' || subscriber.status === 'TestMode') {
     // This worker orders plans: go on with the plan now rather than queue a message to itself.
     const ready = await markSimReady(
       deps,
       order,
       'ACTIVATING',
       { msisdn: subscriber.msisdn, orderType: 'subscribe' },
-      'SIM active (status check)',
+      `SIM ${subscriber.status} (status check)`,
       'caller',
     );
     if (ready) await subscribePlan(deps, ready);
     return;
   }
-  if (subscriber.status !== 'Available') {
+  if (ACTIVATION_DEAD_ENDS.has(subscriber.status)) {
     await failOrder(deps, order, {
       code: 'SIM_NOT_ACTIVATED',
       detail: `The SIM went ${subscriber.status} instead of Active`,
     });
     return;
   }
-  if (order.transactionId) {
-    const transaction = await connectivity.getTransaction(order.transactionId);
-    if (transaction.state === 'FAILED') {
-      await failOrder(deps, order, {
-        code: transaction.errorCode ?? 'ACTIVATION_FAILED',
-        detail: transaction.errorMessage ?? `Transatel transaction ${order.transactionId} failed`,
-      });
-      return;
-    }
-  }
+  if (await activationTransactionFailed(deps, order)) return;
 
   const now = deps.now().getTime();
   const since = enteredAt(order, 'ACTIVATING').getTime();
@@ -96,7 +107,7 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
   if (now >= deadline) {
     await failOrder(deps, order, {
       code: 'ACTIVATION_DEADLINE_PASSED',
-      detail: `The SIM was not Active ${deps.settings.activationDeadlineSeconds} s after the activation request`,
+      detail: `The SIM was still ${subscriber.status} ${deps.settings.activationDeadlineSeconds} s after the activation request`,
     });
     return;
   }
@@ -119,8 +130,34 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
 }
 
 /**
- * Orders the plan, at most once per order. A claim (a conditional write on status and version) makes
- * one invocation the owner; an ambiguous answer is reconciled against the inventory before any new order.
+ * True when Transatel says the activation's transaction failed (and the order is failed with its reason).
+ * The transactions endpoint is known from one source only: when it errs, the SIM's status alone decides.
+ */
+async function activationTransactionFailed(deps: WorkflowDeps, order: Order): Promise<boolean> {
+  if (!order.transactionId) return false;
+  let transaction: Awaited<ReturnType<WorkflowDeps['transatel']['connectivity']['getTransaction']>>;
+  try {
+    transaction = await deps.transatel.connectivity.getTransaction(order.transactionId);
+  } catch (error) {
+    deps.logger.warn('transaction lookup failed; following the SIM status only', {
+      orderId: order.orderId,
+      error: error instanceof Error ? error.message : String(error),
+    });
+    return false;
+  }
+  if (transaction.state !== 'FAILED') return false;
+  await failOrder(deps, order, {
+    code: transaction.errorCode ?? 'ACTIVATION_FAILED',
+    detail: transaction.errorMessage ?? `Transatel transaction ${order.transactionId} failed`,
+  });
+  return true;
+}
+
+/**
+ * Orders the plan, at most once per order. A claim (a conditional write on status and version) makes one
+ * invocation the owner. After an ambiguous answer the plan is ordered again only when the inventory proves
+ * the first attempt absent, and never before the claim's lease has passed; an inventory that cannot tell
+ * stops the order for a person (NEEDS_REVIEW).
  */
 async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
   const { planId, msisdn, orderType } = order;
@@ -133,16 +170,20 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
   }
   const now = deps.now();
   if (order.planClaimedAt) {
-    const existing = await findOrderedProduct(deps, order);
-    if (existing)
-      return completeWith(deps, order, existing.subscriptionId, 'plan found in inventory (reconciled)');
     const ageSeconds = (now.getTime() - Date.parse(order.planClaimedAt)) / 1000;
+    const evidence = await reconcilePlanOrder(deps, order);
+    if (evidence.kind === 'found') return completeWith(deps, order, evidence.subscriptionId, evidence.note);
     if (ageSeconds < deps.settings.claimLeaseSeconds) {
-      // Another invocation holds the claim and may still be waiting for Transatel: look again after its lease.
+      // Another invocation holds the claim and may still be waiting for Transatel, or the inventory may not
+      // list a fresh product yet: look again after the lease.
       await enqueue(deps, order, 'subscribe', deps.settings.claimLeaseSeconds - ageSeconds + 1);
       return;
     }
-    deps.logger.warn('stale plan claim and no product in inventory: ordering again', {
+    if (evidence.kind === 'unproven') {
+      await holdForReview(deps, order, { code: 'PLAN_OUTCOME_UNKNOWN', detail: evidence.detail });
+      return;
+    }
+    deps.logger.warn('plan order not taken by Transatel (inventory proves it absent): ordering again', {
       orderId: order.orderId,
     });
   }
@@ -165,23 +206,24 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
       orderType,
       transactionReference: order.orderId,
     });
+    const verb = orderType === 'preload' ? 'preloaded' : 'subscribed';
     await completeWith(
       deps,
       claimed,
       result.subscriptionId,
-      `plan ${orderType === 'preload' ? 'preloaded' : 'subscribed'}`,
+      result.subscriptionId ? `plan ${verb}` : `plan ${verb} (Transatel named no subscription)`,
     );
   } catch (error) {
     if (error instanceof TransatelUnknownOutcomeError) {
-      const existing = await findOrderedProduct(deps, claimed).catch(() => undefined);
-      if (existing)
-        return completeWith(deps, claimed, existing.subscriptionId, 'plan found in inventory (reconciled)');
+      const evidence = await reconcilePlanOrder(deps, claimed).catch(() => undefined);
+      if (evidence?.kind === 'found')
+        return completeWith(deps, claimed, evidence.subscriptionId, evidence.note);
       // Not visible (yet): keep the claim and look again once its lease has run out.
       await enqueue(deps, claimed, 'subscribe', deps.settings.claimLeaseSeconds + 1);
       return;
     }
     if (isPermanentTransatelError(error)) {
-      await failOrder(deps, claimed, failureFromTransatel(error, 'PLAN_ORDER_REFUSED'));
+      await failOrder(deps, claimed, await refusalReason(deps, claimed, error));
       return;
     }
     // Refused before processing (429, token, connection refused): release the claim and try again soon.
@@ -196,10 +238,19 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
   }
 }
 
+/** Transatel's refusal of the plan; on a SIM in TestMode it is named so, with Transatel's own words. */
+async function refusalReason(deps: WorkflowDeps, order: Order, error: unknown) {
+  const reason = failureFromTransatel(error, 'PLAN_ORDER_REFUSED');
+  if (order.orderType !== 'subscribe') return reason;
+  const subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid).catch(() => undefined);
+  if (subscriber?.status !== 'TestMode') return reason;
+  return { code: 'SIM_IN_TEST_MODE', detail: `${reason.code}: ${reason.detail}` };
+}
+
 async function completeWith(
   deps: WorkflowDeps,
   order: Order,
-  subscriptionId: string,
+  subscriptionId: string | undefined,
   note: string,
 ): Promise<void> {
   await deps.store.transition(order.orderId, {
@@ -209,26 +260,4 @@ async function completeWith(
     note,
     at: deps.now(),
   });
-}
-
-/**
- * The product this order put on the SIM, if Transatel has it: matched on the transactionReference we
- * sent (the order id) or, where a tenant does not echo it, the same product subscribed after the claim.
- */
-async function findOrderedProduct(
-  deps: WorkflowDeps,
-  order: Order,
-): Promise<ProductSubscription | undefined> {
-  if (!order.msisdn) return undefined;
-  const products = await deps.transatel.ocsInventory.listProducts(order.msisdn);
-  const byReference = products.find((product) => product.transactionReference === order.orderId);
-  if (byReference || products.some((product) => product.transactionReference !== undefined))
-    return byReference;
-  const claimedAt = order.planClaimedAt ? Date.parse(order.planClaimedAt) : Number.NaN;
-  return products.find(
-    (product) =>
-      product.productId === order.planId &&
-      product.subscribedAt !== undefined &&
-      Date.parse(product.subscribedAt) >= claimedAt - 60_000,
-  );
 }

@@ -85,7 +85,7 @@ describe('Connectivity Management', () => {
         { name: 'RESTRICT_THRESHOLD_1GB', value: 'on' },
       ]),
     );
-    const status = await client.connectivity.getTransaction(transaction.transactionId);
+    const status = await client.connectivity.getTransaction(transaction.transactionId as string);
     expect(status).toMatchObject({
       transactionId: transaction.transactionId,
       state: 'DONE',
@@ -188,7 +188,9 @@ describe('OCS Subscription, Inventory and Catalog', () => {
     expect(await client.ocsInventory.findByTransactionReference(msisdn as string, 'order-1')).toMatchObject({
       subscriptionId: order.subscriptionId,
     });
-    expect(await client.ocsInventory.getProduct(order.subscriptionId)).toMatchObject({ productId: PLAN });
+    expect(await client.ocsInventory.getProduct(order.subscriptionId as string)).toMatchObject({
+      productId: PLAN,
+    });
     expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
   });
 
@@ -303,19 +305,20 @@ describe('Network Usage', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ iccid, bytes: 5_000, country: 'DE' }),
     });
-    const usage = await client.networkUsage.getUsage({ imsi: imsi as string, from, to });
+    const usage = await client.networkUsage.getUsage({ iccid, imsi, from, to });
     expect(usage.sessions).toBeGreaterThan(0);
     expect(usage.byCountry.reduce((sum, c) => sum + c.totalBytes, 0)).toBe(usage.totalBytes);
     expect(usage.totalBytes).toBe(usage.uplinkBytes + usage.downlinkBytes);
-    const de = await client.networkUsage.getUsage({ imsi: imsi as string, from, to, country: 'DE' });
+    const de = await client.networkUsage.getUsage({ iccid, imsi, from, to, country: 'DE' });
     expect(de.byCountry.map((c) => c.country)).toEqual(['DE']);
     expect(de.totalBytes).toBeGreaterThanOrEqual(5_000);
     const empty = await client.networkUsage.getUsage({
-      imsi: imsi as string,
+      iccid,
+      imsi,
       from: new Date(0),
       to: new Date(1_000),
     });
-    expect(empty).toMatchObject({ totalBytes: 0, sessions: 0, byCountry: [] });
+    expect(empty).toMatchObject({ totalBytes: 0, sessions: 0, byCountry: [], complete: true });
   });
 });
 

@@ -106,10 +106,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 13 functions and 3 tables of the topology', () => {
-      expect(functionNames).toHaveLength(13);
+    it('has the 14 functions and 3 tables of the topology', () => {
+      expect(functionNames).toHaveLength(14);
       expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders']);
-      template.resourceCountIs('AWS::Lambda::Function', 13);
+      template.resourceCountIs('AWS::Lambda::Function', 14);
       template.resourceCountIs('AWS::DynamoDB::Table', 3);
     });
 
@@ -278,6 +278,14 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       const actions = actionsOn('orders-api', tableId('orders'));
       expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:Query']));
       for (const write of tableWriteActions) expect(actions).not.toContain(write);
+    });
+
+    it('lets review-api, and no other API but the ordering ones, write orders; away from the secret', () => {
+      const actions = actionsOn('review-api', tableId('orders'));
+      expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:UpdateItem']));
+      const all = statementsOf('review-api').flatMap(actionsOf);
+      expect(all.filter((action) => action.startsWith('secretsmanager:'))).toEqual([]);
+      expect(all).toContain('sqs:SendMessage');
     });
 
     it('gives catalog-api no SQS, SNS or DynamoDB permission at all', () => {
@@ -616,7 +624,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
 
     it('alarms on DLQ depth, oldest message age, function errors and throttles, failed schedules, to the alarm topic', () => {
       const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
-      expect(alarms).toHaveLength(2 * queueNames.length + 2 * functionNames.length + scheduledNames.length);
+      // ... and one on orders held for review.
+      expect(alarms).toHaveLength(
+        2 * queueNames.length + 2 * functionNames.length + scheduledNames.length + 1,
+      );
       const alarmTopic = { Ref: topicId('alarms') };
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
 
@@ -648,6 +659,24 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           ComparisonOperator: 'GreaterThanThreshold',
         });
       }
+    });
+
+    it('alarms on any order held for review, counted from the workers that may hold one', () => {
+      const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter'));
+      expect(filters).toHaveLength(2);
+      for (const filter of filters) {
+        expect(filter.Properties.FilterPattern).toBe('{ $.message = "order needs review" }');
+        expect(filter.Properties.MetricTransformations).toEqual([
+          { MetricNamespace: prefix, MetricName: 'OrdersHeldForReview', MetricValue: '1' },
+        ]);
+      }
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${prefix}-orders-held-for-review`,
+        Namespace: prefix,
+        MetricName: 'OrdersHeldForReview',
+        Threshold: 0,
+        ComparisonOperator: 'GreaterThanThreshold',
+      });
     });
 
     it('has one dashboard', () => {

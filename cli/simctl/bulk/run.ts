@@ -27,7 +27,7 @@ export interface BulkOptions {
  * lost could order its SIMs again, so an older unanswered batch is left for the operator to check.
  */
 const IN_FLIGHT_MAX_AGE_MS = 23 * 3600 * 1000;
-const TERMINAL = new Set(['COMPLETED', 'FAILED', 'REJECTED']);
+const TERMINAL = new Set(['COMPLETED', 'FAILED', 'NEEDS_REVIEW', 'REJECTED']);
 const TTY_REDRAW_MS = 200;
 
 /** Same SIMs, same fields, same order: same key, so a re-sent batch gets the orders it already made. */

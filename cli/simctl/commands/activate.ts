@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { orderAcceptedSchema } from '../../../shared/api/schemas.js';
-import { isTerminal } from '../../../shared/store/order.js';
+import { isSettled } from '../../../shared/store/order.js';
 import { flag, numberOption, stringOption } from '../args.js';
 import { runBulkActivation } from '../bulk/run.js';
 import { statePathFor } from '../bulk/state.js';
@@ -43,7 +43,7 @@ async function activateOne(context: CommandContext, iccid: string): Promise<numb
     (numberOption(values, 'poll-interval', { min: 0.05, max: 600, integer: false }) ?? 2) * 1000;
   let order = await getOrder(api, accepted.orderId);
   let shown = '';
-  while (!isTerminal(order.status)) {
+  while (!isSettled(order.status)) {
     if (!json && order.status !== shown) {
       writeLine(io.stderr, `order ${order.orderId}: ${order.status}`);
       shown = order.status;

@@ -1,5 +1,5 @@
 import * as z from '../../zod.js';
-import { optionalString } from '../wire.js';
+import { optionalString, tolerant, tolerantString } from '../wire.js';
 
 /** Event types this product understands; any other type is still accepted, as `unknown`. */
 export const CONNECTIVITY_EVENT_TYPES = [
@@ -60,36 +60,40 @@ export type EventHeader = z.infer<typeof eventHeaderSchema>;
 
 export const envelopeSchema = z.looseObject({ header: eventHeaderSchema, body: z.unknown() });
 
+/** Only the SIM is required: the rest is optional or inferred, and read where it parses. */
 export const connectivityEventBodySchema = z.looseObject({
   simSerial: z.string().check(z.minLength(1)),
-  transactionId: optionalString,
-  msisdn: optionalDigits,
-  status: optionalString,
-  source: optionalString,
-  externalReference: optionalString,
-  group: optionalString,
+  transactionId: tolerantString('event.transactionId'),
+  msisdn: tolerant('event.msisdn', optionalDigits),
+  status: tolerantString('event.status'),
+  source: tolerantString('event.source'),
+  externalReference: tolerantString('event.externalReference'),
+  group: tolerantString('event.group'),
 });
 
 export const ocsProductEventBodySchema = z.looseObject({
-  mvnoRef: optionalString,
-  cos: optionalString,
-  msisdn: optionalDigits,
-  iccid: optionalString,
+  mvnoRef: tolerantString('event.mvnoRef'),
+  cos: tolerantString('event.cos'),
+  msisdn: tolerant('event.msisdn', optionalDigits),
+  iccid: tolerantString('event.iccid'),
   /** Our OCS order's transactionReference, echoed back. */
-  externalReference: optionalString,
-  productSubscription: z.looseObject({
-    subscriptionId: z.string().check(z.minLength(1)),
-    productId: optionalString,
-    status: optionalString,
-    subscriptionDate: optionalString,
-    activationDate: optionalString,
-    expirationDate: optionalString,
-  }),
+  externalReference: tolerantString('event.externalReference'),
+  productSubscription: tolerant(
+    'event.productSubscription',
+    z.looseObject({
+      subscriptionId: tolerantString('event.productSubscription.subscriptionId'),
+      productId: tolerantString('event.productSubscription.productId'),
+      status: tolerantString('event.productSubscription.status'),
+      subscriptionDate: tolerantString('event.productSubscription.subscriptionDate'),
+      activationDate: tolerantString('event.productSubscription.activationDate'),
+      expirationDate: tolerantString('event.productSubscription.expirationDate'),
+    }),
+  ),
 });
 
 export const ocsResourceEventBodySchema = z.extend(ocsProductEventBodySchema, {
-  productSubscription: z.optional(ocsProductEventBodySchema.shape.productSubscription),
-  resource: z.optional(
+  resource: tolerant(
+    'event.resource',
     z.looseObject({
       resourceName: optionalString,
       resourceUnit: optionalString,

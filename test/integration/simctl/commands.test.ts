@@ -119,7 +119,7 @@ describe('simctl against the local stack', () => {
     const bad = await cli('sims', '--status', 'Sleeping');
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain(
-      'simctl: --status must be one of Available, Pre-activated, Active, Suspended, Terminated',
+      'simctl: --status must be one of Available, Pre-activated, Active, TestMode, Suspended, Terminated',
     );
   });
 

@@ -321,6 +321,13 @@ describe('bad input never reaches Transatel', () => {
       body: '{"sims": [',
       field: /body/,
     },
+    {
+      route: 'POST /v1/orders/{orderId}/resolve',
+      method: 'POST',
+      path: '/v1/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV/resolve',
+      body: { outcome: 'refund' },
+      field: /body\.outcome/,
+    },
   ];
 
   it.each(cases)('$route: $path gets a 4xx problem naming $field', async ({ method, path, body, field }) => {

@@ -68,9 +68,12 @@ describe('webhook event parser', () => {
   it('rejects bad envelopes and bad bodies of known types with a typed error naming the field', () => {
     expect(() => parseEvent('not json')).toThrow(EventParseError);
     expect(() => parseEvent({ header: { eventType: 'X' }, body: {} })).toThrow(/header.eventId/);
-    expect(() => parseEvent({ header: header('OCS/PRODUCT/ACTIVATED'), body: {} })).toThrow(
-      /productSubscription/,
-    );
+    expect(() =>
+      parseEvent({
+        header: header('CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED'),
+        body: { status: 'Active' },
+      }),
+    ).toThrow(/simSerial/);
   });
 
   it('never throws anything but EventParseError on random JSON (property)', () => {

@@ -188,11 +188,11 @@ describe('reads', () => {
     expect(server.connections()).toBe(1);
   });
 
-  it('reject a 2xx body that is not what Transatel sends', async () => {
+  it('reject a 2xx read without what the flow cannot do without (a subscriber without status)', async () => {
     const { client } = await setup({ [`GET ${SUBSCRIBER_PATH}`]: ok({ nothing: true }) });
     const error = await client.connectivity.getSubscriber(ICCID).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransatelInvalidResponseError);
-    expect((error as TransatelInvalidResponseError).issues.join()).toMatch(/simSerial/);
+    expect((error as TransatelInvalidResponseError).issues.join()).toMatch(/status/);
   });
 });
 

@@ -16,8 +16,13 @@ describe('wrappedList', () => {
     expect(z.parse(list, { products: null })).toEqual([]);
   });
 
-  it('refuses an item that does not match', () => {
-    expect(z.safeParse(list, { products: [{ id: 1 }] }).success).toBe(false);
+  it('skips an item that does not match and keeps the others', () => {
+    expect(z.parse(list, { products: [{ id: 1 }, { id: 'b' }] })).toEqual([{ id: 'b', note: undefined }]);
+  });
+
+  it('reads a single item where a list was expected, and anything else as empty', () => {
+    expect(z.parse(list, { products: { id: 'a' } })).toEqual([{ id: 'a', note: undefined }]);
+    expect(z.parse(list, { products: 'x' })).toEqual([]);
   });
 });
 
