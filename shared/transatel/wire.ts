@@ -63,7 +63,7 @@ export function tolerantString(path: string) {
 
 /**
  * A list read tolerantly: an array, or a single item where a list was expected (tenants differ); items
- * that do not parse are dropped with a warning; anything else reads as an empty list.
+ * that do not parse are dropped with a warning.
  */
 export function tolerantList<Item extends z.core.$ZodType>(path: string, item: Item) {
   // The default makes an absent key read as an empty list (a pipe alone would be a required key).
@@ -75,11 +75,7 @@ function listOf<Item extends z.core.$ZodType>(path: string, item: Item) {
     z.unknown(),
     z.transform((value): z.output<Item>[] => {
       if (value === undefined || value === null) return [];
-      const entries = Array.isArray(value) ? value : typeof value === 'object' ? [value] : undefined;
-      if (!entries) {
-        reportDrift(path, `expected a list, got ${typeof value}`);
-        return [];
-      }
+      const entries: unknown[] = Array.isArray(value) ? value : [value];
       const items: z.output<Item>[] = [];
       for (const entry of entries) {
         const parsed = z.safeParse(item, entry);
