@@ -96,11 +96,34 @@ export function applyUsage(
     downlink: bytes - uplink,
     total: bytes,
   };
-  sim.cdrs.push(cdr);
-  sim.cdrs.sort((a, b) => a.eventDate.localeCompare(b.eventDate));
-  if (!sim.lastSeenDate || result.at >= sim.lastSeenDate) {
-    sim.lastSeenDate = result.at;
-    sim.lastOriginCountry = country;
-  }
+  insertCdr(sim.cdrs, cdr);
+  noteSeen(sim, cdr);
   return result;
+}
+
+function noteSeen(sim: Sim, cdr: Cdr): void {
+  if (!sim.lastSeenDate || cdr.eventDate >= sim.lastSeenDate) {
+    sim.lastSeenDate = cdr.eventDate;
+    sim.lastOriginCountry = cdr.originCountry;
+  }
+}
+
+/** First index whose eventDate is > date (`strict`) or >= date: CDR lists are sorted by eventDate. */
+export function cdrIndex(cdrs: readonly Cdr[], date: string, strict = false): number {
+  let lo = 0;
+  let hi = cdrs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const at = (cdrs[mid] as Cdr).eventDate;
+    if (at < date || (strict && at === date)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Keeps the list sorted by eventDate (ISO-8601 UTC strings compare as text); equal dates keep arrival order. */
+function insertCdr(cdrs: Cdr[], cdr: Cdr): void {
+  const at = cdrIndex(cdrs, cdr.eventDate, true);
+  if (at === cdrs.length) cdrs.push(cdr);
+  else cdrs.splice(at, 0, cdr);
 }
