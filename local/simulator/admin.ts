@@ -3,7 +3,7 @@ import type { SimulatorCore } from './core.js';
 import { esimView, requireEsim, setEsimStatus } from './domain/esim.js';
 import { activateOnFirstUse } from './domain/firstUse.js';
 import { expireSubscription, renewSubscription } from './domain/products.js';
-import { applyUsage } from './domain/usage.js';
+import { appendTrafficHistory, applyUsage } from './domain/usage.js';
 import { faultConfigSchema } from './faults.js';
 import { json, jsonBody, type RequestContext } from './http.js';
 import { SIM_CATEGORIES } from './ids.js';
@@ -62,6 +62,21 @@ const configBody = z.strictObject({
   lifecycleDelayMs: z.number().int().min(0).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
 });
+
+const trafficHistoryBody = z.object({
+  days: z.number().int().min(1).max(3660),
+  sessionsPerDay: z.number().int().min(1).max(48).default(24),
+  bytesPerSession: z.number().int().min(0).max(1_000_000_000_000).default(100_000),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO-2 country code')
+    .transform((v) => v.toUpperCase())
+    .default('FR'),
+});
+
+const unprovisionBody = z.object({ detail: z.string().min(1).max(1000).optional() }).optional();
+
+export const UNPROVISIONED_DETAIL = 'Subscriber is not ready for activation: the SIM is not provisioned';
 
 const webhookBody = z.object({
   url: z.url(),
@@ -154,6 +169,7 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
             imei: deviceImei(core.options.seed, s),
             subscriber: subscriberView(s),
             pendingTransactionId: s.pendingTransactionId,
+            unprovisioned: s.unprovisioned,
             firstUseActivationScheduled: s.firstUseActivationScheduled,
             products: s.products.map((p) => ({
               ...productSubscriptionView(p, core.product(p.productId), true),
@@ -191,6 +207,33 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
           errorMessage: b?.errorMessage ?? 'Simulated transaction failure',
         };
         return json(200, { iccid: s.iccid, failNextTransaction: s.failNextTransaction });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/_sim/sims/:iccid/traffic-history',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        const added = appendTrafficHistory(core, s, body(trafficHistoryBody, ctx), Date.now());
+        return json(200, { iccid: s.iccid, added });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/_sim/sims/:iccid/unprovision',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        s.unprovisioned = body(unprovisionBody, ctx)?.detail ?? UNPROVISIONED_DETAIL;
+        return json(200, { iccid: s.iccid, unprovisioned: true, detail: s.unprovisioned });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_sim/sims/:iccid/unprovision',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        delete s.unprovisioned;
+        return json(200, { iccid: s.iccid, unprovisioned: false });
       },
     },
     {

@@ -49,6 +49,8 @@ export function startTransaction(
   type: TransactionType,
   request: LifecycleRequest,
 ): Transaction {
+  // An unprovisioned SIM (set through /_sim) refuses every activation, even while one is pending.
+  if (type === 'ACTIVATE' && sim.unprovisioned !== undefined) throw badRequest(sim.unprovisioned);
   if (sim.pendingTransactionId) {
     throw new ProblemError(
       409,
