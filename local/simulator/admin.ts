@@ -61,6 +61,7 @@ const configBody = z.strictObject({
   activationDelayMs: z.number().int().min(0).optional(),
   lifecycleDelayMs: z.number().int().min(0).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
+  testModePlans: z.enum(['accept', 'refuse']).optional(),
 });
 
 const trafficHistoryBody = z.object({
@@ -119,7 +120,18 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
     parseWith(schema, jsonBody(ctx), 'body');
 
   return [
-    { method: 'GET', pattern: '/_sim/health', handler: () => json(200, { ok: true }) },
+    {
+      method: 'GET',
+      pattern: '/_sim/health',
+      // The body names the variant unless it is the documented one (whose answer stays { ok: true });
+      // the header always does.
+      handler: () => {
+        const variant = core.variant.name;
+        return json(200, variant === 'documented' ? { ok: true } : { ok: true, variant }, {
+          'X-Sim-Variant': variant,
+        });
+      },
+    },
     {
       method: 'GET',
       pattern: '/_sim/counters',
@@ -189,7 +201,7 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       pattern: '/_sim/sims/:iccid/attach',
       handler: (ctx) => {
         const s = sim(ctx);
-        if (s.status !== 'Pre-Activated' && s.status !== 'Active') {
+        if (s.status !== 'Pre-Activated' && s.status !== 'Active' && s.status !== 'TestMode') {
           throw new ProblemError(409, 'CONFLICT', `SIM ${s.iccid} cannot attach (status: ${s.status})`);
         }
         const activated = activateOnFirstUse(core, s);
@@ -334,7 +346,8 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       pattern: '/_sim/webhooks/test',
       handler: (ctx) => {
         const b = body(testEventBody, ctx);
-        const env = core.emit({ type: b.eventType, body: b.body ?? {} });
+        // Sent as given: the variant shapes domain events only (the signature still follows it).
+        const env = core.webhooks.emit(b.eventType, b.body ?? {});
         return json(202, env);
       },
     },
@@ -366,6 +379,7 @@ function configView(core: SimulatorCore): Record<string, unknown> {
   const o = core.options;
   return {
     ...core.config,
+    variant: o.variant,
     seed: o.seed,
     clientId: o.clientId,
     mvnoRef: o.mvnoRef,

@@ -33,7 +33,8 @@ export function applyUsage(
   at: Date,
 ): UsageResult {
   const activatedOnFirstUse = activateOnFirstUse(core, sim);
-  if (sim.status !== 'Active') {
+  // TestMode lines use the network too (within the test quota).
+  if (sim.status !== 'Active' && sim.status !== 'TestMode') {
     throw new ProblemError(
       409,
       'CONFLICT',

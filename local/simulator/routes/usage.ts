@@ -74,7 +74,10 @@ export function usageRoutes(core: SimulatorCore): RouteDef[] {
         }
         // A line we do not know is simply a filter that matches nothing (Spring page semantics).
         const all = lineOf(core, q.imsi, q.simSerial)?.cdrs ?? [];
-        const { startDate, endDate, originCountry: country } = q;
+        const honour = core.variant.usageFilters === 'honour';
+        const startDate = honour ? q.startDate : undefined;
+        const endDate = honour ? q.endDate : undefined;
+        const country = honour ? q.originCountry : undefined;
         // CDRs are kept sorted by eventDate: the window is two binary searches (inclusive start, exclusive end).
         const lo = startDate === undefined ? 0 : cdrIndex(all, startDate);
         const hi = endDate === undefined ? all.length : Math.max(lo, cdrIndex(all, endDate));
@@ -85,7 +88,7 @@ export function usageRoutes(core: SimulatorCore): RouteDef[] {
           // Newest first: the k-th element of the answer is all[hi - 1 - k].
           total = hi - lo;
           for (let k = start; k < Math.min(total, start + q.size); k++) {
-            content.push(cdrView(all[hi - 1 - k] as Cdr));
+            content.push(core.variant.cdr(cdrView(all[hi - 1 - k] as Cdr)));
           }
         } else {
           const hits: Cdr[] = [];
@@ -94,7 +97,7 @@ export function usageRoutes(core: SimulatorCore): RouteDef[] {
             if (c.originCountry === country) hits.push(c);
           }
           total = hits.length;
-          for (const c of hits.slice(start, start + q.size)) content.push(cdrView(c));
+          for (const c of hits.slice(start, start + q.size)) content.push(core.variant.cdr(cdrView(c)));
         }
         return json(200, {
           content,

@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, imsiFor, msisdnFor, type RunningSimulator } from '../../../local/simulator/index.js';
+import {
+  iccidFor,
+  imsiFor,
+  msisdnFor,
+  type RunningSimulator,
+  SIMULATOR_VARIANTS,
+} from '../../../local/simulator/index.js';
 import {
   adminClient,
   apiClient,
@@ -204,49 +210,51 @@ describe('/_sim/sims/{iccid}/unprovision', () => {
   const sims: RunningSimulator[] = [];
   afterAll(() => Promise.all(sims.map((s) => s.close())));
 
-  it('refuses every activation until cleared', async () => {
-    const sim = await startTestSim();
-    sims.push(sim);
-    const api = apiClient(sim, await getToken(sim));
-    const admin = adminClient(sim);
-    const iccid = iccidFor('available', 3);
-    const activate = () =>
-      api<Problem>('POST', `${CM}/subscribers/sim-serial/${iccid}/activate`, {
+  for (const variant of SIMULATOR_VARIANTS) {
+    it(`refuses every activation until cleared (${variant})`, async () => {
+      const sim = await startTestSim({ variant });
+      sims.push(sim);
+      const api = apiClient(sim, await getToken(sim));
+      const admin = adminClient(sim);
+      const iccid = iccidFor('available', 3);
+      const activate = () =>
+        api<Problem>('POST', `${CM}/subscribers/sim-serial/${iccid}/activate`, {
+          ratePlan: RATE_PLAN,
+        });
+
+      const set = await admin('POST', `/sims/${iccid}/unprovision`);
+      expect(set.status).toBe(200);
+      for (let i = 0; i < 2; i++) {
+        const refused = await activate();
+        expect(refused.status).toBe(400);
+        expect(refused.body).toMatchObject({
+          title: 'BAD_REQUEST',
+          detail: 'Subscriber is not ready for activation: the SIM is not provisioned',
+        });
+      }
+      const subscriber = await api<Subscriber>('GET', `${CM}/subscribers/sim-serial/${iccid}`);
+      expect(subscriber.body.status.toLowerCase()).toBe('available');
+
+      await admin('POST', `/sims/${iccid}/unprovision`, { detail: 'ICCID unknown to the HLR' });
+      expect((await activate()).body.detail).toBe('ICCID unknown to the HLR');
+
+      expect((await admin('DELETE', `/sims/${iccid}/unprovision`)).status).toBe(200);
+      expect([200, 201]).toContain((await activate()).status);
+      await waitFor(async () => {
+        const s = await api<Subscriber>('GET', `${CM}/subscribers/sim-serial/${iccid}`);
+        return s.body.status.toLowerCase() !== 'available';
+      });
+
+      // A reset clears it too.
+      const other = iccidFor('available', 4);
+      await admin('POST', `/sims/${other}/unprovision`);
+      await admin('POST', '/reset');
+      const after = await api('POST', `${CM}/subscribers/sim-serial/${other}/activate`, {
         ratePlan: RATE_PLAN,
       });
-
-    const set = await admin('POST', `/sims/${iccid}/unprovision`);
-    expect(set.status).toBe(200);
-    for (let i = 0; i < 2; i++) {
-      const refused = await activate();
-      expect(refused.status).toBe(400);
-      expect(refused.body).toMatchObject({
-        title: 'BAD_REQUEST',
-        detail: 'Subscriber is not ready for activation: the SIM is not provisioned',
-      });
-    }
-    const subscriber = await api<Subscriber>('GET', `${CM}/subscribers/sim-serial/${iccid}`);
-    expect(subscriber.body.status.toLowerCase()).toBe('available');
-
-    await admin('POST', `/sims/${iccid}/unprovision`, { detail: 'ICCID unknown to the HLR' });
-    expect((await activate()).body.detail).toBe('ICCID unknown to the HLR');
-
-    expect((await admin('DELETE', `/sims/${iccid}/unprovision`)).status).toBe(200);
-    expect([200, 201]).toContain((await activate()).status);
-    await waitFor(async () => {
-      const s = await api<Subscriber>('GET', `${CM}/subscribers/sim-serial/${iccid}`);
-      return s.body.status.toLowerCase() !== 'available';
+      expect([200, 201]).toContain(after.status);
     });
-
-    // A reset clears it too.
-    const other = iccidFor('available', 4);
-    await admin('POST', `/sims/${other}/unprovision`);
-    await admin('POST', '/reset');
-    const after = await api('POST', `${CM}/subscribers/sim-serial/${other}/activate`, {
-      ratePlan: RATE_PLAN,
-    });
-    expect([200, 201]).toContain(after.status);
-  });
+  }
 
   it('answers 404 for an unknown SIM', async () => {
     const sim = await startTestSim();
