@@ -186,6 +186,7 @@ describe('sparse variant', () => {
     });
     expect(activate.status).toBe(201);
     expect(activate.headers.get('content-type')).toBeNull();
+    expect(activate.headers.get('content-length')).toBe('0');
     expect((await activate.arrayBuffer()).byteLength).toBe(0);
     await waitFor(async () => (await s.api('GET', subscriberPath(iccid))).body.status === 'Active');
 
@@ -196,6 +197,7 @@ describe('sparse variant', () => {
     });
     expect(res.status).toBe(201);
     expect(res.headers.get('content-type')).toBeNull();
+    expect(res.headers.get('content-length')).toBe('0');
     expect(await res.text()).toBe('');
     const inventory = await s.api<{ productSubscriptions: Json[] }>(
       'GET',
