@@ -1,6 +1,6 @@
 import { WEBHOOK_SECRET_ENV } from './env.js';
 import { buildCatalog } from './simulator/catalog.js';
-import { iccidFor } from './simulator/index.js';
+import { iccidFor, type SimulatorVariant } from './simulator/index.js';
 import type { LocalStack } from './stack.js';
 
 /** A capped (not unlimited) plan on sale in the simulator's catalog, for the first curl. */
@@ -13,6 +13,8 @@ export function samplePlanId(): string {
 export interface BannerOptions {
   dataDir?: string;
   activationDelayMs?: number;
+  /** The simulator's variant; named on the Transatel line unless it is 'documented'. */
+  variant?: SimulatorVariant;
 }
 
 /** What `npm start` prints once everything listens. Never prints a secret that was not a local default. */
@@ -21,12 +23,17 @@ export function startupBanner(stack: LocalStack, options: BannerOptions = {}): s
   const simulated = stack.transatel.mode === 'simulator';
   const iccid = simulated ? iccidFor('available', 0) : '<iccid>';
   const planId = simulated ? samplePlanId() : '<planId>';
+  const simulatorNotes = [
+    'simulator',
+    ...(options.variant === undefined || options.variant === 'documented'
+      ? []
+      : [`variant ${options.variant}`]),
+    ...(options.activationDelayMs === undefined
+      ? []
+      : [`activations complete after ${options.activationDelayMs} ms`]),
+  ];
   const transatel = simulated
-    ? `${stack.transatel.baseUrl}  (simulator${
-        options.activationDelayMs === undefined
-          ? ''
-          : `, activations complete after ${options.activationDelayMs} ms`
-      })`
+    ? `${stack.transatel.baseUrl}  (${simulatorNotes.join(', ')})`
     : `${stack.transatel.baseUrl}  (real API, credentials from the environment)`;
   const dynamo = stack.dynamodbPath ? `on disk in ${stack.dynamodbPath}` : 'in memory';
   const secret =

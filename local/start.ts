@@ -2,6 +2,12 @@ import { parseArgs } from 'node:util';
 import { startupBanner } from './banner.js';
 import { LocalConfigError } from './env.js';
 import { consoleLog } from './log.js';
+import {
+  isSimulatorVariant,
+  SIMULATOR_VARIANTS,
+  type SimulatorVariant,
+  variantDescriptions,
+} from './simulator/index.js';
 import { type LocalStack, startLocalStack } from './stack.js';
 
 const USAGE = `Usage: npm start -- [options]
@@ -9,17 +15,25 @@ const USAGE = `Usage: npm start -- [options]
   --port N                  API gateway port on 127.0.0.1 (env PORT, default 3000; 0 picks a free one)
   --data-dir DIR            keep DynamoDB data in DIR/dynamodb across restarts (queues and simulator stay in memory)
   --activation-delay-ms N   simulator: how long a SIM activation takes (default 2000)
+  --transatel-variant NAME  simulator: answer the other plausible way where Transatel's docs are silent,
+                            one of ${SIMULATOR_VARIANTS.join(', ')} (default documented; below)
   --quiet                   no request lines (warnings still print)
   -h, --help                this help
 
 Environment: TRANSATEL_WEBHOOK_SECRET (default local-webhook-secret), LOG_LEVEL (functions' logs, default WARN),
 TRANSATEL_BASE_URL with TRANSATEL_CLIENT_ID, TRANSATEL_CLIENT_SECRET and TRANSATEL_MVNO_REF to use the real API
-instead of the simulator.`;
+instead of the simulator.
+
+Simulator variants (--transatel-variant):
+${SIMULATOR_VARIANTS.map(
+  (name) => `  ${name}\n${variantDescriptions[name].map((line) => `    - ${line}`).join('\n')}`,
+).join('\n')}`;
 
 interface Cli {
   port: number;
   dataDir?: string;
   activationDelayMs?: number;
+  variant?: SimulatorVariant;
   quiet: boolean;
 }
 
@@ -35,6 +49,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
       port: { type: 'string' },
       'data-dir': { type: 'string' },
       'activation-delay-ms': { type: 'string' },
+      'transatel-variant': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -43,6 +58,10 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
   const rawPort = values.port ?? env.PORT ?? '3000';
   const port = nonNegativeInteger('--port', rawPort);
   if (port > 65535) throw new Error(`--port must be at most 65535, got ${port}`);
+  const variant = values['transatel-variant'];
+  if (variant !== undefined && !isSimulatorVariant(variant)) {
+    throw new Error(`--transatel-variant must be one of ${SIMULATOR_VARIANTS.join(', ')}; got '${variant}'`);
+  }
   return {
     port,
     quiet: values.quiet,
@@ -50,6 +69,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
     ...(values['activation-delay-ms'] === undefined
       ? {}
       : { activationDelayMs: nonNegativeInteger('--activation-delay-ms', values['activation-delay-ms']) }),
+    ...(variant === undefined ? {} : { variant }),
   };
 }
 
@@ -86,6 +106,7 @@ async function main(): Promise<number | undefined> {
       ...(cli.dataDir ? { dataDir: cli.dataDir } : {}),
       simulator: {
         ...(cli.activationDelayMs === undefined ? {} : { activationDelayMs: cli.activationDelayMs }),
+        ...(cli.variant === undefined ? {} : { variant: cli.variant }),
         ...(cli.quiet ? {} : { log: (line: string) => log.info(`[transatel] ${line}`) }),
       },
       log,
@@ -96,10 +117,12 @@ async function main(): Promise<number | undefined> {
   }
 
   const activationDelayMs = stack.simulator?.core.config.activationDelayMs;
+  const variant = stack.simulator?.core.variant.name;
   console.log(
     startupBanner(stack, {
       ...(cli.dataDir ? { dataDir: cli.dataDir } : {}),
       ...(activationDelayMs === undefined ? {} : { activationDelayMs }),
+      ...(variant === undefined ? {} : { variant }),
     }),
   );
 

@@ -3,7 +3,7 @@ import type { SimulatorCore } from './core.js';
 import { esimView, requireEsim, setEsimStatus } from './domain/esim.js';
 import { activateOnFirstUse } from './domain/firstUse.js';
 import { expireSubscription, renewSubscription } from './domain/products.js';
-import { applyUsage } from './domain/usage.js';
+import { appendTrafficHistory, applyUsage } from './domain/usage.js';
 import { faultConfigSchema } from './faults.js';
 import { json, jsonBody, type RequestContext } from './http.js';
 import { SIM_CATEGORIES } from './ids.js';
@@ -61,7 +61,23 @@ const configBody = z.strictObject({
   activationDelayMs: z.number().int().min(0).optional(),
   lifecycleDelayMs: z.number().int().min(0).optional(),
   tokenTtlSeconds: z.number().int().min(1).optional(),
+  testModePlans: z.enum(['accept', 'refuse']).optional(),
 });
+
+const trafficHistoryBody = z.object({
+  days: z.number().int().min(1).max(3660),
+  sessionsPerDay: z.number().int().min(1).max(48).default(24),
+  bytesPerSession: z.number().int().min(0).max(1_000_000_000_000).default(100_000),
+  country: z
+    .string()
+    .regex(/^[A-Za-z]{2}$/, 'must be an ISO-2 country code')
+    .transform((v) => v.toUpperCase())
+    .default('FR'),
+});
+
+const unprovisionBody = z.object({ detail: z.string().min(1).max(1000).optional() }).optional();
+
+export const UNPROVISIONED_DETAIL = 'Subscriber is not ready for activation: the SIM is not provisioned';
 
 const webhookBody = z.object({
   url: z.url(),
@@ -104,7 +120,18 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
     parseWith(schema, jsonBody(ctx), 'body');
 
   return [
-    { method: 'GET', pattern: '/_sim/health', handler: () => json(200, { ok: true }) },
+    {
+      method: 'GET',
+      pattern: '/_sim/health',
+      // The body names the variant unless it is the documented one (whose answer stays { ok: true });
+      // the header always does.
+      handler: () => {
+        const variant = core.variant.name;
+        return json(200, variant === 'documented' ? { ok: true } : { ok: true, variant }, {
+          'X-Sim-Variant': variant,
+        });
+      },
+    },
     {
       method: 'GET',
       pattern: '/_sim/counters',
@@ -154,6 +181,7 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
             imei: deviceImei(core.options.seed, s),
             subscriber: subscriberView(s),
             pendingTransactionId: s.pendingTransactionId,
+            unprovisioned: s.unprovisioned,
             firstUseActivationScheduled: s.firstUseActivationScheduled,
             products: s.products.map((p) => ({
               ...productSubscriptionView(p, core.product(p.productId), true),
@@ -173,7 +201,7 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       pattern: '/_sim/sims/:iccid/attach',
       handler: (ctx) => {
         const s = sim(ctx);
-        if (s.status !== 'Pre-Activated' && s.status !== 'Active') {
+        if (s.status !== 'Pre-Activated' && s.status !== 'Active' && s.status !== 'TestMode') {
           throw new ProblemError(409, 'CONFLICT', `SIM ${s.iccid} cannot attach (status: ${s.status})`);
         }
         const activated = activateOnFirstUse(core, s);
@@ -191,6 +219,33 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
           errorMessage: b?.errorMessage ?? 'Simulated transaction failure',
         };
         return json(200, { iccid: s.iccid, failNextTransaction: s.failNextTransaction });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/_sim/sims/:iccid/traffic-history',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        const added = appendTrafficHistory(core, s, body(trafficHistoryBody, ctx), Date.now());
+        return json(200, { iccid: s.iccid, added });
+      },
+    },
+    {
+      method: 'POST',
+      pattern: '/_sim/sims/:iccid/unprovision',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        s.unprovisioned = body(unprovisionBody, ctx)?.detail ?? UNPROVISIONED_DETAIL;
+        return json(200, { iccid: s.iccid, unprovisioned: true, detail: s.unprovisioned });
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: '/_sim/sims/:iccid/unprovision',
+      handler: (ctx) => {
+        const s = sim(ctx);
+        delete s.unprovisioned;
+        return json(200, { iccid: s.iccid, unprovisioned: false });
       },
     },
     {
@@ -291,7 +346,8 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       pattern: '/_sim/webhooks/test',
       handler: (ctx) => {
         const b = body(testEventBody, ctx);
-        const env = core.emit({ type: b.eventType, body: b.body ?? {} });
+        // Sent as given: the variant shapes domain events only (the signature still follows it).
+        const env = core.webhooks.emit(b.eventType, b.body ?? {});
         return json(202, env);
       },
     },
@@ -323,6 +379,7 @@ function configView(core: SimulatorCore): Record<string, unknown> {
   const o = core.options;
   return {
     ...core.config,
+    variant: o.variant,
     seed: o.seed,
     clientId: o.clientId,
     mvnoRef: o.mvnoRef,

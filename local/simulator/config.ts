@@ -3,6 +3,7 @@ import { faultConfigSchema } from './faults.js';
 import { SIM_CATEGORIES } from './ids.js';
 import { DEFAULT_SIM_COUNTS } from './seed.js';
 import type { ResolvedOptions, SimCategory, SimulatorOptions } from './types.js';
+import { SIMULATOR_VARIANTS } from './variants.js';
 
 const TEN_MINUTES_MS = 600_000;
 
@@ -48,6 +49,7 @@ const optionsSchema = z.object({
     })
     .optional(),
   faults: faultConfigSchema.optional(),
+  variant: z.enum(SIMULATOR_VARIANTS).optional(),
 });
 
 /** Applies defaults; throws a readable error on a bad option (a programming error in the caller). */
@@ -74,6 +76,7 @@ export function resolveOptions(opts: SimulatorOptions = {}): ResolvedOptions {
     retryScheduleMs: o.webhooks?.retryScheduleMs ?? [...DEFAULTS.retryScheduleMs],
     webhookTimeoutMs: o.webhooks?.timeoutMs ?? DEFAULTS.webhookTimeoutMs,
     faults: o.faults ?? {},
+    variant: o.variant ?? 'documented',
     log: opts.log ?? (() => {}),
   };
 }

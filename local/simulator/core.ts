@@ -8,6 +8,7 @@ import { Scheduler } from './scheduler.js';
 import { seedState } from './seed.js';
 import type { SimState } from './state.js';
 import type { ResolvedOptions, RuntimeConfig } from './types.js';
+import { type Variant, variantFor } from './variants.js';
 import { WebhookBus } from './webhooks.js';
 
 /** Everything one simulator instance owns; routes and admin handlers work through it. */
@@ -19,10 +20,13 @@ export class SimulatorCore {
   readonly faults: FaultEngine;
   readonly webhooks: WebhookBus;
   readonly ocs: OcsContext;
+  /** How responses, events and signatures are shaped, and the test-mode switch (see variants.ts). */
+  readonly variant: Variant;
   config: RuntimeConfig;
   state: SimState;
 
   constructor(readonly options: ResolvedOptions) {
+    this.variant = variantFor(options.variant);
     this.scheduler = new Scheduler((error) => this.log(`scheduled task failed: ${describe(error)}`));
     this.ocs = { mvnoRef: options.mvnoRef, cos: options.cos };
     this.config = this.initialConfig();
@@ -36,6 +40,7 @@ export class SimulatorCore {
         faults: () => this.faults.webhookFaults(),
         retryScheduleMs: options.retryScheduleMs,
         timeoutMs: options.webhookTimeoutMs,
+        sign: (secret, raw) => this.variant.sign(secret, raw),
         log: (line) => this.log(line),
       },
       rngFor(options.seed, 'webhook-faults'),
@@ -47,8 +52,9 @@ export class SimulatorCore {
     this.options.log(line);
   }
 
+  /** Emits a domain event, its body shaped by the variant. */
   emit(event: { type: string; body: Record<string, unknown> }): EventEnvelope {
-    return this.webhooks.emit(event.type, event.body);
+    return this.webhooks.emit(event.type, this.variant.event(event.type, event.body));
   }
 
   product(productId: string): ProductDef | undefined {
@@ -76,6 +82,7 @@ export class SimulatorCore {
       activationDelayMs: this.options.activationDelayMs,
       lifecycleDelayMs: this.options.lifecycleDelayMs,
       tokenTtlSeconds: this.options.tokenTtlSeconds,
+      testModePlans: 'accept',
     };
   }
 

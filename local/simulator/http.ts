@@ -53,7 +53,11 @@ export function jsonBody(ctx: RequestContext): unknown {
 export function writeResult(res: ServerResponse, result: HttpResult): void {
   for (const [name, value] of Object.entries(result.headers ?? {})) res.setHeader(name, value);
   if (result.body === undefined) {
-    res.writeHead(result.status);
+    // An empty answer other than 204/304 says so with Content-Length: 0 rather than an empty chunked body.
+    res.writeHead(
+      result.status,
+      result.status === 204 || result.status === 304 ? {} : { 'Content-Length': 0 },
+    );
     res.end();
     return;
   }

@@ -19,8 +19,15 @@ export type {
   SimCategory,
   SimulatorOptions,
   SubscriberStatus,
+  TestModePlans,
   WebhookFaults,
   WebhookTargetConfig,
 } from './types.js';
 export { ROUTE_IDS } from './types.js';
+export {
+  isSimulatorVariant,
+  SIMULATOR_VARIANTS,
+  type SimulatorVariant,
+  variantDescriptions,
+} from './variants.js';
 export { SIGNATURE_HEADER, signBody } from './webhooks.js';

@@ -1,6 +1,20 @@
 import { parseArgs } from 'node:util';
 import { DEFAULTS } from './config.js';
-import { type SimulatorOptions, startSimulator } from './index.js';
+import {
+  isSimulatorVariant,
+  SIMULATOR_VARIANTS,
+  type SimulatorOptions,
+  type SimulatorVariant,
+  startSimulator,
+  variantDescriptions,
+} from './index.js';
+
+/** The variants and what each changes, indented for a usage text. */
+function variantsHelp(): string {
+  return SIMULATOR_VARIANTS.map(
+    (name) => `    ${name}\n${variantDescriptions[name].map((line) => `      - ${line}`).join('\n')}`,
+  ).join('\n');
+}
 
 const USAGE = `Usage: npm run simulator -- [options]
 
@@ -13,14 +27,26 @@ const USAGE = `Usage: npm run simulator -- [options]
   --webhook-secret S         HMAC secret for that URL (env SIM_WEBHOOK_SECRET; required with --webhook-url)
   --client-id ID             OAuth client id (env SIM_CLIENT_ID, default ${DEFAULTS.clientId})
   --client-secret S          OAuth client secret (env SIM_CLIENT_SECRET)
+  --variant NAME             answer the other plausible way where Transatel's docs are silent
+                             (env SIM_VARIANT, default documented): ${SIMULATOR_VARIANTS.join(', ')}
   --quiet                    do not log requests
-  -h, --help                 show this help`;
+  -h, --help                 show this help
+
+Variants:
+${variantsHelp()}`;
 
 function int(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined || raw === '') return undefined;
   const n = Number(raw);
   if (!Number.isInteger(n)) throw new Error(`--${name} must be an integer, got '${raw}'`);
   return n;
+}
+
+function variantName(raw: string): SimulatorVariant {
+  if (!isSimulatorVariant(raw)) {
+    throw new Error(`--variant must be one of ${SIMULATOR_VARIANTS.join(', ')}; got '${raw}'`);
+  }
+  return raw;
 }
 
 function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): SimulatorOptions | undefined {
@@ -36,6 +62,7 @@ function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): SimulatorOption
       'webhook-secret': { type: 'string' },
       'client-id': { type: 'string' },
       'client-secret': { type: 'string' },
+      variant: { type: 'string' },
       quiet: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -45,6 +72,7 @@ function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): SimulatorOption
   const webhookSecret = values['webhook-secret'] ?? env.SIM_WEBHOOK_SECRET;
   if (webhookUrl && !webhookSecret)
     throw new Error('--webhook-url needs --webhook-secret (or SIM_WEBHOOK_SECRET)');
+  const variant = values.variant ?? env.SIM_VARIANT;
   const opts: SimulatorOptions = {
     port: int('port', values.port ?? env.SIM_PORT) ?? DEFAULTS.port,
     seed: int('seed', values.seed ?? env.SIM_SEED),
@@ -56,6 +84,7 @@ function optionsFromCli(argv: string[], env: NodeJS.ProcessEnv): SimulatorOption
     tokenTtlSeconds: int('token-ttl-seconds', values['token-ttl-seconds'] ?? env.SIM_TOKEN_TTL_SECONDS),
     clientId: values['client-id'] ?? env.SIM_CLIENT_ID,
     clientSecret: values['client-secret'] ?? env.SIM_CLIENT_SECRET,
+    variant: variant === undefined || variant === '' ? undefined : variantName(variant),
     webhooks:
       webhookUrl && webhookSecret ? { targets: [{ url: webhookUrl, secret: webhookSecret }] } : undefined,
     log: values.quiet ? undefined : (line: string) => console.log(`[sim] ${line}`),
@@ -79,7 +108,10 @@ async function main(): Promise<void> {
   }
   const sim = await startSimulator(opts);
   const clientId = opts.clientId ?? DEFAULTS.clientId;
-  console.log(`Transatel simulator listening on ${sim.url} (client ${clientId})`);
+  const variant = sim.core.variant.name;
+  console.log(
+    `Transatel simulator listening on ${sim.url} (client ${clientId}${variant === 'documented' ? '' : `, variant ${variant}`})`,
+  );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

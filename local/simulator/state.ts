@@ -97,6 +97,8 @@ export interface Sim {
   firstUseActivationScheduled?: boolean;
   /** Set through /_sim: the next Connectivity Management transaction on this SIM ends FAILED. */
   failNextTransaction?: { errorCode: string; errorMessage: string };
+  /** Set through /_sim: every activation is refused with this 400 detail until cleared. */
+  unprovisioned?: string;
   products: ProductSubscription[];
   cdrs: Cdr[];
   esim?: EsimProfile;

@@ -1,3 +1,5 @@
+import type { SimulatorVariant } from './variants.js';
+
 export type SimCategory =
   | 'available'
   | 'available-esim'
@@ -10,7 +12,14 @@ export type SimCategory =
   | 'terminated';
 
 /** Subscriber statuses exactly as the simulator emits them on the wire. */
-export type SubscriberStatus = 'Available' | 'Pre-Activated' | 'Active' | 'Suspended' | 'Terminated';
+export type SubscriberStatus =
+  | 'Available'
+  | 'Pre-Activated'
+  | 'Active'
+  | 'Suspended'
+  | 'Terminated'
+  /** IoT test mode: only the test-mode variant's activations land there. */
+  | 'TestMode';
 
 export type SimType = 'physical' | 'esim';
 
@@ -105,6 +114,11 @@ export interface SimulatorOptions {
   simCounts?: Partial<Record<SimCategory, number>>;
   webhooks?: { targets?: WebhookTargetConfig[]; retryScheduleMs?: number[]; timeoutMs?: number };
   faults?: FaultConfig;
+  /**
+   * Which guess the simulator answers with where Transatel's documentation is silent (default
+   * 'documented'); see variants.ts and the README's Variants section.
+   */
+  variant?: SimulatorVariant;
   log?: (line: string) => void;
 }
 
@@ -124,6 +138,7 @@ export interface ResolvedOptions {
   retryScheduleMs: number[];
   webhookTimeoutMs: number;
   faults: FaultConfig;
+  variant: SimulatorVariant;
   log: (line: string) => void;
 }
 
@@ -132,4 +147,8 @@ export interface RuntimeConfig {
   activationDelayMs: number;
   lifecycleDelayMs: number;
   tokenTtlSeconds: number;
+  /** Whether OCS `subscribe` is accepted on a TestMode subscriber (default 'accept'). */
+  testModePlans: TestModePlans;
 }
+
+export type TestModePlans = 'accept' | 'refuse';

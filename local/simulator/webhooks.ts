@@ -53,6 +53,8 @@ export interface WebhookDeps {
   faults: () => WebhookFaults;
   retryScheduleMs: number[];
   timeoutMs: number;
+  /** X-TSL-Signature-256 value (default signBody; the alternate variant sends the bare hex). */
+  sign?: (secret: string, raw: string) => string;
   log: (line: string) => void;
 }
 
@@ -284,7 +286,7 @@ export class WebhookBus {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(raw),
           'User-Agent': 'transatel-simulator',
-          [SIGNATURE_HEADER]: signBody(target.secret, raw),
+          [SIGNATURE_HEADER]: (this.deps.sign ?? signBody)(target.secret, raw),
         },
       });
       this.inflight.add(req);

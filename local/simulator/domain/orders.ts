@@ -12,7 +12,20 @@ function notEligible(detail: string): ProblemError {
   return new ProblemError(400, 'PRODUCT_NOT_ELIGIBLE', detail);
 }
 
-export function checkOrderEligibility(sim: Sim, def: ProductDef, orderType: OrderType): void {
+export const TEST_MODE_REFUSAL =
+  'Order failed - Subscriber is in TestMode: plans can be added once it is Active';
+
+/** Why a plan may not go on this TestMode subscriber now (`testModePlans: 'refuse'`), or undefined. */
+export function testModeOrderRefusal(core: SimulatorCore, sim: Sim): string | undefined {
+  return sim.status === 'TestMode' && core.config.testModePlans === 'refuse' ? TEST_MODE_REFUSAL : undefined;
+}
+
+export function checkOrderEligibility(
+  core: SimulatorCore,
+  sim: Sim,
+  def: ProductDef,
+  orderType: OrderType,
+): void {
   if (!def.available) throw notEligible(`Order failed - Product ${def.productId} is not available`);
   if (orderType === 'preload' && sim.status !== 'Pre-Activated') {
     throw notEligible(
@@ -21,7 +34,11 @@ export function checkOrderEligibility(sim: Sim, def: ProductDef, orderType: Orde
         : `Preload is refused on a subscriber in status ${sim.status}`,
     );
   }
-  if (orderType === 'subscribe' && sim.status !== 'Active' && sim.status !== 'Suspended') {
+  if (orderType !== 'subscribe') return;
+  // A TestMode subscriber's plan is live (the network is on), so plans are accepted unless configured not to be.
+  const testModeRefusal = testModeOrderRefusal(core, sim);
+  if (testModeRefusal) throw notEligible(testModeRefusal);
+  if (sim.status !== 'Active' && sim.status !== 'Suspended' && sim.status !== 'TestMode') {
     throw notEligible(`Subscribe is refused on a subscriber in status ${sim.status}`);
   }
 }
@@ -37,7 +54,7 @@ export function placeOrder(
   orderType: OrderType,
   transactionReference: string | undefined,
 ): { sub: ProductSubscription; emitEvents: () => void } {
-  checkOrderEligibility(sim, def, orderType);
+  checkOrderEligibility(core, sim, def, orderType);
   const sub = createSubscription(
     core,
     sim,

@@ -31,7 +31,7 @@ function checkStatus(sim: Sim, type: TransactionType): void {
       if (s === 'Available' || s === 'Terminated') throw invalidStatus('modify', sim);
       return;
     case 'SUSPEND':
-      if (s !== 'Active') throw invalidStatus('suspend', sim);
+      if (s !== 'Active' && s !== 'TestMode') throw invalidStatus('suspend', sim);
       return;
     case 'REACTIVATE':
       if (s !== 'Suspended') throw invalidStatus('reactivate', sim);
@@ -49,6 +49,8 @@ export function startTransaction(
   type: TransactionType,
   request: LifecycleRequest,
 ): Transaction {
+  // An unprovisioned SIM (set through /_sim) refuses every activation, even while one is pending.
+  if (type === 'ACTIVATE' && sim.unprovisioned !== undefined) throw badRequest(sim.unprovisioned);
   if (sim.pendingTransactionId) {
     throw new ProblemError(
       409,
@@ -112,7 +114,8 @@ function completeTransaction(core: SimulatorCore, state: SimState, transactionId
   switch (txn.type) {
     case 'ACTIVATE':
       applyProfile(sim, req);
-      sim.status = 'Active';
+      // An account in IoT test mode: every activation lands in TestMode.
+      sim.status = core.variant.testMode ? 'TestMode' : 'Active';
       sim.activationDate = txn.lastUpdateDate;
       if (!sim.msisdn) state.assignMsisdn(sim, msisdnFor(sim.category, sim.index));
       break;

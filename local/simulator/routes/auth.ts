@@ -30,9 +30,13 @@ export function authRoutes(core: SimulatorCore): RouteDef[] {
           !sameSecret(creds.clientId, clientId) ||
           !sameSecret(creds.clientSecret, clientSecret)
         ) {
-          return oauthError(401, 'invalid_client', 'Bad client credentials', {
-            'WWW-Authenticate': 'Basic realm="transatel"',
-          });
+          const status = core.variant.badClientStatus;
+          return oauthError(
+            status,
+            'invalid_client',
+            'Bad client credentials',
+            status === 401 ? { 'WWW-Authenticate': 'Basic realm="transatel"' } : undefined,
+          );
         }
         const contentType = (ctx.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
         if (contentType !== 'application/x-www-form-urlencoded') {

@@ -6,8 +6,8 @@ import { optionsError } from '../options.js';
 import { badRequest, ProblemError } from '../problem.js';
 import type { RouteDef } from '../router.js';
 import type { LifecycleRequest, TransactionType } from '../state.js';
-import type { RouteId } from '../types.js';
 import { parseWith } from '../validation.js';
+import type { WriteRoute } from '../variants.js';
 import { subscriberView, transactionView } from '../views.js';
 import { requiredString } from './common.js';
 
@@ -57,7 +57,7 @@ function parseRequest(core: SimulatorCore, type: TransactionType, ctx: RequestCo
   return req;
 }
 
-const LIFECYCLE: [RouteId, string, TransactionType][] = [
+const LIFECYCLE: [WriteRoute, string, TransactionType][] = [
   ['activate', 'activate', 'ACTIVATE'],
   ['modify', 'modify', 'MODIFY'],
   ['suspend', 'suspend', 'SUSPEND'],
@@ -73,10 +73,9 @@ export function connectivityRoutes(core: SimulatorCore): RouteDef[] {
     handler: (ctx) => {
       const sim = requireSim(core, ctx.params.simSerial ?? '');
       const txn = startTransaction(core, sim, type, parseRequest(core, type, ctx));
-      return json(201, {
-        transactionId: txn.transactionId,
-        simSerial: sim.iccid,
-        transactionStatus: 'PENDING',
+      return core.variant.write(id, {
+        status: 201,
+        body: { transactionId: txn.transactionId, simSerial: sim.iccid, transactionStatus: 'PENDING' },
       });
     },
   }));
@@ -85,7 +84,8 @@ export function connectivityRoutes(core: SimulatorCore): RouteDef[] {
       id: 'getSubscriber',
       method: 'GET',
       pattern: SUBSCRIBER,
-      handler: (ctx) => json(200, subscriberView(requireSim(core, ctx.params.simSerial ?? ''))),
+      handler: (ctx) =>
+        json(200, core.variant.subscriber(subscriberView(requireSim(core, ctx.params.simSerial ?? '')))),
     },
     ...lifecycle,
     {
@@ -95,7 +95,7 @@ export function connectivityRoutes(core: SimulatorCore): RouteDef[] {
       handler: (ctx) => {
         const txn = core.state.transactions.get(ctx.params.transactionId ?? '');
         if (!txn) throw new ProblemError(404, 'TRANSACTION_NOT_FOUND', 'Transaction is unknown');
-        return json(200, transactionView(txn));
+        return json(200, core.variant.transaction(transactionView(txn)));
       },
     },
   ];

@@ -17,7 +17,7 @@ export function esimRoutes(core: SimulatorCore): RouteDef[] {
       handler: async (ctx) => {
         const q = parseWith(querySchema, queryObject(ctx.query), 'query');
         const sim = requireEsim(core, ctx.params.simSerial ?? '');
-        return json(200, await esimView(sim, q.history ?? false));
+        return json(200, core.variant.esim(await esimView(sim, q.history ?? false)));
       },
     },
   ];

@@ -32,7 +32,7 @@ const getSchema = z.object({ withBalances: booleanParam.optional() });
 
 export function inventoryRoutes(core: SimulatorCore): RouteDef[] {
   const view = (sub: ProductSubscription, withBalances: boolean) =>
-    productSubscriptionView(sub, core.product(sub.productId), withBalances);
+    core.variant.productSubscription(productSubscriptionView(sub, core.product(sub.productId), withBalances));
   return [
     {
       id: 'inventoryList',
@@ -47,7 +47,7 @@ export function inventoryRoutes(core: SimulatorCore): RouteDef[] {
         const subs = sim.products.filter((s) => !wanted || wanted.has(s.status));
         return json(200, {
           currentLocale: localeOf(ctx.headers['accept-language']),
-          productSubscriptions: subs.map((s) => view(s, q.withBalances ?? false)),
+          productSubscriptions: core.variant.inventoryList(subs.map((s) => view(s, q.withBalances ?? false))),
         });
       },
     },
@@ -59,7 +59,13 @@ export function inventoryRoutes(core: SimulatorCore): RouteDef[] {
         const q = parseWith(getSchema, queryObject(ctx.query), 'query');
         const sub = core.state.subscriptions.get(ctx.params.subscriptionId ?? '');
         if (!sub) throw new ProblemError(404, 'SUBSCRIPTION_NOT_FOUND', 'Product subscription is unknown');
-        return json(200, view(sub, q.withBalances ?? false));
+        return json(
+          200,
+          core.variant.inventoryItem(
+            view(sub, q.withBalances ?? false),
+            localeOf(ctx.headers['accept-language']),
+          ),
+        );
       },
     },
   ];

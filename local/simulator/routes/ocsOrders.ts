@@ -54,7 +54,7 @@ export function ocsOrderRoutes(core: SimulatorCore): RouteDef[] {
           );
         }
         const { sub, emitEvents } = placeOrder(core, sim, def, orderType, body.transactionReference);
-        return {
+        const answer = core.variant.write('ocsOrder', {
           status: 201,
           body: compact({
             id: sub.orderId,
@@ -67,8 +67,8 @@ export function ocsOrderRoutes(core: SimulatorCore): RouteDef[] {
             subscriptionId: sub.subscriptionId,
             transactionReference: body.transactionReference,
           }),
-          after: emitEvents,
-        };
+        });
+        return { ...answer, after: emitEvents };
       },
     },
   ];

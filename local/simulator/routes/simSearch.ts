@@ -67,6 +67,7 @@ const pagingSchema = z.object({
 
 export function simSearchRoutes(core: SimulatorCore): RouteDef[] {
   const fields = accessors(core.options.mvnoRef);
+  const variant = core.variant;
   return [
     {
       id: 'simSearch',
@@ -80,9 +81,12 @@ export function simSearchRoutes(core: SimulatorCore): RouteDef[] {
         );
         const filters: Filter[] = [];
         for (const [field, raw] of ctx.query) {
-          if (field === 'page' || field === 'size') continue;
+          if (field === 'page' || field === 'size' || variant.simSearchIgnored.has(field)) continue;
           const get = fields[field];
-          if (!get) throw badRequest(`Invalid field '${field}': not a filterable SIM field`);
+          if (!get) {
+            if (variant.simSearchUnknownFilters === 'ignore') continue;
+            throw badRequest(`Invalid field '${field}': not a filterable SIM field`);
+          }
           filters.push(parseFilter(field, raw, get));
         }
         const serial = filters.find((f) => f.field === 'simSerial');
@@ -93,7 +97,9 @@ export function simSearchRoutes(core: SimulatorCore): RouteDef[] {
         for (const sim of candidates) if (filters.every((f) => matches(sim, f))) hits.push(sim);
         const start = (page - 1) * size;
         return json(200, {
-          sims: hits.slice(start, start + size).map((s) => simRecordView(s, core.options.mvnoRef)),
+          sims: hits
+            .slice(start, start + size)
+            .map((s) => variant.simRecord(simRecordView(s, core.options.mvnoRef))),
           page,
           size,
           totalPages: Math.ceil(hits.length / size),

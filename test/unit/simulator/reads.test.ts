@@ -179,11 +179,12 @@ describe('simulator read APIs', () => {
       expect(page1.body.content).toEqual(all.body.content.slice(2, 4));
       expect(page1.body.totalPages).toBe(Math.ceil(all.body.totalElements / 2));
 
+      // Newest first: content[2] is the third most recent CDR.
       const pivot = all.body.content[2]?.header.eventDate ?? '';
       const before = await api<CdrPage>('GET', `${CDR}?imsi=${imsi}&endDate=${encodeURIComponent(pivot)}`);
       const from = await api<CdrPage>('GET', `${CDR}?imsi=${imsi}&startDate=${encodeURIComponent(pivot)}`);
-      expect(before.body.totalElements).toBe(2);
-      expect(from.body.totalElements).toBe(all.body.totalElements - 2);
+      expect(before.body.totalElements).toBe(all.body.totalElements - 3);
+      expect(from.body.totalElements).toBe(3);
     });
 
     it('validates the query', async () => {
