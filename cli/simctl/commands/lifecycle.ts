@@ -66,7 +66,9 @@ function lifecycleCommand(action: Action, summary: string): Command {
       else
         writeLine(
           io.stdout,
-          `${verbs[action]} of SIM ${accepted.iccid} accepted by Transatel: transaction ${accepted.transactionId} (${accepted.status})`,
+          `${verbs[action]} of SIM ${accepted.iccid} accepted by Transatel: ${
+            accepted.transactionId ? `transaction ${accepted.transactionId}` : 'no transaction named'
+          } (${accepted.status})`,
         );
       return EXIT_OK;
     },
