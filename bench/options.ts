@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { isSimulatorVariant, SIMULATOR_VARIANTS, type SimulatorVariant } from '../local/simulator/index.js';
 
 export const PARTS = ['bundle', 'warm', 'bulk', 'reliability', 'webhooks', 'fuzz'] as const;
 export type PartName = (typeof PARTS)[number];
@@ -37,6 +38,8 @@ export interface BenchOptions {
   reliabilityOrders: number;
   reliabilityVisibilitySeconds: number;
   reliabilityClaimLeaseSeconds: number;
+  /** Part 4: how the simulator answers where Transatel's documentation is silent. */
+  reliabilityVariant: SimulatorVariant;
   /** Part 5: webhook requests, and the events queue's visibility timeout (a replay in flight waits that long). */
   abuseRequests: number;
   abuseVisibilitySeconds: number;
@@ -60,6 +63,8 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --calls N            warm-overhead calls (default 2000)
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)
+  --variant NAME       reliability run against this simulator variant: ${SIMULATOR_VARIANTS.join(', ')}
+                       (default documented; npm start -- --help says what each changes)
 
 --quick: cold init 2 runs, 300 warm calls (no latency variant), bulk 60 orders (no
 control run), reliability 24 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
@@ -89,6 +94,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
       fuzz: { type: 'string' },
       out: { type: 'string' },
       node: { type: 'string' },
+      variant: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -100,6 +106,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
   });
   if (values.node !== undefined && !existsSync(values.node))
     throw new Error(`--node: no file at '${values.node}'`);
+  if (values.variant !== undefined && !isSimulatorVariant(values.variant))
+    throw new Error(`--variant must be one of ${SIMULATOR_VARIANTS.join(', ')}, got '${values.variant}'`);
   const quick = values.quick;
   const orders = positiveInt('--orders', values.orders);
   const controlRps = values['control-rps'] === '0' ? 0 : positiveInt('--control-rps', values['control-rps']);
@@ -117,6 +125,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     reliabilityOrders: orders ?? (quick ? 24 : 2000),
     reliabilityVisibilitySeconds: quick ? 5 : 45,
     reliabilityClaimLeaseSeconds: quick ? 5 : 60,
+    reliabilityVariant: values.variant ?? 'documented',
     abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 150 : 1500),
     abuseVisibilitySeconds: quick ? 1 : 5,
     fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 40 : 10_000),

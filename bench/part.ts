@@ -47,6 +47,7 @@ async function run(): Promise<PartResult> {
         orders: options.reliabilityOrders,
         visibilityTimeoutSeconds: options.reliabilityVisibilitySeconds,
         claimLeaseSeconds: options.reliabilityClaimLeaseSeconds,
+        variant: options.reliabilityVariant,
         progress,
       });
     }

@@ -1,4 +1,4 @@
-import { type FaultConfig, iccidFor, type SimCategory } from '../local/simulator/index.js';
+import { type FaultConfig, iccidFor, type SimCategory, type SimulatorVariant } from '../local/simulator/index.js';
 import { queues } from '../shared/topology.js';
 import {
   census,
@@ -6,6 +6,7 @@ import {
   drainDeadLetters,
   OrderReader,
   type StoredOrder,
+  FINAL,
   sleep,
   submitActivations,
 } from './orders.js';
@@ -44,6 +45,8 @@ export interface ReliabilityOptions {
   faults?: FaultConfig;
   /** PLAN_CLAIM_LEASE_SECONDS of the functions (default 60): how long a plan order claim protects it. */
   claimLeaseSeconds?: number;
+  /** How the simulator answers where Transatel's documentation is silent (default documented). */
+  variant?: SimulatorVariant;
   progress?: (line: string) => void;
 }
 
@@ -67,6 +70,9 @@ export interface ReliabilityReport {
   rejected: number;
   completed: number;
   failed: number;
+  /** Orders held for a person (NEEDS_REVIEW): their plan may have been bought and Transatel cannot prove it. */
+  needsReview: number;
+  reviewReasons: { code: string; count: number }[];
   failures: FailureGroup[];
   stuck: { orderId: string; iccid: string; status: string }[];
   lost: string[];
@@ -84,6 +90,7 @@ export interface ReliabilityReport {
   settleSeconds: number;
   visibilityTimeoutSeconds: number;
   claimLeaseSeconds: number;
+  variant: SimulatorVariant;
   /** The slowest orders to settle: seconds from RECEIVED to final, and their timeline notes. */
   slowest: { orderId: string; cohort: string; seconds: number; path: string }[];
 }
@@ -168,6 +175,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     simulator: {
       activationDelayMs: 0,
       simCounts: simCounts(mix),
+      variant: options.variant ?? 'documented',
       // Webhooks a gateway refused are sent again after 5 s (Transatel: every 10 minutes).
     },
     webhookRetryScheduleMs: Array.from({ length: 20 }, () => 5_000),
@@ -202,7 +210,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     for (;;) {
       const snapshot = await census(reader, pending);
       for (const [orderId, order] of snapshot.orders)
-        if (order.status === 'COMPLETED' || order.status === 'FAILED') finals.set(orderId, order);
+        if (FINAL.has(order.status)) finals.set(orderId, order);
       // An order with no record is looked for again at every census, until the end: it is lost only if it never shows.
       missing = snapshot.missing;
       pending = snapshot.pending.concat(missing);
@@ -232,10 +240,18 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       .map(([iccid, subscriptions]) => ({ iccid, subscriptions }));
 
     const failureGroups = new Map<string, FailureGroup>();
+    const reviewReasons = new Map<string, number>();
     let completed = 0;
+    let needsReview = 0;
     for (const order of finals.values()) {
       if (order.status === 'COMPLETED') {
         completed += 1;
+        continue;
+      }
+      if (order.status === 'NEEDS_REVIEW') {
+        needsReview += 1;
+        const code = order.failure?.code ?? '(no reason recorded)';
+        reviewReasons.set(code, (reviewReasons.get(code) ?? 0) + 1);
         continue;
       }
       const cohort = cohortOf.get(order.iccid) ?? 'unknown';
@@ -268,7 +284,9 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       accepted: ids.length,
       rejected: submission.rejected,
       completed,
-      failed: finals.size - completed,
+      failed: finals.size - completed - needsReview,
+      needsReview,
+      reviewReasons: [...reviewReasons].map(([code, count]) => ({ code, count })),
       failures: [...failureGroups.values()].sort((a, b) => b.count - a.count),
       stuck: notFinal.map((orderId) => ({
         orderId,
@@ -288,6 +306,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       settleSeconds: options.settleSeconds,
       visibilityTimeoutSeconds: options.visibilityTimeoutSeconds,
       claimLeaseSeconds: options.claimLeaseSeconds ?? 60,
+      variant: options.variant ?? 'documented',
       slowest: slowestOrders(finals.values(), cohortOf, 3),
     };
   } finally {
@@ -305,7 +324,7 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
   const faults = report.faultsInjected;
   const webhooks = report.webhooks;
   const summary: Table = {
-    title: `4. Reliability: ${fmtInt(report.accepted)} orders under injected faults`,
+    title: `4. Reliability: ${fmtInt(report.accepted)} orders under injected faults${report.variant === 'documented' ? '' : ` (simulator variant ${report.variant})`}`,
     columns: ['figure', 'value', 'how measured'],
     rows: [
       [
@@ -316,9 +335,14 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
       ['orders completed', fmtInt(report.completed), 'order records with status COMPLETED'],
       ['orders failed', fmtInt(report.failed), 'status FAILED; reasons below'],
       [
+        'orders held for review',
+        fmtInt(report.needsReview),
+        `status NEEDS_REVIEW (a plan answer lost and an inventory that cannot tell)${report.reviewReasons.length ? `: ${report.reviewReasons.map((r) => `${r.code} ×${r.count}`).join(', ')}` : ''}`,
+      ],
+      [
         'orders stuck',
         fmtInt(report.stuck.length),
-        `not COMPLETED/FAILED ${report.settleSeconds} s after the last order was accepted (= 5 deliveries × the ${report.visibilityTimeoutSeconds} s visibility timeout + 2 × (${report.claimLeaseSeconds} s claim lease + 1 s) + 60 s)${report.stuck.length === 0 ? `; all were final ${report.settledAfterSeconds.toFixed(0)} s after it` : ''}`,
+        `not COMPLETED/FAILED/NEEDS_REVIEW ${report.settleSeconds} s after the last order was accepted (= 5 deliveries × the ${report.visibilityTimeoutSeconds} s visibility timeout + 2 × (${report.claimLeaseSeconds} s claim lease + 1 s) + 60 s)${report.stuck.length === 0 ? `; all were final ${report.settledAfterSeconds.toFixed(0)} s after it` : ''}`,
       ],
       [
         'orders lost',
@@ -395,6 +419,7 @@ export interface ReliabilityPartOptions {
   orders: number;
   visibilityTimeoutSeconds: number;
   claimLeaseSeconds: number;
+  variant?: SimulatorVariant;
   progress: (line: string) => void;
 }
 
@@ -407,6 +432,7 @@ export async function runReliabilityPart(options: ReliabilityPartOptions): Promi
     claimLeaseSeconds,
     settleSeconds: settleSecondsFor(visibilityTimeoutSeconds, claimLeaseSeconds),
     separateSimulator: true,
+    ...(options.variant ? { variant: options.variant } : {}),
     progress: options.progress,
   });
   const unexpected = report.failures.filter((group) => !group.expected);
