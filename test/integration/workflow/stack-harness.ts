@@ -57,6 +57,10 @@ export async function api(
   return { status: response.status, headers: response.headers, body: json as Record<string, unknown> };
 }
 
+/** What the workflow leaves an order in: done, failed, or waiting for a person. */
+const SETTLED = new Set(['COMPLETED', 'FAILED', 'NEEDS_REVIEW']);
+
+/** Polls GET /v1/orders until every order is settled (COMPLETED, FAILED or NEEDS_REVIEW). */
 export async function waitForOrders(
   stack: LocalStack,
   orderIds: readonly string[],
@@ -71,14 +75,14 @@ export async function waitForOrders(
         pending.slice(i, i + 25).map(async (orderId) => {
           const { body } = await api(stack, 'GET', `/v1/orders/${orderId}`);
           const order = body as unknown as OrderView;
-          if (order.status === 'COMPLETED' || order.status === 'FAILED') done.set(orderId, order);
+          if (SETTLED.has(order.status)) done.set(orderId, order);
         }),
       );
     }
     if (done.size === orderIds.length) break;
     if (Date.now() > deadline) {
       throw new Error(
-        `${orderIds.length - done.size} of ${orderIds.length} orders not final after ${timeoutMs} ms`,
+        `${orderIds.length - done.size} of ${orderIds.length} orders not settled after ${timeoutMs} ms`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 200));
