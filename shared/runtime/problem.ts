@@ -171,7 +171,7 @@ export function isHttpError(error: unknown): error is HttpError {
 }
 
 /** A bulk request with thousands of bad items must not produce a megabyte of problem JSON. */
-const maxReportedIssues = 100;
+export const maxReportedIssues = 100;
 const maxIssuesInDetail = 10;
 
 export function describeFieldIssues(issues: readonly FieldIssue[]): string {
