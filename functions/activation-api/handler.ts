@@ -13,6 +13,12 @@ import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
 import { knownPlanIds } from '../../shared/runtime/known-plans.js';
 import {
+  type BulkRejection,
+  busySimRejection,
+  noSimAccepted,
+  simHasOpenOrder,
+} from '../../shared/runtime/open-order-problems.js';
+import {
   acceptBulkActivation,
   acceptOrder,
   type BulkItem,
@@ -45,23 +51,22 @@ const activateOne = httpHandler(
       idempotencyKey: headers['idempotency-key'],
     });
     if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    if (outcome.kind === 'sim-busy') throw simHasOpenOrder(outcome.iccid, outcome.openOrderId);
     return json(202, outcome.value);
   },
 );
 
-interface Rejection {
-  index: number;
-  iccid?: string;
-  errors: { path: string; message: string }[];
-}
-
-/** Each SIM is checked on its own (defaults merged under it): a bad one is rejected, the rest go ahead. */
+/**
+ * Each SIM is checked on its own (defaults merged under it): a bad one is rejected, the rest go ahead.
+ * `indexes` gives each accepted SIM's position in the body.
+ */
 function validateBulk(
   body: z.output<typeof bulkActivationRequestSchema>,
   plans: Set<string> | undefined,
-): { accepted: BulkItem[]; rejected: Rejection[] } {
+): { accepted: BulkItem[]; indexes: number[]; rejected: BulkRejection[] } {
   const accepted: BulkItem[] = [];
-  const rejected: Rejection[] = [];
+  const indexes: number[] = [];
+  const rejected: BulkRejection[] = [];
   const seen = new Set<string>();
   body.sims.forEach((raw, index) => {
     const path = `body.sims[${index}]`;
@@ -90,8 +95,9 @@ function validateBulk(
     }
     seen.add(sim.iccid);
     accepted.push(sim);
+    indexes.push(index);
   });
-  return { accepted, rejected };
+  return { accepted, indexes, rejected };
 }
 
 const activateMany = httpHandler(
@@ -101,14 +107,20 @@ const activateMany = httpHandler(
     const wantsPlans =
       body.defaults?.planId !== undefined || body.sims.some((sim) => sim.planId !== undefined);
     const plans = wantsPlans ? await knownPlanIds() : undefined;
-    const { accepted, rejected } = validateBulk(body, plans);
+    const { accepted, indexes, rejected: invalid } = validateBulk(body, plans);
     if (accepted.length === 0) {
-      throw HttpError.validation(rejected.flatMap((rejection) => rejection.errors));
+      throw HttpError.validation(invalid.flatMap((rejection) => rejection.errors));
     }
     const outcome = await acceptBulkActivation(intakeDeps(), accepted, headers['idempotency-key']);
     if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    const busy = outcome.value.busy.map(({ index, iccid, openOrderId }) =>
+      busySimRejection(indexes[index] as number, iccid, openOrderId),
+    );
+    const rejected = [...invalid, ...busy].sort((a, b) => a.index - b.index);
+    // As for an all-invalid request, a request that starts nothing is a problem, not a 202.
+    if (outcome.value.orders.length === 0) throw noSimAccepted(rejected);
     return json(202, {
-      orders: outcome.value.map(({ iccid, orderId, status }) => ({ iccid, orderId, status })),
+      orders: outcome.value.orders.map(({ iccid, orderId, status }) => ({ iccid, orderId, status })),
       rejected,
     });
   },

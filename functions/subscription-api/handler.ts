@@ -5,9 +5,13 @@ import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
 import { knownPlanIds } from '../../shared/runtime/known-plans.js';
+import { simHasOpenOrder } from '../../shared/runtime/open-order-problems.js';
 import { acceptOrder } from '../../shared/workflow/intake.js';
 
-/** POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order. */
+/**
+ * POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order; 409
+ * SIM_HAS_OPEN_ORDER while the SIM has another order that is not final.
+ */
 export const handler = httpHandler(
   {
     params: iccidParamsSchema,
@@ -26,6 +30,7 @@ export const handler = httpHandler(
       { kind: 'plan', iccid: params.iccid, planId: body.planId, idempotencyKey: headers['idempotency-key'] },
     );
     if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);
+    if (outcome.kind === 'sim-busy') throw simHasOpenOrder(outcome.iccid, outcome.openOrderId);
     return json(202, outcome.value);
   },
 );

@@ -67,6 +67,29 @@ const problemResponses = {
 } as const;
 type ProblemStatus = keyof typeof problemResponses;
 
+const idempotencyConflict = 'Or an Idempotency-Key reused with another body (`urn:problem:conflict`).';
+
+/** Problems that share a status with one above but say more on some routes: components of their own. */
+const namedProblemResponses = {
+  orderConflict: {
+    status: 409,
+    name: 'OrderConflict',
+    description: `\`SIM_HAS_OPEN_ORDER\` (\`urn:problem:sim-has-open-order\`): the SIM has an order that is neither COMPLETED nor FAILED, named by \`openOrderId\`; a new order for it is accepted once that one is. ${idempotencyConflict}`,
+  },
+  bulkActivationConflict: {
+    status: 409,
+    name: 'BulkActivationConflict',
+    description: `\`SIM_HAS_OPEN_ORDER\` (\`urn:problem:sim-has-open-order\`): no SIM was accepted, at least one because it has an open order; \`errors\` lists each SIM's issues and \`rejected\` each SIM as the 202 would, a busy one with its \`openOrderId\`. ${idempotencyConflict}`,
+  },
+} as const;
+type NamedProblem = keyof typeof namedProblemResponses;
+
+function problemComponent(problem: ProblemStatus | NamedProblem): { status: number; name: string } {
+  return typeof problem === 'number'
+    ? { status: problem, name: problemResponses[problem].name }
+    : namedProblemResponses[problem];
+}
+
 const TRANSATEL_PROBLEMS: ProblemStatus[] = [404, 409, 422, 502, 503];
 
 interface OperationSpec {
@@ -84,7 +107,7 @@ interface OperationSpec {
     schema?: z.core.$ZodType;
     headers?: Record<string, string>;
   };
-  problems: ProblemStatus[];
+  problems: (ProblemStatus | NamedProblem)[];
 }
 
 /**
@@ -125,17 +148,19 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     operationId: 'activateSim',
     summary: 'Activate a SIM, then subscribe a plan',
     description:
-      'Records the order and queues it; the workflow activates an Available SIM (or goes straight to the plan for a Pre-activated or Active one), then orders the plan. Follow it with GET /v1/orders/{orderId}. An unknown planId is a 400.',
+      'Records the order and queues it; the workflow activates an Available SIM (or goes straight to the plan for a Pre-activated or Active one), then orders the plan. Follow it with GET /v1/orders/{orderId}. An unknown planId is a 400. A SIM has one open order at a time: while it has one that is neither COMPLETED nor FAILED, this is a 409 `SIM_HAS_OPEN_ORDER` naming it in `openOrderId` (the same Idempotency-Key and body still get their own order).',
     tag: 'Orders',
     params: iccidParamsSchema,
     headers: idempotencyHeadersSchema,
     body: { schema: activationRequestSchema, required: true },
     success: { status: 202, description: 'Order accepted', schema: orderAcceptedSchema },
-    problems: [400, 409, 413, 503],
+    problems: [400, 'orderConflict', 413, 503],
   },
   'POST /v1/activations': {
     operationId: 'activateSims',
     summary: `Activate up to ${MAX_BULK_SIMS} SIMs in one call`,
+    description:
+      'Each SIM is checked on its own: an invalid SIM, or one with an order that is neither COMPLETED nor FAILED (`openOrderId`), is listed in `rejected` and the others go ahead. When none goes ahead: 400 if all are invalid, else 409 `SIM_HAS_OPEN_ORDER`.',
     tag: 'Orders',
     headers: idempotencyHeadersSchema,
     body: { schema: bulkActivationDocSchema, required: true },
@@ -144,7 +169,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
       description: 'Orders accepted for the valid SIMs; the others listed in `rejected`',
       schema: bulkActivationResponseSchema,
     },
-    problems: [400, 409, 413, 503],
+    problems: [400, 'bulkActivationConflict', 413, 503],
   },
   'GET /v1/orders/{orderId}': {
     operationId: 'getOrder',
@@ -168,12 +193,14 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
   'POST /v1/sims/{iccid}/plans': {
     operationId: 'orderPlan',
     summary: 'Order a plan (top-up) for an Active or Pre-activated SIM',
+    description:
+      'While the SIM has an order that is neither COMPLETED nor FAILED (its activation, or another plan), this is a 409 `SIM_HAS_OPEN_ORDER` naming it in `openOrderId`; the same Idempotency-Key and body still get their own order.',
     tag: 'Orders',
     params: iccidParamsSchema,
     headers: idempotencyHeadersSchema,
     body: { schema: planOrderRequestSchema, required: true },
     success: { status: 202, description: 'Order accepted', schema: orderAcceptedSchema },
-    problems: [400, 409, 413, 503],
+    problems: [400, 'orderConflict', 413, 503],
   },
   'GET /v1/sims/{iccid}/balance': {
     operationId: 'getSimBalance',
@@ -446,8 +473,9 @@ function operationObject(collector: SchemaCollector, route: RouteSpec, spec: Ope
         : {}),
     },
   };
-  for (const status of spec.problems) {
-    responses[String(status)] = { $ref: `#/components/responses/${problemResponses[status].name}` };
+  for (const problem of spec.problems) {
+    const { status, name } = problemComponent(problem);
+    responses[String(status)] = { $ref: `#/components/responses/${name}` };
   }
   if (route.auth === 'iam') responses['403'] = { $ref: '#/components/responses/Forbidden' };
   responses.default = { $ref: '#/components/responses/InternalError' };
@@ -517,6 +545,10 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
         ? { 'Retry-After': { description: 'Seconds to wait before retrying', schema: { type: 'integer' } } }
         : undefined,
     );
+  }
+
+  for (const { name, description } of Object.values(namedProblemResponses)) {
+    responses[name] = problemResponse(description);
   }
 
   const { names, schemas } = collector.finish();

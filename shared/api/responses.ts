@@ -17,16 +17,27 @@ export const orderAcceptedSchema = z
 
 export const fieldErrorSchema = z.object({ path: z.string(), message: z.string() });
 
+const openOrderIdSchema = z.string().check(
+  z.meta({
+    description:
+      'With `SIM_HAS_OPEN_ORDER`: the order of the SIM that is neither COMPLETED nor FAILED yet (GET /v1/orders/{orderId}); a new order for the SIM is accepted once it is',
+  }),
+);
+
+/** A SIM of a bulk request refused alone: invalid, or (with `openOrderId`) busy with an open order. */
+export const bulkRejectionSchema = z
+  .object({
+    iccid: z.optional(z.string()),
+    index: z.number().check(z.int()),
+    errors: z.array(fieldErrorSchema),
+    openOrderId: z.optional(openOrderIdSchema),
+  })
+  .check(z.meta({ id: 'BulkRejection' }));
+
 export const bulkActivationResponseSchema = z
   .object({
     orders: z.array(z.object({ iccid: z.string(), orderId: z.string(), status: orderStatusSchema })),
-    rejected: z.array(
-      z.object({
-        iccid: z.optional(z.string()),
-        index: z.number().check(z.int()),
-        errors: z.array(fieldErrorSchema),
-      }),
-    ),
+    rejected: z.array(bulkRejectionSchema),
   })
   .check(z.meta({ id: 'BulkActivationResponse' }));
 
@@ -153,5 +164,14 @@ export const problemSchema = z
     detail: z.string(),
     instance: z.optional(z.string()),
     errors: z.optional(z.array(fieldErrorSchema)),
+    openOrderId: z.optional(openOrderIdSchema),
+    rejected: z.optional(
+      z.array(bulkRejectionSchema).check(
+        z.meta({
+          description:
+            'With `SIM_HAS_OPEN_ORDER` on POST /v1/activations: every SIM of the request, none accepted, as `rejected` of the 202',
+        }),
+      ),
+    ),
   })
   .check(z.meta({ id: 'Problem' }));

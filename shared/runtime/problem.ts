@@ -8,7 +8,21 @@ export interface ProblemDetails {
   detail: string;
   instance?: string;
   errors?: FieldIssue[];
+  /** Extension members (RFC 7807 section 3.2), such as `openOrderId`: beside the standard ones. */
+  [extension: string]: unknown;
 }
+
+/** Extension members of a problem: any name but the standard members'. */
+export type ProblemExtensions = Readonly<Record<string, unknown>>;
+
+const standardMembers: ReadonlySet<string> = new Set([
+  'type',
+  'title',
+  'status',
+  'detail',
+  'instance',
+  'errors',
+]);
 
 export const problemContentType = 'application/problem+json';
 
@@ -27,6 +41,7 @@ export const problemTypes = {
   notFound: 'urn:problem:not-found',
   methodNotAllowed: 'urn:problem:method-not-allowed',
   conflict: 'urn:problem:conflict',
+  simHasOpenOrder: 'urn:problem:sim-has-open-order',
   unprocessable: 'urn:problem:unprocessable',
   tooManyRequests: 'urn:problem:too-many-requests',
   internal: 'urn:problem:internal',
@@ -65,6 +80,8 @@ export interface HttpErrorOptions {
   title?: string;
   type?: string;
   errors?: FieldIssue[];
+  /** Extension members, at the top level of the problem; a standard member's name is refused. */
+  extensions?: ProblemExtensions;
   /** Extra response headers, e.g. `Retry-After` or `Allow`. */
   headers?: Record<string, string>;
   cause?: unknown;
@@ -81,6 +98,7 @@ export class HttpError extends Error {
   readonly title: string;
   readonly detail: string;
   readonly errors: FieldIssue[] | undefined;
+  readonly extensions: ProblemExtensions;
   readonly headers: Record<string, string>;
 
   constructor(status: number, options: HttpErrorOptions) {
@@ -94,6 +112,11 @@ export class HttpError extends Error {
     this.title = options.title ?? defaults.title;
     this.detail = options.detail;
     this.errors = options.errors;
+    this.extensions = options.extensions ?? {};
+    const clashing = Object.keys(this.extensions).filter((name) => standardMembers.has(name));
+    if (clashing.length > 0) {
+      throw new TypeError(`HttpError extension members may not replace ${clashing.join(', ')}`);
+    }
     this.headers = options.headers ?? {};
   }
 
@@ -105,6 +128,7 @@ export class HttpError extends Error {
       detail: this.detail,
       ...(instance === undefined ? {} : { instance }),
       ...(this.errors === undefined ? {} : { errors: this.errors }),
+      ...this.extensions,
     };
   }
 
@@ -147,7 +171,7 @@ export function isHttpError(error: unknown): error is HttpError {
 }
 
 /** A bulk request with thousands of bad items must not produce a megabyte of problem JSON. */
-const maxReportedIssues = 100;
+export const maxReportedIssues = 100;
 const maxIssuesInDetail = 10;
 
 export function describeFieldIssues(issues: readonly FieldIssue[]): string {

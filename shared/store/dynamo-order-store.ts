@@ -1,4 +1,5 @@
 import {
+  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -7,11 +8,20 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
+import {
+  claimExistingOrder,
+  claimNewOrder,
+  claimNewOrders,
+  openOrderIdOf,
+  releaseAfter,
+  type SimMarkerOps,
+} from './open-order-marker.js';
 import { type Order, orderSchema, terminalStatuses } from './order.js';
 import {
   OrderAlreadyExistsError,
   type OrderStore,
   planTransition,
+  type RefusedOrder,
   type TransitionPlan,
   type TransitionRequest,
   type TransitionResult,
@@ -24,7 +34,10 @@ export const ordersTableIndexes = {
   byIccid: 'byIccid',
 } as const;
 
-/** Orders: one item per order, keyed by `orderId`. Both indexes are sparse-friendly and project everything. */
+/**
+ * Orders: one item per order, keyed by `orderId`. Both indexes are sparse-friendly and project everything.
+ * The same table holds each SIM's open-order marker (see `simMarkerKey`).
+ */
 export const ordersTableDefinition = {
   partitionKey: { name: 'orderId', type: 'S' },
   globalSecondaryIndexes: [
@@ -41,6 +54,14 @@ export const ordersTableDefinition = {
     },
   ],
 } as const satisfies TableDefinition;
+
+/**
+ * The key of a SIM's open-order marker, `{ orderId: "sim#<iccid>", openOrderId, since }`: never a valid
+ * order id (those are ULIDs), and without `iccid`, `transactionId` or `createdAt`, so never in an index.
+ */
+export function simMarkerKey(iccid: string): string {
+  return `sim#${iccid}`;
+}
 
 export interface DynamoOrderStoreOptions {
   client: DynamoDBDocumentClient;
@@ -125,12 +146,12 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async create(order: Order): Promise<void> {
-    const item = stripUndefined(orderSchema.parse(order));
+    const parsed = orderSchema.parse(order);
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: item,
+          Item: stripUndefined(parsed),
           ConditionExpression: 'attribute_not_exists(#orderId)',
           ExpressionAttributeNames: { '#orderId': 'orderId' },
         }),
@@ -139,16 +160,28 @@ export class DynamoOrderStore implements OrderStore {
       if (isConditionalCheckFailure(error)) throw new OrderAlreadyExistsError(order.orderId);
       throw error;
     }
+    await claimNewOrder(this.#markers, parsed);
   }
 
-  async createMany(orders: readonly Order[]): Promise<void> {
+  async createMany(orders: readonly Order[]): Promise<RefusedOrder[]> {
     const seen = new Set<string>();
-    const items = orders.map((order) => {
+    const parsed = orders.map((order) => {
       if (seen.has(order.orderId)) throw new OrderAlreadyExistsError(order.orderId);
       seen.add(order.orderId);
-      return stripUndefined(orderSchema.parse(order));
+      return orderSchema.parse(order);
     });
-    await writeInBatches(this.#client, this.#tableName, items, { concurrency: this.#batchConcurrency });
+    await writeInBatches(this.#client, this.#tableName, parsed.map(stripUndefined), {
+      concurrency: this.#batchConcurrency,
+    });
+    return claimNewOrders(this.#markers, parsed);
+  }
+
+  async claimSim(order: Order): Promise<void> {
+    await claimExistingOrder(this.#markers, orderSchema.parse(order));
+  }
+
+  async findOpenOrderId(iccid: string): Promise<string | undefined> {
+    return openOrderIdOf(this.#markers, iccid);
   }
 
   async get(orderId: string, options: { consistent?: boolean } = {}): Promise<Order | undefined> {
@@ -164,6 +197,7 @@ export class DynamoOrderStore implements OrderStore {
 
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {
     const plan = planTransition(request);
+    let attributes: Record<string, unknown> | undefined;
     try {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
@@ -172,13 +206,16 @@ export class DynamoOrderStore implements OrderStore {
           ReturnValues: 'ALL_NEW',
         }),
       );
-      if (!Attributes) throw new Error(`Order ${orderId}: update returned no attributes`);
-      return { applied: true, order: parseStoredOrder(Attributes) };
+      attributes = Attributes;
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       // The emulator has no ReturnValuesOnConditionCheckFailure: read the order to say why.
       return { applied: false, conflict: toConflict(orderId, plan, await this.get(orderId)) };
     }
+    if (!attributes) throw new Error(`Order ${orderId}: update returned no attributes`);
+    const order = parseStoredOrder(attributes);
+    await releaseAfter(this.#markers, order);
+    return { applied: true, order };
   }
 
   async findByTransactionId(transactionId: string): Promise<Order | undefined> {
@@ -206,6 +243,80 @@ export class DynamoOrderStore implements OrderStore {
       ExpressionAttributeValues: { ':iccid': iccid, ...terminal },
       ScanIndexForward: true,
     });
+  }
+
+  /** The marker primitives: each one conditional write or one strongly consistent read. */
+  readonly #markers: SimMarkerOps = {
+    claim: (iccid, orderId, since) =>
+      this.#conditionally(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { orderId: simMarkerKey(iccid) },
+          UpdateExpression: 'SET #openOrderId = :orderId, #since = if_not_exists(#since, :since)',
+          ConditionExpression: 'attribute_not_exists(#orderId) OR #openOrderId = :orderId',
+          ExpressionAttributeNames: {
+            '#orderId': 'orderId',
+            '#openOrderId': 'openOrderId',
+            '#since': 'since',
+          },
+          ExpressionAttributeValues: { ':orderId': orderId, ':since': since },
+        }),
+      ),
+    holder: async (iccid) => {
+      const { Item } = await this.#client.send(
+        new GetCommand({
+          TableName: this.#tableName,
+          Key: { orderId: simMarkerKey(iccid) },
+          ConsistentRead: true,
+        }),
+      );
+      return typeof Item?.openOrderId === 'string' ? Item.openOrderId : undefined;
+    },
+    takeOver: (iccid, staleOrderId, orderId, since) =>
+      this.#conditionally(
+        new UpdateCommand({
+          TableName: this.#tableName,
+          Key: { orderId: simMarkerKey(iccid) },
+          UpdateExpression: 'SET #openOrderId = :orderId, #since = :since',
+          ConditionExpression: '#openOrderId = :stale',
+          ExpressionAttributeNames: { '#openOrderId': 'openOrderId', '#since': 'since' },
+          ExpressionAttributeValues: { ':orderId': orderId, ':stale': staleOrderId, ':since': since },
+        }),
+      ),
+    release: async (iccid, orderId) => {
+      await this.#conditionally(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: { orderId: simMarkerKey(iccid) },
+          ConditionExpression: '#openOrderId = :orderId',
+          ExpressionAttributeNames: { '#openOrderId': 'openOrderId' },
+          ExpressionAttributeValues: { ':orderId': orderId },
+        }),
+      );
+    },
+    getOrder: (orderId) => this.get(orderId, { consistent: true }),
+    removeUntouched: async (orderId) => {
+      await this.#conditionally(
+        new DeleteCommand({
+          TableName: this.#tableName,
+          Key: { orderId },
+          ConditionExpression: '#status = :received AND #version = :one',
+          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
+          ExpressionAttributeValues: { ':received': 'RECEIVED', ':one': 1 },
+        }),
+      );
+    },
+  };
+
+  /** Sends a conditional write: true when applied, false when its condition did not hold. */
+  async #conditionally(command: UpdateCommand | DeleteCommand): Promise<boolean> {
+    try {
+      await this.#client.send(command);
+      return true;
+    } catch (error) {
+      if (isConditionalCheckFailure(error)) return false;
+      throw error;
+    }
   }
 
   async #queryAll(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Order[]> {

@@ -1,9 +1,18 @@
+import {
+  claimExistingOrder,
+  claimNewOrder,
+  claimNewOrders,
+  openOrderIdOf,
+  releaseAfter,
+  type SimMarkerOps,
+} from './open-order-marker.js';
 import { isTerminal, type Order, orderSchema } from './order.js';
 import {
   conflictReason,
   OrderAlreadyExistsError,
   type OrderStore,
   planTransition,
+  type RefusedOrder,
   type TransitionPlan,
   type TransitionRequest,
   type TransitionResult,
@@ -23,17 +32,53 @@ function applyPlan(order: Order, plan: TransitionPlan): Order {
   return orderSchema.parse(next);
 }
 
-/** In-memory `OrderStore` with the DynamoDB adapter's semantics, for fast tests. Copies in and out. */
+/** A SIM's open-order marker, as the DynamoDB adapter stores it (without its key). */
+export interface SimMarker {
+  openOrderId: string;
+  since: string;
+}
+
+/**
+ * In-memory `OrderStore` with the DynamoDB adapter's semantics, for fast tests. Copies in and out.
+ * Each marker primitive is atomic and the shared claim code awaits between them, so concurrent
+ * creates interleave as they do against DynamoDB.
+ */
 export class MemoryOrderStore implements OrderStore {
   readonly #orders = new Map<string, Order>();
+  /** The SIMs' open-order markers by ICCID; tests may plant one to play a lost release. */
+  readonly simMarkers = new Map<string, SimMarker>();
+
+  readonly #markers: SimMarkerOps = {
+    claim: async (iccid, orderId, since) => {
+      const marker = this.simMarkers.get(iccid);
+      if (marker && marker.openOrderId !== orderId) return false;
+      this.simMarkers.set(iccid, { openOrderId: orderId, since: marker?.since ?? since });
+      return true;
+    },
+    holder: async (iccid) => this.simMarkers.get(iccid)?.openOrderId,
+    takeOver: async (iccid, staleOrderId, orderId, since) => {
+      if (this.simMarkers.get(iccid)?.openOrderId !== staleOrderId) return false;
+      this.simMarkers.set(iccid, { openOrderId: orderId, since });
+      return true;
+    },
+    release: async (iccid, orderId) => {
+      if (this.simMarkers.get(iccid)?.openOrderId === orderId) this.simMarkers.delete(iccid);
+    },
+    getOrder: (orderId) => this.get(orderId),
+    removeUntouched: async (orderId) => {
+      const order = this.#orders.get(orderId);
+      if (order?.status === 'RECEIVED' && order.version === 1) this.#orders.delete(orderId);
+    },
+  };
 
   async create(order: Order): Promise<void> {
     const parsed = orderSchema.parse(order);
     if (this.#orders.has(parsed.orderId)) throw new OrderAlreadyExistsError(parsed.orderId);
     this.#orders.set(parsed.orderId, structuredClone(parsed));
+    await claimNewOrder(this.#markers, parsed);
   }
 
-  async createMany(orders: readonly Order[]): Promise<void> {
+  async createMany(orders: readonly Order[]): Promise<RefusedOrder[]> {
     const seen = new Set<string>();
     const parsed = orders.map((order) => {
       if (seen.has(order.orderId)) throw new OrderAlreadyExistsError(order.orderId);
@@ -41,6 +86,15 @@ export class MemoryOrderStore implements OrderStore {
       return orderSchema.parse(order);
     });
     for (const order of parsed) this.#orders.set(order.orderId, structuredClone(order));
+    return claimNewOrders(this.#markers, parsed);
+  }
+
+  async claimSim(order: Order): Promise<void> {
+    await claimExistingOrder(this.#markers, orderSchema.parse(order));
+  }
+
+  async findOpenOrderId(iccid: string): Promise<string | undefined> {
+    return openOrderIdOf(this.#markers, iccid);
   }
 
   async get(orderId: string): Promise<Order | undefined> {
@@ -59,6 +113,7 @@ export class MemoryOrderStore implements OrderStore {
     }
     const next = applyPlan(current, plan);
     this.#orders.set(orderId, next);
+    await releaseAfter(this.#markers, next);
     return { applied: true, order: structuredClone(next) };
   }
 

@@ -63,16 +63,55 @@ export class OrderAlreadyExistsError extends Error {
   }
 }
 
+/** A SIM already has an order that is neither COMPLETED nor FAILED: a new one waits until it is. */
+export class SimHasOpenOrderError extends Error {
+  override readonly name = 'SimHasOpenOrderError';
+
+  constructor(
+    readonly iccid: string,
+    readonly openOrderId: string,
+  ) {
+    super(`SIM ${iccid} has an open order ${openOrderId}`);
+  }
+}
+
+/** An order `createMany` did not keep, because its SIM has another open order. */
+export interface RefusedOrder {
+  orderId: string;
+  iccid: string;
+  openOrderId: string;
+}
+
+/**
+ * One open order per SIM. Each SIM with an open order has a marker naming it; `create` claims the
+ * marker with a conditional write after writing the order, and a transition to a final status
+ * releases it. A marker whose order is final or missing (a release or a rollback that was lost) is
+ * stale, and the next claim takes it over with a conditional write on the holder it read.
+ */
 export interface OrderStore {
-  /** Writes a new order; throws `OrderAlreadyExistsError` if the id is taken. */
+  /**
+   * Writes a new order, then makes it its SIM's open order. Throws `OrderAlreadyExistsError` if the
+   * id is taken, or `SimHasOpenOrderError` (after removing the order again) if another order of the
+   * SIM is open.
+   */
   create(order: Order): Promise<void>;
   /**
-   * Writes many new orders in batches. Unconditional (batch writes take no condition): only for
-   * orders with freshly generated ids.
+   * Writes many new orders in batches (unconditionally: only for orders with freshly generated ids),
+   * then claims their SIMs a few at a time. Returns the orders refused because their SIM has another
+   * open order; those are removed again. On an error, every order of the call is removed again.
    */
-  createMany(orders: readonly Order[]): Promise<void>;
+  createMany(orders: readonly Order[]): Promise<RefusedOrder[]>;
+  /**
+   * Makes an existing order that is not final its SIM's open order, as `create` does, without writing
+   * or removing it: for an order an earlier request wrote (an Idempotency-Key replay), whose claim may
+   * have been lost. A no-op for the order that holds the SIM; throws `SimHasOpenOrderError` otherwise.
+   */
+  claimSim(order: Order): Promise<void>;
+  /** The SIM's open order, strongly consistent; undefined when none (a stale marker counts as none). */
+  findOpenOrderId(iccid: string): Promise<string | undefined>;
   /** Strongly consistent by default, so a following transition sees the latest version. */
   get(orderId: string, options?: { consistent?: boolean }): Promise<Order | undefined>;
+  /** A transition to a final status also releases the SIM, best effort (a lost release goes stale). */
   transition(orderId: string, request: TransitionRequest): Promise<TransitionResult>;
   /** Eventually consistent (secondary index); the newest order if several share the id. */
   findByTransactionId(transactionId: string): Promise<Order | undefined>;

@@ -1,15 +1,26 @@
+import { forEachConcurrently } from '../concurrency.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import { hashRequest } from '../store/idempotency.js';
-import { newOrder, type Order, type OrderKind, type OrderOption, type OrderStatus } from '../store/order.js';
+import { claimConcurrency } from '../store/open-order-marker.js';
+import {
+  isTerminal,
+  newOrder,
+  type Order,
+  type OrderKind,
+  type OrderOption,
+  type OrderStatus,
+} from '../store/order.js';
 import { newOrderId } from '../store/order-id.js';
-import { OrderAlreadyExistsError, type OrderStore } from '../store/order-store.js';
+import { OrderAlreadyExistsError, type OrderStore, SimHasOpenOrderError } from '../store/order-store.js';
 import * as z from '../zod.js';
 import type { WorkflowMessage, WorkflowStep, WorkQueue } from './messages.js';
 
 /**
  * Accepting orders: record them, then queue their first step. Nothing here calls Transatel, so a
  * burst of thousands is absorbed by the queue. An order whose message cannot be queued is failed
- * visibly (ENQUEUE_FAILED) rather than left waiting for a step that will never come.
+ * visibly (ENQUEUE_FAILED) rather than left waiting for a step that will never come. A SIM has one
+ * open order at a time (the store enforces it): a new order for a SIM whose order is neither
+ * COMPLETED nor FAILED is refused, naming that order; an Idempotency-Key replay still gets its own.
  */
 export interface IntakeDeps {
   store: OrderStore;
@@ -33,6 +44,28 @@ export interface AcceptedOrder {
 }
 
 export type IntakeOutcome<T> = { kind: 'accepted'; value: T } | { kind: 'conflict'; detail: string };
+
+/** The SIM has another order that is not final yet: nothing was written or queued for this request. */
+export interface SimBusy {
+  kind: 'sim-busy';
+  iccid: string;
+  openOrderId: string;
+}
+
+export type OrderOutcome = IntakeOutcome<AcceptedOrder> | SimBusy;
+
+/** A bulk item refused because its SIM has an open order; `index` is its position in the items given. */
+export interface BusySim {
+  index: number;
+  iccid: string;
+  openOrderId: string;
+}
+
+export interface BulkAcceptance {
+  orders: AcceptedOrder[];
+  /** In item order. */
+  busy: BusySim[];
+}
 
 const firstStep: Record<OrderKind, WorkflowStep> = { activation: 'activate', plan: 'subscribe' };
 
@@ -110,11 +143,50 @@ function orderInput(request: OrderRequest, orderId: string) {
   };
 }
 
-/** One order (an activation, or a plan for a SIM). The same Idempotency-Key and body give the same order. */
-export async function acceptOrder(
+function simBusy(error: SimHasOpenOrderError): SimBusy {
+  return { kind: 'sim-busy', iccid: error.iccid, openOrderId: error.openOrderId };
+}
+
+/**
+ * The order with this id, written now or found written by an earlier request with the same
+ * Idempotency-Key, holding its SIM; or the other open order of the SIM.
+ */
+async function writeOrFind(
   deps: IntakeDeps,
   request: OrderRequest,
-): Promise<IntakeOutcome<AcceptedOrder>> {
+  orderId: string,
+): Promise<{ order: Order } | SimBusy> {
+  // Found gone after "already exists": a concurrent request with the same key wrote it, then removed
+  // it (its SIM was busy). Each round follows such a move, so a few rounds are plenty.
+  for (let round = 0; round < 3; round += 1) {
+    const existing = await deps.store.get(orderId);
+    if (existing) {
+      // A replay: the first request may have died between writing the order and claiming its SIM.
+      try {
+        await deps.store.claimSim(existing);
+      } catch (error) {
+        if (error instanceof SimHasOpenOrderError) return simBusy(error);
+        throw error;
+      }
+      return { order: existing };
+    }
+    const order = newOrder(orderInput(request, orderId), deps.now());
+    try {
+      await deps.store.create(order);
+      return { order };
+    } catch (error) {
+      if (error instanceof SimHasOpenOrderError) return simBusy(error);
+      if (!(error instanceof OrderAlreadyExistsError)) throw error;
+    }
+  }
+  throw new Error(`Order ${orderId} kept appearing and disappearing`);
+}
+
+/**
+ * One order (an activation, or a plan for a SIM). The same Idempotency-Key and body give the same
+ * order, even while it is open; another request for a SIM with an open order is `sim-busy`.
+ */
+export async function acceptOrder(deps: IntakeDeps, request: OrderRequest): Promise<OrderOutcome> {
   let orderId = newOrderId(deps.now().getTime());
   if (request.idempotencyKey) {
     const { idempotencyKey, ...fields } = request;
@@ -133,30 +205,45 @@ export async function acceptOrder(
   }
 
   // On a replay the order may exist already (and have moved on): finish what the first request began.
-  let order = await deps.store.get(orderId);
-  if (!order) {
-    order = newOrder(orderInput(request, orderId), deps.now());
-    try {
-      await deps.store.create(order);
-    } catch (error) {
-      if (!(error instanceof OrderAlreadyExistsError)) throw error;
-      order = (await deps.store.get(orderId)) ?? order;
-    }
-  }
-  const [queued] = await queueFirstSteps(deps, [order]);
-  return { kind: 'accepted', value: describe(queued ?? order) };
+  const written = await writeOrFind(deps, request, orderId);
+  if ('kind' in written) return written;
+  const [queued] = await queueFirstSteps(deps, [written.order]);
+  return { kind: 'accepted', value: describe(queued ?? written.order) };
 }
 
 export interface BulkItem extends OrderFields {
   iccid: string;
 }
 
-/** Many activation orders in one call: written in batches and queued in batches. */
+/** Orders an earlier request with the same key wrote: those whose SIM another order holds, by index. */
+async function reclaimExisting(
+  deps: IntakeDeps,
+  existing: readonly (Order | undefined)[],
+): Promise<Map<number, string>> {
+  const busy = new Map<number, string>();
+  const open = existing.flatMap((order, index) =>
+    order !== undefined && !isTerminal(order.status) ? [{ order, index }] : [],
+  );
+  await forEachConcurrently(open, claimConcurrency, async ({ order, index }) => {
+    try {
+      await deps.store.claimSim(order);
+    } catch (error) {
+      if (!(error instanceof SimHasOpenOrderError)) throw error;
+      busy.set(index, error.openOrderId);
+    }
+  });
+  return busy;
+}
+
+/**
+ * Many activation orders in one call: written in batches and queued in batches. A SIM with an open
+ * order is listed in `busy` (its order removed, nothing queued); the others go ahead.
+ */
 export async function acceptBulkActivation(
   deps: IntakeDeps,
   items: readonly BulkItem[],
   idempotencyKey?: string,
-): Promise<IntakeOutcome<AcceptedOrder[]>> {
+): Promise<IntakeOutcome<BulkAcceptance>> {
   let orderIds = items.map(() => newOrderId(deps.now().getTime()));
   let replay = false;
   if (idempotencyKey) {
@@ -181,16 +268,30 @@ export async function acceptBulkActivation(
       deps.now(),
     ),
   );
+  const indexById = new Map(fresh.map((order, index) => [order.orderId, index]));
   let orders = fresh;
+  let busy = new Map<number, string>();
   if (replay) {
     // Batch writes cannot be conditional: never overwrite orders the first request already wrote.
     const existing = await Promise.all(orderIds.map((orderId) => deps.store.get(orderId)));
     const missing = fresh.filter((_, index) => existing[index] === undefined);
-    if (missing.length > 0) await deps.store.createMany(missing);
+    const refused = missing.length > 0 ? await deps.store.createMany(missing) : [];
+    busy = await reclaimExisting(deps, existing);
+    for (const { orderId, openOrderId } of refused) busy.set(indexById.get(orderId) as number, openOrderId);
     orders = fresh.map((order, index) => existing[index] ?? order);
   } else {
-    await deps.store.createMany(fresh);
+    const refused = await deps.store.createMany(fresh);
+    for (const { orderId, openOrderId } of refused) busy.set(indexById.get(orderId) as number, openOrderId);
   }
-  const queued = await queueFirstSteps(deps, orders);
-  return { kind: 'accepted', value: queued.map(describe) };
+  const kept = orders.filter((_, index) => !busy.has(index));
+  const queued = await queueFirstSteps(deps, kept);
+  return {
+    kind: 'accepted',
+    value: {
+      orders: queued.map(describe),
+      busy: [...busy]
+        .sort(([a], [b]) => a - b)
+        .map(([index, openOrderId]) => ({ index, iccid: items[index]?.iccid as string, openOrderId })),
+    },
+  };
 }

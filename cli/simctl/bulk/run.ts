@@ -79,7 +79,11 @@ function describeIssues(issues: readonly { path: string; message: string }[]): s
   return issues.map((issue) => `${issue.path.replace(SIM_PATH, '') || 'sim'}: ${issue.message}`).join('; ');
 }
 
-/** Field errors of a whole-batch 400, by the index of the SIM they name. */
+function refusesWholeBatch(error: ApiError): boolean {
+  return error.status === 400 || (error.status === 409 && error.title === 'SIM_HAS_OPEN_ORDER');
+}
+
+/** Field errors of a whole-batch 400 (or 409), by the index of the SIM they name. */
 function issuesByIndex(error: ApiError): Map<number, { path: string; message: string }[]> {
   const byIndex = new Map<number, { path: string; message: string }[]>();
   for (const issue of error.errors) {
@@ -234,8 +238,9 @@ class BulkRun {
       orders = answer.orders.length;
       rejectedCount = answer.rejected.length;
     } catch (error) {
-      // A 400 for the whole batch means every SIM was refused: nothing was ordered.
-      if (!(error instanceof ApiError) || error.status !== 400) throw error;
+      // A 400 for the whole batch means every SIM was refused: nothing was ordered. So does a 409
+      // SIM_HAS_OPEN_ORDER (no SIM taken, each busy one with the order it has open).
+      if (!(error instanceof ApiError && refusesWholeBatch(error))) throw error;
       const byIndex = issuesByIndex(error);
       batch.forEach((sim, index) => {
         const issues = byIndex.get(index);

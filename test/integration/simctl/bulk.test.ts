@@ -110,6 +110,47 @@ describe('simctl activate --csv', () => {
     expect(iccids.map((iccid) => orders.get(iccid))).toEqual([undefined, undefined]);
   });
 
+  it('records every SIM of a batch refused with 409 SIM_HAS_OPEN_ORDER as rejected, naming the open order', async () => {
+    const csv = join(dir, 'busy.csv');
+    const iccids = [iccidFor('available', 1_030), iccidFor('available', 1_031)];
+    await writeFile(csv, `iccid\n${iccids[0]}\n${iccids[1]}\n`);
+    // The API's answer when every SIM of the batch has an order that is not final yet.
+    const busy = (index: number) => ({
+      path: `body.sims[${index}].iccid`,
+      message: `SIM has an open order OPEN${index}`,
+    });
+    const problem = {
+      type: 'urn:problem:sim-has-open-order',
+      title: 'SIM_HAS_OPEN_ORDER',
+      status: 409,
+      detail: 'No SIM of this request was accepted',
+      errors: [busy(0), busy(1)],
+      rejected: [0, 1].map((index) => ({
+        index,
+        iccid: iccids[index],
+        errors: [busy(index)],
+        openOrderId: `OPEN${index}`,
+      })),
+    };
+    const result = await simctl(['activate', '--csv', csv, '--plan', PLAN, '--no-wait'], {
+      url: stack.url,
+      fetch: async (input, init) =>
+        init?.method === 'POST'
+          ? new Response(JSON.stringify(problem), {
+              status: 409,
+              headers: { 'content-type': 'application/problem+json' },
+            })
+          : fetch(input, init),
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/simctl: 2 SIMs rejected: see /);
+    const rows = results(await readFile(`${csv}.results.csv`, 'utf8'));
+    expect(rows.map((row) => [row.status, row.failureDetail])).toEqual([
+      ['REJECTED', 'iccid: SIM has an open order OPEN0'],
+      ['REJECTED', 'iccid: SIM has an open order OPEN1'],
+    ]);
+  });
+
   it('does not re-send a batch left unanswered for longer than the API remembers its Idempotency-Key', async () => {
     const csv = join(dir, 'stale.csv');
     const iccid = iccidFor('available', 1_010);

@@ -1,10 +1,15 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, QueryCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoOrderStore, ordersTableDefinition } from '../../../shared/store/dynamo-order-store.js';
-import { isTerminal } from '../../../shared/store/order.js';
+import {
+  DynamoOrderStore,
+  ordersTableDefinition,
+  ordersTableIndexes,
+  simMarkerKey,
+} from '../../../shared/store/dynamo-order-store.js';
+import { isTerminal, type Order } from '../../../shared/store/order.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
-import { anOrder, describeOrderStoreContract, nextIccid } from './order-store-contract.js';
+import { anOrder, describeOrderStoreContract } from './order-store-contract.js';
 
 const tableName = 'orders-test';
 let dynamo: LocalDynamo;
@@ -20,7 +25,22 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
-describeOrderStoreContract('DynamoOrderStore on dynalite', () => store);
+describeOrderStoreContract('DynamoOrderStore on dynalite', () => store, {
+  async plantSimMarker(iccid, openOrderId) {
+    await dynamo.documentClient.send(
+      new PutCommand({
+        TableName: tableName,
+        Item: { orderId: simMarkerKey(iccid), openOrderId, since: new Date().toISOString() },
+      }),
+    );
+  },
+  async simMarkerHolder(iccid) {
+    const { Item } = await dynamo.documentClient.send(
+      new GetCommand({ TableName: tableName, Key: { orderId: simMarkerKey(iccid) }, ConsistentRead: true }),
+    );
+    return Item?.openOrderId as string | undefined;
+  },
+});
 
 describe('DynamoOrderStore specifics', () => {
   it('creates the table from the exported definition, indexes included', async () => {
@@ -38,22 +58,51 @@ describe('DynamoOrderStore specifics', () => {
     ]);
   });
 
-  it('writes 1,000 orders with createMany and finds every one', async () => {
-    const iccids = Array.from({ length: 10 }, () => nextIccid());
-    const orders = Array.from({ length: 1_000 }, (_, index) =>
-      anOrder({ iccid: iccids[index % iccids.length] }),
-    );
+  it('writes 1,000 orders with createMany, claims every SIM and finds every one', async () => {
+    const orders = Array.from({ length: 1_000 }, () => anOrder());
 
-    await store.createMany(orders);
+    expect(await store.createMany(orders)).toEqual([]);
 
-    const found = (await Promise.all(iccids.map((iccid) => store.findActiveByIccid(iccid)))).flat();
-    expect(found).toHaveLength(1_000);
-    expect(new Set(found.map((order) => order.orderId))).toEqual(
-      new Set(orders.map((order) => order.orderId)),
+    const found = await Promise.all(orders.map((order) => store.get(order.orderId)));
+    expect(found).toEqual(orders);
+    expect(found.every((order) => order?.status === 'RECEIVED' && !isTerminal(order.status))).toBe(true);
+    const sample = orders[567] as Order;
+    expect(await store.findActiveByIccid(sample.iccid)).toEqual([sample]);
+    expect(await store.findOpenOrderId(sample.iccid)).toBe(sample.orderId);
+  });
+
+  it('keeps a SIM marker in the orders table without the attributes the indexes are keyed on', async () => {
+    const order = anOrder();
+    await store.create(order);
+    const transactionId = `tx-${order.orderId}`;
+    await store.transition(order.orderId, { from: 'RECEIVED', to: 'ACTIVATING', set: { transactionId } });
+
+    const { Items: markers } = await dynamo.documentClient.send(
+      new ScanCommand({
+        TableName: tableName,
+        FilterExpression: '#orderId = :key',
+        ExpressionAttributeNames: { '#orderId': 'orderId' },
+        ExpressionAttributeValues: { ':key': simMarkerKey(order.iccid) },
+      }),
     );
-    expect(found.every((order) => order.status === 'RECEIVED' && !isTerminal(order.status))).toBe(true);
-    const sample = orders[567];
-    expect(sample && (await store.get(sample.orderId))).toEqual(sample);
+    expect(markers).toEqual([
+      { orderId: `sim#${order.iccid}`, openOrderId: order.orderId, since: expect.any(String) },
+    ]);
+    for (const [index, name, value] of [
+      [ordersTableIndexes.byIccid, 'iccid', order.iccid],
+      [ordersTableIndexes.byTransactionId, 'transactionId', transactionId],
+    ] as const) {
+      const { Items } = await dynamo.documentClient.send(
+        new QueryCommand({
+          TableName: tableName,
+          IndexName: index,
+          KeyConditionExpression: '#key = :value',
+          ExpressionAttributeNames: { '#key': name },
+          ExpressionAttributeValues: { ':value': value },
+        }),
+      );
+      expect(Items?.map((item) => item.orderId)).toEqual([order.orderId]);
+    }
   });
 
   it('refuses to return an item that is not a valid order', async () => {

@@ -1,9 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { type NewOrderInput, newOrder, type Order, type OrderChanges } from '../../../shared/store/order.js';
+import { newOrderId } from '../../../shared/store/order-id.js';
 import {
   OrderAlreadyExistsError,
   type OrderStore,
   requireApplied,
+  SimHasOpenOrderError,
   TransitionConflictError,
 } from '../../../shared/store/order-store.js';
 
@@ -18,8 +20,20 @@ export function anOrder(overrides: Partial<NewOrderInput> = {}): Order {
   return newOrder({ kind: 'activation', iccid: nextIccid(), planId: 'PLAN_FR_1GB', ...overrides });
 }
 
+/** What a contract test needs beyond the port: a SIM's marker as stored, read raw or planted. */
+export interface OrderStoreFixtures {
+  /** Writes the marker as a lost release (or a lost rollback) would leave it. */
+  plantSimMarker(iccid: string, openOrderId: string): Promise<void>;
+  /** The order the marker names, stale or not; undefined when there is no marker. */
+  simMarkerHolder(iccid: string): Promise<string | undefined>;
+}
+
 /** The behaviour every OrderStore adapter must have; `store()` returns a ready store (tables created). */
-export function describeOrderStoreContract(adapterName: string, store: () => OrderStore): void {
+export function describeOrderStoreContract(
+  adapterName: string,
+  store: () => OrderStore,
+  fixtures: OrderStoreFixtures,
+): void {
   describe(`${adapterName}: OrderStore contract`, () => {
     it('creates and reads back an order', async () => {
       const order = anOrder({
@@ -298,10 +312,20 @@ export function describeOrderStoreContract(adapterName: string, store: () => Ord
       const [first, second, done, failed] = [0, 1, 2, 3].map((offset) =>
         newOrder({ kind: 'plan', iccid, planId: `P${offset}` }, new Date(base + offset * 1_000)),
       ) as [Order, Order, Order, Order];
-      for (const order of [second, done, first, failed]) await store().create(order);
+      for (const order of [done, failed]) {
+        await store().create(order);
+        requireApplied(
+          await store().transition(order.orderId, {
+            from: 'RECEIVED',
+            to: order === done ? 'COMPLETED' : 'FAILED',
+          }),
+        );
+      }
+      await store().create(second);
+      // Two open orders of one SIM: the second's marker claim was lost (or predates the marker).
+      await fixtures.plantSimMarker(iccid, newOrderId());
+      await store().create(first);
       await store().create(anOrder());
-      requireApplied(await store().transition(done.orderId, { from: 'RECEIVED', to: 'COMPLETED' }));
-      requireApplied(await store().transition(failed.orderId, { from: 'RECEIVED', to: 'FAILED' }));
 
       const open = await store().findActiveByIccid(iccid);
       expect(open.map((order) => order.orderId)).toEqual([first.orderId, second.orderId]);
@@ -309,19 +333,190 @@ export function describeOrderStoreContract(adapterName: string, store: () => Ord
     });
 
     it('creates many orders at once', async () => {
-      const iccid = nextIccid();
-      const orders = Array.from({ length: 60 }, () => anOrder({ iccid }));
-      await store().createMany(orders);
-      const open = await store().findActiveByIccid(iccid);
-      expect(new Set(open.map((order) => order.orderId))).toEqual(
-        new Set(orders.map((order) => order.orderId)),
-      );
+      const orders = Array.from({ length: 60 }, () => anOrder());
+      expect(await store().createMany(orders)).toEqual([]);
+      const stored = await Promise.all(orders.map((order) => store().get(order.orderId)));
+      expect(stored).toEqual(orders);
+      for (const order of orders.slice(0, 5)) {
+        expect(await store().findOpenOrderId(order.iccid)).toBe(order.orderId);
+      }
     });
 
     it('refuses a bulk that repeats an order id', async () => {
       const order = anOrder();
       await expect(store().createMany([order, order])).rejects.toBeInstanceOf(OrderAlreadyExistsError);
       expect(await store().get(order.orderId)).toBeUndefined();
+    });
+
+    describe('one open order per SIM', () => {
+      it('lets exactly one of ten concurrent creates for a SIM win; the others name it and are gone', async () => {
+        const iccid = nextIccid();
+        const orders = Array.from({ length: 10 }, () => anOrder({ iccid }));
+
+        const results = await Promise.allSettled(orders.map((order) => store().create(order)));
+
+        const winners = orders.filter((_, index) => results[index]?.status === 'fulfilled');
+        expect(winners).toHaveLength(1);
+        const winner = winners[0] as Order;
+        const refusals = results.flatMap((result) => (result.status === 'rejected' ? [result.reason] : []));
+        expect(refusals).toHaveLength(9);
+        for (const refusal of refusals) {
+          expect(refusal).toBeInstanceOf(SimHasOpenOrderError);
+          expect(refusal).toMatchObject({ iccid, openOrderId: winner.orderId });
+        }
+        for (const order of orders.filter((order) => order !== winner)) {
+          expect(await store().get(order.orderId)).toBeUndefined();
+        }
+        expect((await store().findActiveByIccid(iccid)).map((order) => order.orderId)).toEqual([
+          winner.orderId,
+        ]);
+        expect(await store().findOpenOrderId(iccid)).toBe(winner.orderId);
+      });
+
+      it('refuses an activation or a plan while the SIM has an order in any non-final status', async () => {
+        const iccid = nextIccid();
+        const open = anOrder({ iccid });
+        await store().create(open);
+        for (const to of ['RECEIVED', 'ACTIVATING', 'ACTIVE'] as const) {
+          requireApplied(
+            await store().transition(open.orderId, { from: ['RECEIVED', 'ACTIVATING', 'ACTIVE'], to }),
+          );
+          for (const kind of ['activation', 'plan'] as const) {
+            const next = anOrder({ iccid, kind });
+            await expect(store().create(next)).rejects.toMatchObject({
+              name: 'SimHasOpenOrderError',
+              iccid,
+              openOrderId: open.orderId,
+            });
+            expect(await store().get(next.orderId)).toBeUndefined();
+          }
+        }
+      });
+
+      it.each(['COMPLETED', 'FAILED'] as const)('frees the SIM when its order becomes %s', async (status) => {
+        const iccid = nextIccid();
+        const first = anOrder({ iccid });
+        await store().create(first);
+        await expect(store().create(anOrder({ iccid }))).rejects.toBeInstanceOf(SimHasOpenOrderError);
+
+        requireApplied(await store().transition(first.orderId, { from: 'RECEIVED', to: status }));
+        expect(await store().findOpenOrderId(iccid)).toBeUndefined();
+        expect(await fixtures.simMarkerHolder(iccid)).toBeUndefined();
+
+        const next = anOrder({ iccid, kind: 'plan' });
+        await store().create(next);
+        expect(await store().findOpenOrderId(iccid)).toBe(next.orderId);
+      });
+
+      it('keeps the SIM through transitions that are not final, and a refused one', async () => {
+        const iccid = nextIccid();
+        const order = anOrder({ iccid });
+        await store().create(order);
+        requireApplied(await store().transition(order.orderId, { from: 'RECEIVED', to: 'ACTIVATING' }));
+        const refused = await store().transition(order.orderId, { from: 'RECEIVED', to: 'FAILED' });
+        expect(refused.applied).toBe(false);
+        expect(await store().findOpenOrderId(iccid)).toBe(order.orderId);
+        expect(await fixtures.simMarkerHolder(iccid)).toBe(order.orderId);
+      });
+
+      it('takes over a stale marker whose order is final (its release was lost)', async () => {
+        const iccid = nextIccid();
+        const done = anOrder({ iccid });
+        await store().create(done);
+        requireApplied(await store().transition(done.orderId, { from: 'RECEIVED', to: 'COMPLETED' }));
+        await fixtures.plantSimMarker(iccid, done.orderId);
+
+        const next = anOrder({ iccid });
+        await store().create(next);
+
+        expect(await store().findOpenOrderId(iccid)).toBe(next.orderId);
+        await expect(store().create(anOrder({ iccid }))).rejects.toMatchObject({ openOrderId: next.orderId });
+      });
+
+      it('takes over a stale marker whose order does not exist', async () => {
+        const iccid = nextIccid();
+        await fixtures.plantSimMarker(iccid, newOrderId());
+        expect(await store().findOpenOrderId(iccid)).toBeUndefined();
+
+        const contenders = Array.from({ length: 5 }, () => anOrder({ iccid }));
+        const results = await Promise.allSettled(contenders.map((order) => store().create(order)));
+
+        const winner = contenders.find((_, index) => results[index]?.status === 'fulfilled');
+        expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(1);
+        expect(await store().findOpenOrderId(iccid)).toBe(winner?.orderId);
+      });
+
+      it('never shows a marker as an order in the indexes', async () => {
+        const iccid = nextIccid();
+        const order = anOrder({ iccid });
+        await store().create(order);
+        const transactionId = `tx-marker-${order.orderId}`;
+        requireApplied(
+          await store().transition(order.orderId, {
+            from: 'RECEIVED',
+            to: 'ACTIVATING',
+            set: { transactionId },
+          }),
+        );
+
+        expect((await store().findActiveByIccid(iccid)).map((found) => found.orderId)).toEqual([
+          order.orderId,
+        ]);
+        expect((await store().findByTransactionId(transactionId))?.orderId).toBe(order.orderId);
+        expect(await store().findOpenOrderId(iccid)).toBe(order.orderId);
+      });
+
+      it('claims an existing order again (a replay), and refuses one whose SIM another order holds', async () => {
+        const iccid = nextIccid();
+        const order = anOrder({ iccid });
+        await store().create(order);
+        await store().claimSim(order);
+        expect(await store().findOpenOrderId(iccid)).toBe(order.orderId);
+
+        // An order written by a request that died before claiming: another order took the SIM since.
+        await fixtures.plantSimMarker(iccid, newOrderId());
+        const other = anOrder({ iccid });
+        await store().create(other);
+        await expect(store().claimSim(order)).rejects.toMatchObject({
+          name: 'SimHasOpenOrderError',
+          openOrderId: other.orderId,
+        });
+        expect(await store().get(order.orderId)).toEqual(order);
+
+        requireApplied(await store().transition(other.orderId, { from: 'RECEIVED', to: 'FAILED' }));
+        await store().claimSim(order);
+        expect(await store().findOpenOrderId(iccid)).toBe(order.orderId);
+      });
+
+      it('createMany refuses only the SIMs with an open order, and removes those orders', async () => {
+        const [busy, free, stale, twice] = [nextIccid(), nextIccid(), nextIccid(), nextIccid()];
+        const holding = anOrder({ iccid: busy });
+        await store().create(holding);
+        await fixtures.plantSimMarker(stale, newOrderId());
+        const orders = [busy, free, stale, twice, twice].map((iccid) => anOrder({ iccid }));
+
+        const refused = await store().createMany(orders);
+
+        const [forBusy, forFree, forStale, twiceA, twiceB] = orders as [Order, Order, Order, Order, Order];
+        expect(refused).toHaveLength(2);
+        expect(refused[0]).toEqual({ orderId: forBusy.orderId, iccid: busy, openOrderId: holding.orderId });
+        // Two orders for one SIM in the same call: one of them holds it, the other is refused.
+        const [twiceKept, twiceDropped] =
+          refused[1]?.orderId === twiceA.orderId ? [twiceB, twiceA] : [twiceA, twiceB];
+        expect(refused[1]).toEqual({
+          orderId: twiceDropped.orderId,
+          iccid: twice,
+          openOrderId: twiceKept.orderId,
+        });
+        expect(await store().get(twiceDropped.orderId)).toBeUndefined();
+        expect(await store().get(forBusy.orderId)).toBeUndefined();
+        expect(await store().get(forFree.orderId)).toEqual(forFree);
+        expect(await store().get(forStale.orderId)).toEqual(forStale);
+        expect(await store().findOpenOrderId(busy)).toBe(holding.orderId);
+        expect(await store().findOpenOrderId(free)).toBe(forFree.orderId);
+        expect(await store().findOpenOrderId(stale)).toBe(forStale.orderId);
+        expect(await store().findOpenOrderId(twice)).toBe(twiceKept.orderId);
+      });
     });
   });
 }

@@ -139,6 +139,55 @@ describe('activation then plan', () => {
   }, 150_000);
 });
 
+describe('one open order per SIM', () => {
+  const TOP_UP = 'IOTC_CAPPED_EU_1GB_30D';
+
+  it('ten concurrent activations without a key: one order and one plan, nine 409s naming it; a top-up once it is COMPLETED', async () => {
+    const iccid = iccidFor('available', 40);
+
+    const responses = await Promise.all(
+      Array.from({ length: 10 }, () => api(stack, 'POST', `/v1/sims/${iccid}/activation`, { planId: PLAN })),
+    );
+
+    const accepted = responses.filter((response) => response.status === 202);
+    expect(accepted).toHaveLength(1);
+    const orderId = accepted[0]?.body.orderId as string;
+    const refused = responses.filter((response) => response.status === 409);
+    expect(refused).toHaveLength(9);
+    for (const response of refused) {
+      expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(response.body).toMatchObject({ title: 'SIM_HAS_OPEN_ORDER', status: 409, openOrderId: orderId });
+      expect(response.body.detail).toContain(orderId);
+    }
+
+    const [order] = await waitForOrders(stack, [orderId]);
+    expect(order?.status).toBe('COMPLETED');
+    const balance = await api(stack, 'GET', `/v1/sims/${iccid}/balance`);
+    expect(balance.status).toBe(200);
+    expect(balance.body.plans).toEqual([
+      expect.objectContaining({ subscriptionId: order?.subscriptionId, planId: PLAN }),
+    ]);
+    expect(counters(stack).activationsBySim[iccid]).toBe(1);
+    expect(counters(stack).subscriptionsBySim[iccid]).toBe(1);
+
+    // The first order is COMPLETED: the SIM takes a new order, and its Idempotency-Key replay gets the same one.
+    const key = { 'idempotency-key': `top-up-${iccid}` };
+    const topUp = await api(stack, 'POST', `/v1/sims/${iccid}/plans`, { planId: TOP_UP }, key);
+    expect(topUp.status).toBe(202);
+    const replay = await api(stack, 'POST', `/v1/sims/${iccid}/plans`, { planId: TOP_UP }, key);
+    expect(replay.status).toBe(202);
+    expect(replay.body.orderId).toBe(topUp.body.orderId);
+
+    const [topUpOrder] = await waitForOrders(stack, [topUp.body.orderId as string]);
+    expect(topUpOrder?.status).toBe('COMPLETED');
+    const after = await api(stack, 'GET', `/v1/sims/${iccid}/balance`);
+    expect((after.body.plans as { planId: string }[]).map((plan) => plan.planId).sort()).toEqual(
+      [PLAN, TOP_UP].sort(),
+    );
+    expect(counters(stack).subscriptionsBySim[iccid]).toBe(2);
+  });
+});
+
 describe('plan catalogue copy (catalog-sync)', () => {
   it('holds the plans of GET /v1/plans from the start; the ordering APIs check plans without calling Transatel', async () => {
     const client = createDocumentClient({

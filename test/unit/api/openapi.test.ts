@@ -165,6 +165,37 @@ describe('OpenAPI document', () => {
     ]);
   });
 
+  it('describes the 409 of the ordering routes: SIM_HAS_OPEN_ORDER with openOrderId, and the bulk rejections', () => {
+    const components = document.components as {
+      responses: Record<string, { description: string }>;
+      schemas: Record<string, { properties: Record<string, JsonSchema> }>;
+    };
+    for (const [path, response] of [
+      ['/v1/sims/{iccid}/activation', 'OrderConflict'],
+      ['/v1/sims/{iccid}/plans', 'OrderConflict'],
+      ['/v1/activations', 'BulkActivationConflict'],
+    ] as const) {
+      const operation = paths[path]?.post as Operation;
+      expect(operation.responses['409'], path).toEqual({ $ref: `#/components/responses/${response}` });
+      expect(components.responses[response]?.description, path).toMatch(/SIM_HAS_OPEN_ORDER.*openOrderId/);
+      expect(operation.description, path).toMatch(/SIM_HAS_OPEN_ORDER|openOrderId/);
+    }
+    // Elsewhere a 409 keeps its general meaning.
+    const suspend = paths['/v1/sims/{iccid}/suspend']?.post as Operation;
+    expect(suspend.responses['409']).toEqual({
+      $ref: '#/components/responses/Conflict',
+    });
+    const { Problem, BulkRejection, BulkActivationResponse } = components.schemas;
+    expect(Problem?.properties.openOrderId).toMatchObject({ type: 'string' });
+    expect(Problem?.properties.rejected).toMatchObject({
+      items: { $ref: '#/components/schemas/BulkRejection' },
+    });
+    expect(BulkRejection?.properties.openOrderId).toMatchObject({ type: 'string' });
+    expect(BulkActivationResponse?.properties.rejected).toMatchObject({
+      items: { $ref: '#/components/schemas/BulkRejection' },
+    });
+  });
+
   it('is deterministic', () => {
     expect(JSON.stringify(buildOpenApiDocument())).toBe(JSON.stringify(buildOpenApiDocument()));
   });

@@ -13,6 +13,8 @@ import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 
 const ICCID = '8988247200000000007';
+/** A SIM has one open order at a time: the orders of the tests after the first are for other SIMs. */
+const OTHER_ICCIDS = ['8988247200000000015', '8988247200000000023'];
 let dynamo: LocalDynamo;
 let logs: CaptureLogs;
 
@@ -76,7 +78,7 @@ describe('GET /v1/orders/{orderId}', () => {
   });
 
   it('answers a completed order with its Transatel ids and whole timeline', async () => {
-    const { orderId } = await storedOrder();
+    const { orderId } = await storedOrder({ iccid: OTHER_ICCIDS[0] });
     const store = orderStore();
     requireApplied(
       await store.transition(orderId, {
@@ -109,7 +111,7 @@ describe('GET /v1/orders/{orderId}', () => {
     expect(response.body).toEqual({
       orderId,
       kind: 'activation',
-      iccid: ICCID,
+      iccid: OTHER_ICCIDS[0],
       planId: 'IOTC_CAPPED_EU_1GB_1M',
       status: 'COMPLETED',
       orderType: 'subscribe',
@@ -125,7 +127,7 @@ describe('GET /v1/orders/{orderId}', () => {
   });
 
   it('answers a failed order with its failure code and detail', async () => {
-    const { orderId } = await storedOrder({ kind: 'plan' });
+    const { orderId } = await storedOrder({ kind: 'plan', iccid: OTHER_ICCIDS[1] });
     requireApplied(
       await orderStore().transition(orderId, {
         from: 'RECEIVED',

@@ -240,6 +240,28 @@ describe('httpHandler', () => {
     });
   });
 
+  it('puts extension members at the top level of the problem, and refuses one named like a standard member', async () => {
+    const busy = httpHandler({}, async () => {
+      throw new HttpError(409, {
+        type: problemTypes.simHasOpenOrder,
+        title: 'SIM_HAS_OPEN_ORDER',
+        detail: 'SIM 1 has an open order A',
+        extensions: { openOrderId: 'A' },
+      });
+    });
+    expect(parseBody(await busy(httpEvent({ path: '/v1/y' }), lambdaContext()))).toEqual({
+      type: 'urn:problem:sim-has-open-order',
+      title: 'SIM_HAS_OPEN_ORDER',
+      status: 409,
+      detail: 'SIM 1 has an open order A',
+      instance: '/v1/y',
+      openOrderId: 'A',
+    });
+    expect(() => new HttpError(409, { detail: 'x', extensions: { status: 200, errors: [] } })).toThrow(
+      /may not replace status, errors/,
+    );
+  });
+
   it('turns an unexpected error into an opaque 500 and logs it', async () => {
     const failing = httpHandler({}, async () => {
       throw new Error('connect ECONNREFUSED 10.0.0.7:5432 password=hunter2');
