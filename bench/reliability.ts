@@ -1,12 +1,17 @@
-import { type FaultConfig, iccidFor, type SimCategory, type SimulatorVariant } from '../local/simulator/index.js';
+import {
+  type FaultConfig,
+  iccidFor,
+  type SimCategory,
+  type SimulatorVariant,
+} from '../local/simulator/index.js';
 import { queues } from '../shared/topology.js';
 import {
   census,
   type DeadLetter,
   drainDeadLetters,
+  FINAL,
   OrderReader,
   type StoredOrder,
-  FINAL,
   sleep,
   submitActivations,
 } from './orders.js';
@@ -209,8 +214,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     let lastReportAt = 0;
     for (;;) {
       const snapshot = await census(reader, pending);
-      for (const [orderId, order] of snapshot.orders)
-        if (FINAL.has(order.status)) finals.set(orderId, order);
+      for (const [orderId, order] of snapshot.orders) if (FINAL.has(order.status)) finals.set(orderId, order);
       // An order with no record is looked for again at every census, until the end: it is lost only if it never shows.
       missing = snapshot.missing;
       pending = snapshot.pending.concat(missing);
