@@ -18,6 +18,7 @@ function describeReport(report: ReliabilityReport): string {
   return JSON.stringify(
     {
       variant: report.variant,
+      accepted: `${report.accepted} of ${report.submitted}`,
       completed: report.completed,
       failed: report.failures.map((group) => `${group.cohort}:${group.code}×${group.count}`),
       needsReview: report.reviewReasons,
@@ -25,6 +26,8 @@ function describeReport(report: ReliabilityReport): string {
       lost: report.lost.slice(0, 5),
       doubleSubscriptions: report.doubleSubscriptions.slice(0, 5),
       deadLetters: report.deadLetters,
+      faultsInjected: report.faultsInjected,
+      webhooks: report.webhooks,
       wallSeconds: Math.round(report.wallSeconds),
     },
     null,
