@@ -147,6 +147,27 @@ function simBusy(error: SimHasOpenOrderError): SimBusy {
   return { kind: 'sim-busy', iccid: error.iccid, openOrderId: error.openOrderId };
 }
 
+/** A RECEIVED order is normally taken off its queue within seconds: older than this, its message was lost. */
+export const STRANDED_AFTER_MS = 60_000;
+
+/**
+ * The open orders that refused new ones are looked at: one still RECEIVED long after it was written never got
+ * its first step queued (the request that wrote it died before queueing). Its step is queued now, so that the
+ * SIM it holds is not blocked for good; a step queued twice is a no-op. Best effort: the refusal stands either way.
+ */
+async function queueStranded(deps: IntakeDeps, openOrderIds: readonly string[]): Promise<void> {
+  await forEachConcurrently([...new Set(openOrderIds)], claimConcurrency, async (orderId) => {
+    try {
+      const order = await deps.store.get(orderId);
+      if (order?.status !== 'RECEIVED') return;
+      if (deps.now().getTime() - Date.parse(order.createdAt) < STRANDED_AFTER_MS) return;
+      await deps.queue.send({ orderId, step: firstStep[order.kind] });
+    } catch {
+      // The next refused request looks again.
+    }
+  });
+}
+
 /**
  * The order with this id, written now or found written by an earlier request with the same
  * Idempotency-Key, holding its SIM; or the other open order of the SIM.
@@ -206,7 +227,10 @@ export async function acceptOrder(deps: IntakeDeps, request: OrderRequest): Prom
 
   // On a replay the order may exist already (and have moved on): finish what the first request began.
   const written = await writeOrFind(deps, request, orderId);
-  if ('kind' in written) return written;
+  if ('kind' in written) {
+    await queueStranded(deps, [written.openOrderId]);
+    return written;
+  }
   const [queued] = await queueFirstSteps(deps, [written.order]);
   return { kind: 'accepted', value: describe(queued ?? written.order) };
 }
@@ -285,6 +309,7 @@ export async function acceptBulkActivation(
   }
   const kept = orders.filter((_, index) => !busy.has(index));
   const queued = await queueFirstSteps(deps, kept);
+  await queueStranded(deps, [...busy.values()]);
   return {
     kind: 'accepted',
     value: {

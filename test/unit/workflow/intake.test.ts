@@ -130,6 +130,34 @@ describe('one open order per SIM', () => {
   });
 });
 
+describe('an open order whose first step was never queued', () => {
+  it('is queued again by the refusal of a later request, once it is older than a minute', async () => {
+    const iccid = nextIccid();
+    const clock = { now: new Date('2026-12-01T10:00:00Z') };
+    deps.now = () => clock.now;
+    const orderId = acceptedId(await activation(iccid));
+    queue.sent = []; // as if the request had died before queueing
+    clock.now = new Date(clock.now.getTime() + 30_000);
+    expect((await activation(iccid)).kind).toBe('sim-busy');
+    expect(queue.sent).toEqual([]); // younger than a minute: its message may still be on its way
+    clock.now = new Date(clock.now.getTime() + 31_000);
+    expect(await activation(iccid)).toMatchObject({ kind: 'sim-busy', openOrderId: orderId });
+    expect(queue.sent).toEqual([{ orderId, step: 'activate' }]);
+  });
+
+  it('is left alone once it has moved on', async () => {
+    const iccid = nextIccid();
+    const clock = { now: new Date('2026-12-01T10:00:00Z') };
+    deps.now = () => clock.now;
+    const orderId = acceptedId(await activation(iccid));
+    requireApplied(await store.transition(orderId, { from: 'RECEIVED', to: 'ACTIVATING' }));
+    queue.sent = [];
+    clock.now = new Date(clock.now.getTime() + 600_000);
+    expect((await activation(iccid)).kind).toBe('sim-busy');
+    expect(queue.sent).toEqual([]);
+  });
+});
+
 describe('bulk activation and open orders', () => {
   it('lists the SIMs with an open order as busy and accepts the others', async () => {
     const [free, busy, alsoFree] = [nextIccid(), nextIccid(), nextIccid()];
