@@ -37,19 +37,19 @@ interface CdrPage {
 const dates = (page: CdrPage) => page.content.map((c) => c.header.eventDate);
 const isNewestFirst = (list: string[]) => list.every((d, i) => i === 0 || (list[i - 1] ?? '') >= d);
 
+let sim: RunningSimulator;
+let api: ReturnType<typeof apiClient>;
+let admin: ReturnType<typeof adminClient>;
+
+beforeAll(async () => {
+  sim = await startTestSim();
+  api = apiClient(sim, await getToken(sim));
+  admin = adminClient(sim);
+});
+afterAll(() => sim.close());
+beforeEach(() => sim.reset());
+
 describe('network usage CDRs: line by simSerial or imsi, originCountry, newest first', () => {
-  let sim: RunningSimulator;
-  let api: ReturnType<typeof apiClient>;
-  let admin: ReturnType<typeof adminClient>;
-
-  beforeAll(async () => {
-    sim = await startTestSim();
-    api = apiClient(sim, await getToken(sim));
-    admin = adminClient(sim);
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => sim.reset());
-
   it('answers the same page for the ICCID as for the IMSI, newest first', async () => {
     const byImsi = await api<CdrPage>('GET', `${CDR}?imsi=${imsiFor('active', 0)}&size=1000`);
     const bySerial = await api<CdrPage>('GET', `${CDR}?simSerial=${iccidFor('active', 0)}&size=1000`);
@@ -113,18 +113,6 @@ describe('network usage CDRs: line by simSerial or imsi, originCountry, newest f
 });
 
 describe('/_sim/sims/{iccid}/traffic-history', () => {
-  let sim: RunningSimulator;
-  let api: ReturnType<typeof apiClient>;
-  let admin: ReturnType<typeof adminClient>;
-
-  beforeAll(async () => {
-    sim = await startTestSim();
-    api = apiClient(sim, await getToken(sim));
-    admin = adminClient(sim);
-  });
-  afterAll(() => sim.close());
-  beforeEach(() => sim.reset());
-
   it('gives a line five years of hourly CDRs, quickly, without touching balances or events', async () => {
     const iccid = iccidFor('active', 0);
     const inventoryBefore = (

@@ -15,11 +15,11 @@ import { runActivateStep } from '../../../shared/workflow/activation-step.js';
 import type { WorkflowDeps, WorkflowTransatel } from '../../../shared/workflow/deps.js';
 import { applyEventToOrders } from '../../../shared/workflow/event-step.js';
 import { failOrderOnLastAttempt } from '../../../shared/workflow/last-attempt.js';
-import type { WorkflowMessage, WorkQueue } from '../../../shared/workflow/messages.js';
 import type { FleetNotification } from '../../../shared/workflow/notifications.js';
 import { weighInventory } from '../../../shared/workflow/plan-evidence.js';
 import { resolveReview } from '../../../shared/workflow/review.js';
 import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.js';
+import { RecordingQueue } from '../../support/recording-queue.js';
 
 /**
  * The workflow against a scripted Transatel: each test says what Transatel answers, including the
@@ -31,22 +31,6 @@ const ICCID = '8988247000000000005';
 const MSISDN = '882470001850263';
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';
 const LEASE_SECONDS = 60;
-
-class RecordingQueue implements WorkQueue {
-  sent: { message: WorkflowMessage; delaySeconds: number }[] = [];
-  async send(message: WorkflowMessage, delaySeconds = 0): Promise<void> {
-    this.sent.push({ message, delaySeconds });
-  }
-  async sendMany(messages: readonly WorkflowMessage[]) {
-    for (const message of messages) this.sent.push({ message, delaySeconds: 0 });
-    return { failed: [] };
-  }
-  take() {
-    const taken = this.sent;
-    this.sent = [];
-    return taken;
-  }
-}
 
 /** What the scripted Transatel answers; each call is counted. */
 interface Script {
@@ -193,6 +177,24 @@ async function activeOrder(): Promise<string> {
   await runActivateStep(deps, orderId);
   queue.take();
   expect((await orderOf(orderId)).status).toBe('ACTIVE');
+  return orderId;
+}
+
+/**
+ * An order whose plan answer was lost, on a SIM whose inventory holds an undated product of the plan without
+ * our reference: after the lease it is held for review.
+ */
+async function heldForReview(inventory: ProductSubscription[] = [product({})]): Promise<string> {
+  const orderId = await activeOrder();
+  script.order = async () => {
+    throw lost();
+  };
+  script.inventory = () => inventory;
+  await runSubscriptionStep(deps, orderId);
+  advance(LEASE_SECONDS + 1);
+  await runSubscriptionStep(deps, orderId);
+  queue.take();
+  expect((await orderOf(orderId)).status).toBe('NEEDS_REVIEW');
   return orderId;
 }
 
@@ -379,17 +381,9 @@ describe('the plan is bought at most once', () => {
   });
 
   it('a lost answer and an inventory that cannot tell: NEEDS_REVIEW, announced, never ordered again', async () => {
-    const orderId = await activeOrder();
-    script.order = async () => {
-      throw lost();
-    };
     // The SIM has a product of this plan, with no reference and no date: ours, or an older one?
-    script.inventory = () => [product({ subscriptionId: 'sub-x' })];
-    await runSubscriptionStep(deps, orderId);
-    advance(LEASE_SECONDS + 1);
-    await runSubscriptionStep(deps, orderId);
+    const orderId = await heldForReview([product({ subscriptionId: 'sub-x' })]);
     const order = await orderOf(orderId);
-    expect(order.status).toBe('NEEDS_REVIEW');
     expect(order.failure?.code).toBe('PLAN_OUTCOME_UNKNOWN');
     expect(order.failure?.detail).toMatch(/sub-x/);
     expect(published).toEqual([
@@ -421,15 +415,7 @@ describe('the plan is bought at most once', () => {
   });
 
   it('the plan OCS event settles an order held for review', async () => {
-    const orderId = await activeOrder();
-    script.order = async () => {
-      throw lost();
-    };
-    script.inventory = () => [product({})];
-    await runSubscriptionStep(deps, orderId);
-    advance(LEASE_SECONDS + 1);
-    await runSubscriptionStep(deps, orderId);
-    expect((await orderOf(orderId)).status).toBe('NEEDS_REVIEW');
+    const orderId = await heldForReview();
     const event = parseEvent({
       header: { eventId: 'e2', eventType: 'OCS/PRODUCT/ACTIVATED', eventDate: clock.toISOString() },
       body: { iccid: ICCID, externalReference: orderId, productSubscription: { subscriptionId: 'sub-7' } },
@@ -466,22 +452,8 @@ describe('the plan is bought at most once', () => {
 });
 
 describe('resolving an order held for review', () => {
-  async function inReview(): Promise<string> {
-    const orderId = await activeOrder();
-    script.order = async () => {
-      throw lost();
-    };
-    script.inventory = () => [product({})];
-    await runSubscriptionStep(deps, orderId);
-    advance(LEASE_SECONDS + 1);
-    await runSubscriptionStep(deps, orderId);
-    queue.take();
-    expect((await orderOf(orderId)).status).toBe('NEEDS_REVIEW');
-    return orderId;
-  }
-
   it('subscribed: COMPLETED with the subscription found, audited with who did it', async () => {
-    const orderId = await inReview();
+    const orderId = await heldForReview();
     const result = await resolveReview(deps, orderId, {
       outcome: 'subscribed',
       subscriptionId: 'sub-found',
@@ -502,7 +474,7 @@ describe('resolving an order held for review', () => {
   });
 
   it('retry: the plan is ordered again, once', async () => {
-    const orderId = await inReview();
+    const orderId = await heldForReview();
     script.order = async () => ({
       orderId: 'o3',
       subscriptionId: 'sub-3',
@@ -518,7 +490,7 @@ describe('resolving an order held for review', () => {
   });
 
   it('abandon: FAILED with the evidence; a second resolution is refused', async () => {
-    const orderId = await inReview();
+    const orderId = await heldForReview();
     await resolveReview(deps, orderId, { outcome: 'abandon', note: 'customer cancelled', by: 'local' });
     const order = await orderOf(orderId);
     expect(order.status).toBe('FAILED');

@@ -7,8 +7,8 @@ import { parseEvent } from '../../../shared/transatel/webhooks/events.js';
 import { runActivateStep } from '../../../shared/workflow/activation-step.js';
 import type { WorkflowDeps } from '../../../shared/workflow/deps.js';
 import { applyEventToOrders } from '../../../shared/workflow/event-step.js';
-import type { WorkflowMessage, WorkQueue } from '../../../shared/workflow/messages.js';
 import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.js';
+import { RecordingQueue } from '../../support/recording-queue.js';
 
 /**
  * The activation-then-plan steps against the simulator over HTTP, with an in-memory store and a queue
@@ -16,22 +16,6 @@ import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.
  */
 
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';
-
-class RecordingQueue implements WorkQueue {
-  sent: { message: WorkflowMessage; delaySeconds: number }[] = [];
-  async send(message: WorkflowMessage, delaySeconds = 0): Promise<void> {
-    this.sent.push({ message, delaySeconds });
-  }
-  async sendMany(messages: readonly WorkflowMessage[]) {
-    for (const message of messages) this.sent.push({ message, delaySeconds: 0 });
-    return { failed: [] };
-  }
-  take(): { message: WorkflowMessage; delaySeconds: number }[] {
-    const taken = this.sent;
-    this.sent = [];
-    return taken;
-  }
-}
 
 let sim: RunningSimulator;
 let store: MemoryOrderStore;
