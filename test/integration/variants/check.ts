@@ -1,4 +1,4 @@
-import { expect } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { samplePlanId } from '../../../local/banner.js';
 import { iccidFor, type SimulatorVariant } from '../../../local/simulator/index.js';
 import { type LocalStack, startLocalStack } from '../../../local/stack.js';
@@ -209,4 +209,40 @@ export async function checkReviewAndResolve(v: VariantStack): Promise<void> {
   const again = await simctl(['order', 'resolve', orderId, '--outcome', 'retry'], { url: v.stack.url });
   expect(again.code).toBe(1);
   expect(again.stderr).toMatch(/409 ORDER_NOT_IN_REVIEW/);
+}
+
+/**
+ * The test file of one variant: a stack of its own, the checks every variant passes, the variant's own cases
+ * (given the running stack), and no 5xx at the end.
+ */
+export function describeVariant(
+  variant: SimulatorVariant,
+  own: Record<string, (v: VariantStack) => Promise<void>> = {},
+): void {
+  describe(`the whole workflow against the simulator variant ${variant}`, () => {
+    let v: VariantStack;
+    beforeAll(async () => {
+      v = await startVariantStack(variant);
+    });
+    afterAll(() => v?.stack.stop());
+
+    it(
+      'activation then plan for every kind of SIM, a top-up, webhooks, every read route',
+      () => checkWorkflow(v),
+      120_000,
+    );
+    for (const [name, check] of Object.entries(own)) it(name, () => check(v), 60_000);
+    it('answers no 5xx', () => checkNoServerErrors(v));
+  });
+}
+
+/** test-mode: a plan refused on a SIM in TestMode is named so, with Transatel's words. */
+export async function checkTestModeRefusal(v: VariantStack): Promise<void> {
+  await v.simAdmin('PATCH', '/config', { testModePlans: 'refuse' });
+  const iccid = iccidFor('available', 0); // activated by checkWorkflow: in TestMode now
+  expect(v.stack.simulator?.core.state.getSim(iccid)?.status).toBe('TestMode');
+  const { body } = await v.api('POST', `/v1/sims/${iccid}/plans`, { planId: PLAN });
+  const [order] = await v.settle([body.orderId as string]);
+  expect(order?.failure?.code).toBe('SIM_IN_TEST_MODE');
+  expect(order?.failure?.detail).toMatch(/PRODUCT_NOT_ELIGIBLE: .*TestMode/);
 }
