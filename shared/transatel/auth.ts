@@ -6,11 +6,10 @@ import type { RequestPacer } from './pacer.js';
 import { parseProblem } from './problem.js';
 import { nextDelayMs, parseRetryAfter, sleep } from './retry.js';
 
+/** Only the token is required; a lifetime that does not read as a positive number is taken as the documented hour. */
 const tokenResponseSchema = z.looseObject({
   access_token: z.string().check(z.minLength(1)),
-  token_type: z.optional(z.string()),
-  expires_in: z._default(z.coerce.number().check(z.positive()), 3600),
-  scope: z.optional(z.string()),
+  expires_in: z.catch(z._default(z.coerce.number().check(z.positive()), 3600), 3600),
 });
 
 interface CachedToken {
