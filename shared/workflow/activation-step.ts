@@ -111,8 +111,9 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
   if (attempt.kind === 'refused') {
     // A refusal is only final while the SIM is still Available: one that moved on (our earlier request went
     // through after all, or someone activated it) is routed by its status instead.
-    const subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid);
-    if (subscriber.status !== 'Available') return routeBySimStatus(deps, order, subscriber);
+    // The SIM was Available a moment ago: if it cannot be read now, the refusal stands.
+    const subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid).catch(() => undefined);
+    if (subscriber && subscriber.status !== 'Available') return routeBySimStatus(deps, order, subscriber);
     await failOrder(deps, order, failureFromTransatel(attempt.error, 'ACTIVATION_REFUSED'));
     return;
   }
