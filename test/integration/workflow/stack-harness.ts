@@ -23,7 +23,12 @@ export interface OrderView {
   timeline: { status: string; at: string; note?: string }[];
 }
 
-/** The stack as `npm start` runs it: emulators and the events worker each in a child process of their own. */
+/**
+ * The stack as `npm start` runs it: emulators and the events worker each in a child process of their own. The
+ * first status check comes 5 s after an activation request: time enough, on a busy machine, for the ACTIVATED
+ * webhook (200 ms after the request) to make its way through the events worker, so that the tests of the
+ * webhook path see that path and not the poll.
+ */
 export async function startStack(): Promise<LocalStack> {
   return startLocalStack({
     port: 0,
@@ -31,7 +36,7 @@ export async function startStack(): Promise<LocalStack> {
     separateConsumers: ['events-worker'],
     webhookSecret: WEBHOOK_SECRET,
     simulator: { activationDelayMs: 200, lifecycleDelayMs: 50 },
-    env: { ...process.env, POLL_FIRST_DELAY_SECONDS: '1', LOG_LEVEL: 'ERROR' },
+    env: { ...process.env, POLL_FIRST_DELAY_SECONDS: '5', LOG_LEVEL: 'ERROR' },
   });
 }
 
