@@ -1,4 +1,10 @@
-import { EVENTS_TOPIC_ENV, type QueueName, queueUrlEnv, tableNameEnv } from '../shared/topology.js';
+import {
+  EVENTS_TOPIC_ENV,
+  type QueueName,
+  queueUrlEnv,
+  type TableName,
+  tableNameEnv,
+} from '../shared/topology.js';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './aws.js';
 import { LOCAL_STAGE, type Provisioned } from './provision.js';
 
@@ -118,9 +124,9 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
       present(source, 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') ?? 'true',
-    [tableNameEnv.orders]: resources.tables.orders,
-    [tableNameEnv.idempotency]: resources.tables.idempotency,
-    [tableNameEnv.catalog]: resources.tables.catalog,
+    ...Object.fromEntries(
+      (Object.keys(tableNameEnv) as TableName[]).map((name) => [tableNameEnv[name], resources.tables[name]]),
+    ),
     ...Object.fromEntries(queueNames.map((name) => [queueUrlEnv[name], resources.queues[name].url])),
     [EVENTS_TOPIC_ENV]: resources.topicArn,
     TRANSATEL_BASE_URL: transatel.mode === 'real' ? transatel.baseUrl : input.transatelBaseUrl,

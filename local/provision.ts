@@ -18,19 +18,11 @@ import {
   SetQueueAttributesCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { catalogTableDefinition } from '../shared/store/catalog-table.js';
-import { ordersTableDefinition } from '../shared/store/dynamo-order-store.js';
-import { idempotencyTableDefinition } from '../shared/store/idempotency.js';
 import { createTableInput, type TableDefinition } from '../shared/store/table-definition.js';
+import { tableDefinitions } from '../shared/store/tables.js';
 import { DLQ_RETENTION_DAYS, type QueueName, queues, type TableName } from '../shared/topology.js';
 
 export const LOCAL_STAGE = 'local';
-
-const tableDefinitions: Record<TableName, TableDefinition> = {
-  orders: ordersTableDefinition,
-  idempotency: idempotencyTableDefinition,
-  catalog: catalogTableDefinition,
-};
 
 const DAY_SECONDS = 24 * 60 * 60;
 

@@ -2,21 +2,14 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import { catalogTableDefinition } from '../../shared/store/catalog-table.js';
-import { ordersTableDefinition } from '../../shared/store/dynamo-order-store.js';
-import { idempotencyTableDefinition } from '../../shared/store/idempotency.js';
-import type { KeyAttribute, TableDefinition } from '../../shared/store/table-definition.js';
+import type { KeyAttribute } from '../../shared/store/table-definition.js';
+import { tableDefinitions } from '../../shared/store/tables.js';
 import type { FunctionAccess, TableName } from '../../shared/topology.js';
 import { mapRecord } from '../records.js';
 
 export type TableAccess = NonNullable<FunctionAccess['tables']>[number]['access'];
 
-/** The store's own layouts (shared with the local runtime's emulator), so adapter and tables cannot disagree. */
-export const tableDefinitions: Record<TableName, TableDefinition> = {
-  orders: ordersTableDefinition,
-  idempotency: idempotencyTableDefinition,
-  catalog: catalogTableDefinition,
-};
+export { tableDefinitions };
 
 const attributeTypes: Record<KeyAttribute['type'], AttributeType> = {
   S: AttributeType.STRING,

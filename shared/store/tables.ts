@@ -1,0 +1,15 @@
+import type { TableName } from '../topology.js';
+import { catalogTableDefinition } from './catalog-table.js';
+import { ordersTableDefinition } from './dynamo-order-store.js';
+import { idempotencyTableDefinition } from './idempotency.js';
+import type { TableDefinition } from './table-definition.js';
+
+/**
+ * Every table's layout, by topology name: read by the CDK stack (which mirrors it) and by the local runtime
+ * (which creates it in the emulator), so that neither can drift from the adapters.
+ */
+export const tableDefinitions: Record<TableName, TableDefinition> = {
+  orders: ordersTableDefinition,
+  idempotency: idempotencyTableDefinition,
+  catalog: catalogTableDefinition,
+};
