@@ -106,6 +106,8 @@ export const orderSchema = z.object({
   createdAt: isoTimestamp,
   updatedAt: isoTimestamp,
   idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
+  /** A top-up ordered by a policy (auto top-up): which one. The trigger is in the first timeline entry. */
+  policyId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
   requestHash: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 export type Order = z.output<typeof orderSchema>;
@@ -139,6 +141,7 @@ export interface NewOrderInput {
   group?: string;
   idempotencyKey?: string;
   requestHash?: string;
+  policyId?: string;
   note?: string;
 }
 

@@ -128,6 +128,9 @@ interface OrderRequest extends OrderFields {
   kind: OrderKind;
   iccid: string;
   idempotencyKey?: string | undefined;
+  /** A top-up ordered by a policy: which one, and the trigger, as the order's first timeline note. */
+  policyId?: string | undefined;
+  note?: string | undefined;
 }
 
 function orderInput(request: OrderRequest, orderId: string) {
@@ -140,6 +143,8 @@ function orderInput(request: OrderRequest, orderId: string) {
     reference: request.reference,
     group: request.group,
     idempotencyKey: request.idempotencyKey,
+    policyId: request.policyId,
+    note: request.note,
   };
 }
 

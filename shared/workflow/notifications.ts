@@ -39,6 +39,9 @@ const productTypes: Record<string, string> = {
   'OCS/PRODUCT/TERMINATED': 'plan.terminated',
 };
 
+const nonEmpty = <T extends Record<string, unknown>>(value: T): T | undefined =>
+  Object.keys(value).length > 0 ? value : undefined;
+
 const defined = <T extends Record<string, unknown>>(value: T): T =>
   Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 
@@ -80,7 +83,13 @@ export function toNotification(event: TransatelEvent, orderIds: string[]): Fleet
         msisdn: event.body.msisdn,
         subscriptionId: event.body.productSubscription?.subscriptionId,
         planId: event.body.productSubscription?.productId,
-        details: event.body.resource ? { ...event.body.resource } : undefined,
+        details: nonEmpty(
+          defined({
+            ...event.body.resource,
+            // Which period of the plan ran out: a renewed plan that runs out again is another occurrence.
+            expirationDate: event.body.productSubscription?.expirationDate,
+          }),
+        ),
       });
     case 'esim':
       return defined({

@@ -20,6 +20,7 @@ export const orderSchema = z
     transactionId: true,
     msisdn: true,
     subscriptionId: true,
+    policyId: true,
     failure: true,
     timeline: true,
     createdAt: true,
