@@ -53,6 +53,8 @@ export interface LocalStackOptions {
    * (default true).
    */
   schedules?: boolean;
+  /** Every scheduled function runs this often instead of its topology period (a quicker loop locally). */
+  schedulePeriodSeconds?: number;
   /** Tests only: every queue's visibility timeout instead of the topology's. */
   visibilityTimeoutOverrideSeconds?: number;
   /** Long-poll wait of the pollers (default 1 s). */
@@ -201,7 +203,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       webhookSecret: webhookSecret.secret,
     });
     if (options.applyToProcessEnv ?? true) restoreEnv = applyEnv(env);
-    if (options.schedules ?? true) schedules = await startSchedules({ loadHandler, ...(log ? { log } : {}) });
+    if (options.schedules ?? true) {
+      schedules = await startSchedules({
+        loadHandler,
+        ...(options.schedulePeriodSeconds === undefined
+          ? {}
+          : { periodSeconds: options.schedulePeriodSeconds }),
+        ...(log ? { log } : {}),
+      });
+    }
     openGate();
 
     if (options.pollers ?? true) {

@@ -17,6 +17,8 @@ const USAGE = `Usage: npm start -- [options]
   --activation-delay-ms N   simulator: how long a SIM activation takes (default 2000)
   --transatel-variant NAME  simulator: answer the other plausible way where Transatel's docs are silent,
                             one of ${SIMULATOR_VARIANTS.join(', ')} (default documented; below)
+  --schedule-seconds N      run the scheduled functions (catalog-sync, the policy sweep) every N seconds
+                            instead of every few minutes, to see threshold and expiry policies act sooner
   --quiet                   no request lines (warnings still print)
   -h, --help                this help
 
@@ -34,12 +36,19 @@ interface Cli {
   dataDir?: string;
   activationDelayMs?: number;
   variant?: SimulatorVariant;
+  schedulePeriodSeconds?: number;
   quiet: boolean;
 }
 
 function nonNegativeInteger(flag: string, raw: string): number {
   if (!/^[0-9]+$/.test(raw)) throw new Error(`${flag} must be a whole number, got '${raw}'`);
   return Number(raw);
+}
+
+function positiveInteger(flag: string, raw: string): number {
+  const value = nonNegativeInteger(flag, raw);
+  if (value === 0) throw new Error(`${flag} must be at least 1, got '${raw}'`);
+  return value;
 }
 
 function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
@@ -50,6 +59,7 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
       'data-dir': { type: 'string' },
       'activation-delay-ms': { type: 'string' },
       'transatel-variant': { type: 'string' },
+      'schedule-seconds': { type: 'string' },
       quiet: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -70,6 +80,9 @@ function parseCli(argv: string[], env: NodeJS.ProcessEnv): Cli | undefined {
       ? {}
       : { activationDelayMs: nonNegativeInteger('--activation-delay-ms', values['activation-delay-ms']) }),
     ...(variant === undefined ? {} : { variant }),
+    ...(values['schedule-seconds'] === undefined
+      ? {}
+      : { schedulePeriodSeconds: positiveInteger('--schedule-seconds', values['schedule-seconds']) }),
   };
 }
 
@@ -104,6 +117,9 @@ async function main(): Promise<number | undefined> {
       separateEmulators: true,
       separateConsumers: ['events-worker'],
       ...(cli.dataDir ? { dataDir: cli.dataDir } : {}),
+      ...(cli.schedulePeriodSeconds === undefined
+        ? {}
+        : { schedulePeriodSeconds: cli.schedulePeriodSeconds }),
       simulator: {
         ...(cli.activationDelayMs === undefined ? {} : { activationDelayMs: cli.activationDelayMs }),
         ...(cli.variant === undefined ? {} : { variant: cli.variant }),
