@@ -1,5 +1,6 @@
 import type { Order } from '../store/order.js';
 import type { TransatelEvent } from '../transatel/webhooks/events.js';
+import * as z from '../zod.js';
 
 /**
  * The events this product publishes (SNS) for the company's other systems: one stable vocabulary,
@@ -19,6 +20,23 @@ export interface FleetNotification {
   source: { eventId: string; eventType: string };
   details?: Record<string, unknown>;
 }
+
+/** A notification as a queue fed by the events topic receives it (raw delivery): checked before it is used. */
+export const fleetNotificationSchema = z.looseObject({
+  type: z.string().check(z.minLength(1), z.maxLength(100)),
+  occurredAt: z.string().check(z.minLength(1), z.maxLength(64)),
+  iccid: z.optional(z.string().check(z.regex(/^[0-9]{13,20}$/))),
+  msisdn: z.optional(z.string().check(z.maxLength(20))),
+  orderIds: z._default(z.array(z.string()), []),
+  subscriptionId: z.optional(z.string().check(z.maxLength(200))),
+  planId: z.optional(z.string().check(z.maxLength(200))),
+  status: z.optional(z.string().check(z.maxLength(100))),
+  source: z.object({
+    eventId: z.string().check(z.minLength(1)),
+    eventType: z.string().check(z.minLength(1)),
+  }),
+  details: z.optional(z.record(z.string(), z.unknown())),
+});
 
 const connectivityTypes: Record<string, string> = {
   'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED': 'sim.activated',

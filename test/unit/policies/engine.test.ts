@@ -278,3 +278,29 @@ describe('scope, limits and refusals', () => {
     );
   });
 });
+
+describe('the notification a policy queue receives', () => {
+  it('reads back every normalized event the events worker publishes (property)', async () => {
+    const { fleetNotificationSchema, toNotification } = await import(
+      '../../../shared/workflow/notifications.js'
+    );
+    const { parseEvent } = await import('../../../shared/transatel/webhooks/events.js');
+    const eventTypes = ['OCS/PRODUCT/RESOURCE/EXHAUSTED', 'OCS/RESOURCE/THRESHOLD', 'OCS/PRODUCT/ACTIVATED'];
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...eventTypes),
+        fc.option(fc.string({ minLength: 1, maxLength: 20 }), { nil: undefined }),
+        fc.option(fc.constantFrom('2027-01-01T00:00:00Z', 12), { nil: undefined }),
+        (eventType, subscriptionId, expirationDate) => {
+          const event = parseEvent({
+            header: { eventId: 'e', eventType, eventDate: '2026-12-02T10:00:00Z' },
+            body: { iccid: ICCID, productSubscription: { subscriptionId, expirationDate } },
+          });
+          const notification = toNotification(event, []);
+          const read = fleetNotificationSchema.safeParse(JSON.parse(JSON.stringify(notification)));
+          expect(read.success).toBe(true);
+        },
+      ),
+    );
+  });
+});
