@@ -144,15 +144,13 @@ export async function provision(
   options: ProvisionOptions = {},
 ): Promise<Provisioned> {
   const prefix = options.prefix ?? LOCAL_STAGE;
-  const tableNames = {
-    orders: `${prefix}-orders`,
-    idempotency: `${prefix}-idempotency`,
-    catalog: `${prefix}-catalog`,
-  };
+  const tables = Object.keys(tableDefinitions) as TableName[];
+  const tableNames = Object.fromEntries(tables.map((table) => [table, `${prefix}-${table}`])) as Record<
+    TableName,
+    string
+  >;
   await Promise.all(
-    (Object.keys(tableDefinitions) as TableName[]).map((table) =>
-      ensureTable(clients.dynamodb, tableDefinitions[table], tableNames[table]),
-    ),
+    tables.map((table) => ensureTable(clients.dynamodb, tableDefinitions[table], tableNames[table])),
   );
 
   const queueNames = Object.keys(queues) as QueueName[];

@@ -21,7 +21,7 @@ export type FunctionName =
   | 'catalog-sync';
 
 export type QueueName = 'activation' | 'subscription' | 'events';
-export type TableName = 'orders' | 'idempotency' | 'catalog';
+export type TableName = 'orders' | 'idempotency' | 'catalog' | 'policies';
 
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
@@ -262,6 +262,7 @@ export const tableNameEnv: Record<TableName, string> = {
   orders: 'ORDERS_TABLE_NAME',
   idempotency: 'IDEMPOTENCY_TABLE_NAME',
   catalog: 'CATALOG_TABLE_NAME',
+  policies: 'POLICIES_TABLE_NAME',
 };
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
