@@ -12,6 +12,7 @@ export type FunctionName =
   | 'balance-api'
   | 'orders-api'
   | 'review-api'
+  | 'policies-api'
   | 'catalog-api'
   | 'sims-api'
   | 'esim-api'
@@ -21,7 +22,7 @@ export type FunctionName =
   | 'catalog-sync';
 
 export type QueueName = 'activation' | 'subscription' | 'events';
-export type TableName = 'orders' | 'idempotency' | 'catalog';
+export type TableName = 'orders' | 'idempotency' | 'catalog' | 'policies';
 
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
@@ -114,6 +115,19 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     // A review resolved with "retry" queues the plan order again.
     sendsTo: ['subscription'],
   },
+  // Stores and serves the policies only: the policy engine, which acts on them, is a function of its own.
+  'policies-api': {
+    entry: 'functions/policies-api/handler.ts',
+    description: 'Creates, replaces, lists and deletes the top-up policies the policy engine acts on',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // Refuses unknown plan ids as the ordering APIs do, against catalog-sync's copy (no Transatel call, no
+    // secret); it queues nothing.
+    tables: [
+      { name: 'policies', access: 'readWrite' },
+      { name: 'catalog', access: 'read' },
+    ],
+  },
   'catalog-api': {
     entry: 'functions/catalog-api/handler.ts',
     description: 'Capped plans of the COS, filterable by ISO-2 country (OCS Catalog)',
@@ -175,7 +189,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
 };
 
 export type RouteAuth = 'iam' | 'public';
-export type HttpMethod = 'GET' | 'POST' | 'PATCH';
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteSpec {
   method: HttpMethod;
@@ -192,6 +206,10 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/orders/{orderId}/resolve', function: 'review-api', auth: 'iam' },
   { method: 'POST', path: '/v1/sims/{iccid}/plans', function: 'subscription-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/balance', function: 'balance-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/policies', function: 'policies-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/policies/{policyId}', function: 'policies-api', auth: 'iam' },
+  { method: 'PUT', path: '/v1/policies/{policyId}', function: 'policies-api', auth: 'iam' },
+  { method: 'DELETE', path: '/v1/policies/{policyId}', function: 'policies-api', auth: 'iam' },
   { method: 'GET', path: '/v1/plans', function: 'catalog-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims', function: 'sims-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}', function: 'sims-api', auth: 'iam' },
@@ -262,6 +280,7 @@ export const tableNameEnv: Record<TableName, string> = {
   orders: 'ORDERS_TABLE_NAME',
   idempotency: 'IDEMPOTENCY_TABLE_NAME',
   catalog: 'CATALOG_TABLE_NAME',
+  policies: 'POLICIES_TABLE_NAME',
 };
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';

@@ -110,6 +110,15 @@ export class ApiClient {
   }
 
   async request<T = unknown>(method: string, path: string, options: RequestOptions<T> = {}): Promise<T> {
+    return (await this.requestWithStatus(method, path, options)).body;
+  }
+
+  /** The answer with its status, for routes whose 2xx statuses differ in meaning (PUT: 201 created, 200 replaced). */
+  async requestWithStatus<T = unknown>(
+    method: string,
+    path: string,
+    options: RequestOptions<T> = {},
+  ): Promise<{ status: number; body: T }> {
     const url = this.url(path, options.query);
     const body = options.body === undefined ? undefined : JSON.stringify(options.body);
     const maxAttempts = options.retry ? this.#maxAttempts : 1;
@@ -120,7 +129,8 @@ export class ApiClient {
         if (last || UNREACHABLE.has(outcome.reason))
           throw new CliError(unreachable(url, outcome.reason, this.#timeoutMs));
       } else if (outcome.response.ok) {
-        return this.#parse(method, path, outcome.response, options.schema);
+        const { status } = outcome.response;
+        return { status, body: await this.#parse(method, path, outcome.response, options.schema) };
       } else if (last || !TRANSIENT.has(outcome.response.status)) {
         throw await this.#error(outcome.response);
       }

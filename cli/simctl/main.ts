@@ -6,6 +6,7 @@ import { esimCommand } from './commands/esim.js';
 import { reactivateCommand, suspendCommand, terminateCommand } from './commands/lifecycle.js';
 import { orderCommand } from './commands/order.js';
 import { plansCommand } from './commands/plans.js';
+import { policiesCommand } from './commands/policies.js';
 import { simsCommand } from './commands/sims.js';
 import { ApiClient, ApiError } from './http.js';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
@@ -21,6 +22,7 @@ const commands: readonly Command[] = [
   orderCommand,
   balanceCommand,
   plansCommand,
+  policiesCommand,
   esimCommand,
   simsCommand,
   suspendCommand,

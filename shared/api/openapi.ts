@@ -22,6 +22,11 @@ import {
   planOrderRequestSchema,
   plansQuerySchema,
   plansResponseSchema,
+  policiesQuerySchema,
+  policiesResponseSchema,
+  policyParamsSchema,
+  policyRequestSchema,
+  policySchema,
   problemSchema,
   resolveRequestSchema,
   simDetailSchema,
@@ -48,7 +53,7 @@ const problemResponses = {
     description: 'Invalid request: `errors` names each field (`params.iccid`, `body.sims[3].iccid`...)',
   },
   401: { name: 'Unauthorized', description: 'The webhook signature is missing or wrong' },
-  404: { name: 'NotFound', description: 'Unknown order, SIM, eSIM or product' },
+  404: { name: 'NotFound', description: 'Unknown order, SIM, eSIM, product or policy' },
   409: {
     name: 'Conflict',
     description:
@@ -96,7 +101,7 @@ interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Orders' | 'SIMs' | 'Plans' | 'Webhooks';
+  tag: 'Orders' | 'SIMs' | 'Plans' | 'Policies' | 'Webhooks';
   params?: z.core.$ZodType;
   query?: z.core.$ZodType;
   headers?: z.core.$ZodType;
@@ -107,6 +112,8 @@ interface OperationSpec {
     schema?: z.core.$ZodType;
     headers?: Record<string, string>;
   };
+  /** Another success status with the same body (PUT: 201 created, 200 replaced). */
+  alsoSuccess?: { status: number; description: string };
   problems: (ProblemStatus | NamedProblem)[];
 }
 
@@ -210,6 +217,44 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     params: iccidParamsSchema,
     success: { status: 200, description: 'The balances', schema: balanceResponseSchema },
     problems: [400, ...TRANSATEL_PROBLEMS],
+  },
+  'GET /v1/policies': {
+    operationId: 'listPolicies',
+    summary: 'Every top-up policy, by policyId',
+    tag: 'Policies',
+    query: policiesQuerySchema,
+    success: { status: 200, description: 'The policies', schema: policiesResponseSchema },
+    problems: [400],
+  },
+  'GET /v1/policies/{policyId}': {
+    operationId: 'getPolicy',
+    summary: 'One top-up policy',
+    description: '404 `POLICY_NOT_FOUND` when there is none of that id.',
+    tag: 'Policies',
+    params: policyParamsSchema,
+    success: { status: 200, description: 'The policy', schema: policySchema },
+    problems: [400, 404],
+  },
+  'PUT /v1/policies/{policyId}': {
+    operationId: 'putPolicy',
+    summary: 'Create or replace a top-up policy',
+    description:
+      'When its trigger fires for a SIM in its scope, the policy engine orders its plan for that SIM, within its limits. The whole policy is replaced; `createdAt` is kept. An unknown `action.planId` is a 400, checked against the copy of the catalogue (as the ordering routes check plans).',
+    tag: 'Policies',
+    params: policyParamsSchema,
+    body: { schema: policyRequestSchema, required: true },
+    success: { status: 201, description: 'Created', schema: policySchema },
+    alsoSuccess: { status: 200, description: 'Replaced' },
+    problems: [400, 413],
+  },
+  'DELETE /v1/policies/{policyId}': {
+    operationId: 'deletePolicy',
+    summary: 'Delete a top-up policy',
+    description: 'The engine stops acting on it. 404 `POLICY_NOT_FOUND` when there was none.',
+    tag: 'Policies',
+    params: policyParamsSchema,
+    success: { status: 204, description: 'Deleted' },
+    problems: [400, 404],
   },
   'GET /v1/plans': {
     operationId: 'listPlans',
@@ -455,6 +500,10 @@ function operationObject(collector: SchemaCollector, route: RouteSpec, spec: Ope
   }
 
   const { success } = spec;
+  const successBody = () =>
+    success.schema
+      ? { content: { 'application/json': { schema: collector.convert(success.schema, 'output') } } }
+      : {};
   const responses: Record<string, unknown> = {
     [String(success.status)]: {
       description: success.description,
@@ -468,10 +517,11 @@ function operationObject(collector: SchemaCollector, route: RouteSpec, spec: Ope
             ),
           }
         : {}),
-      ...(success.schema
-        ? { content: { 'application/json': { schema: collector.convert(success.schema, 'output') } } }
-        : {}),
+      ...successBody(),
     },
+    ...(spec.alsoSuccess
+      ? { [String(spec.alsoSuccess.status)]: { description: spec.alsoSuccess.description, ...successBody() } }
+      : {}),
   };
   for (const problem of spec.problems) {
     const { status, name } = problemComponent(problem);
@@ -559,13 +609,17 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
       title: 'IoT Connect Capped Plans API',
       version: packageJson.version,
       description:
-        'Activates IoT SIMs on Transatel and subscribes capped data plans; balances, plans, eSIM QR codes, usage and SIM lifecycle. Errors are RFC 7807 `application/problem+json`. Generated from the zod schemas the handlers validate with (`npm run openapi`).',
+        'Activates IoT SIMs on Transatel and subscribes capped data plans; balances, plans, eSIM QR codes, usage, SIM lifecycle and top-up policies. Errors are RFC 7807 `application/problem+json`. Generated from the zod schemas the handlers validate with (`npm run openapi`).',
     },
     servers: [{ url: options.serverUrl ?? LOCAL_SERVER_URL }],
     tags: [
       { name: 'Orders', description: 'Activation and plan orders, and their progress' },
       { name: 'SIMs', description: 'SIM search, details, balances, usage, eSIM, lifecycle' },
       { name: 'Plans', description: 'The catalogue of capped plans' },
+      {
+        name: 'Policies',
+        description: 'Top-up policies: which SIMs get which plan, when, within what limits',
+      },
       { name: 'Webhooks', description: "Transatel's events" },
     ],
     security: [{ sigv4: [] }],

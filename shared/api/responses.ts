@@ -45,6 +45,8 @@ export { timelineEntrySchema } from '../store/order.js';
 
 export { orderSchema } from './responses/order.js';
 
+export { policiesResponseSchema, policySchema } from './responses/policy.js';
+
 export const dataBalanceSchema = z.object({
   totalBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
   usedBytes: z.number().check(z.int()),

@@ -1,6 +1,7 @@
 import type { TableName } from '../topology.js';
 import { catalogTableDefinition } from './catalog-table.js';
 import { ordersTableDefinition } from './dynamo-order-store.js';
+import { policiesTableDefinition } from './dynamo-policy-store.js';
 import { idempotencyTableDefinition } from './idempotency.js';
 import type { TableDefinition } from './table-definition.js';
 
@@ -12,4 +13,5 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
   orders: ordersTableDefinition,
   idempotency: idempotencyTableDefinition,
   catalog: catalogTableDefinition,
+  policies: policiesTableDefinition,
 };

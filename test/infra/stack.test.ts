@@ -106,11 +106,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 14 functions and 3 tables of the topology', () => {
-      expect(functionNames).toHaveLength(14);
-      expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders']);
-      template.resourceCountIs('AWS::Lambda::Function', 14);
-      template.resourceCountIs('AWS::DynamoDB::Table', 3);
+    it('has the 15 functions and 4 tables of the topology', () => {
+      expect(functionNames).toHaveLength(15);
+      expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders', 'policies']);
+      template.resourceCountIs('AWS::Lambda::Function', 15);
+      template.resourceCountIs('AWS::DynamoDB::Table', 4);
     });
 
     it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
@@ -328,6 +328,22 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       expect(actionsOn('catalog-sync', secretId())).toContain('secretsmanager:GetSecretValue');
       const actions = statementsOf('catalog-sync').flatMap(actionsOf);
       expect(actions.filter((action) => /^(sqs|sns):/.test(action))).toEqual([]);
+    });
+
+    it('lets policies-api write the policies table and read the catalog copy, and nothing else', () => {
+      expect(actionsOn('policies-api', tableId('policies')).sort()).toEqual(
+        [...tableReadActions, ...tableWriteActions].sort(),
+      );
+      expect(actionsOn('policies-api', tableId('catalog')).sort()).toEqual([...tableReadActions].sort());
+      for (const table of tableNames.filter((name) => name !== 'policies' && name !== 'catalog')) {
+        expect(actionsOn('policies-api', tableId(table)), table).toEqual([]);
+      }
+      const actions = statementsOf('policies-api').flatMap(actionsOf);
+      expect(actions.filter((action) => /^(sqs|sns|secretsmanager):/.test(action))).toEqual([]);
+      const variables = environmentOf(template, fnId('policies-api'));
+      expect(variables[SECRET_ID_ENV]).toBeUndefined();
+      expect(variables.POLICIES_TABLE_NAME).toBeDefined();
+      expect(variables.CATALOG_TABLE_NAME).toBeDefined();
     });
 
     it('lets only publishers publish events and only secret readers read the secret', () => {
@@ -568,6 +584,12 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         'byIccid',
       ]);
       expect(tableDefinitions.idempotency.timeToLiveAttribute).toBe('expiresAt');
+      // Shared with the policy engine, whose ledger items expire; policies (pk "policy") never carry expiresAt.
+      expect(tableDefinitions.policies).toMatchObject({
+        partitionKey: { name: 'pk', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+        timeToLiveAttribute: 'expiresAt',
+      });
     });
 
     it('defines the secret without any value in the template', () => {

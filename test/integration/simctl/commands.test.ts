@@ -42,6 +42,7 @@ describe('simctl against the local stack', () => {
       'order',
       'balance',
       'plans',
+      'policies',
       'esim',
       'sims',
       'suspend',

@@ -258,6 +258,39 @@ describe('webhook intake', () => {
   });
 });
 
+const POLICY = {
+  scope: { group: 'G' },
+  trigger: { on: 'exhausted' },
+  action: { planId: PLAN },
+  limits: { maxPerSimPerMonth: 2 },
+};
+
+describe('policies', () => {
+  it('are put, read, listed and deleted through the gateway, in the table the local runtime made, without Transatel', async () => {
+    const before = { ...counters(stack).calls };
+    const created = await api(stack, 'PUT', '/v1/policies/e2e-policy', POLICY);
+    expect(created.status).toBe(201);
+    expect(created.body).toMatchObject({ ...POLICY, policyId: 'e2e-policy', enabled: true });
+    const replaced = await api(stack, 'PUT', '/v1/policies/e2e-policy', { ...POLICY, enabled: false });
+    expect(replaced.status).toBe(200);
+    expect(replaced.body.createdAt).toBe(created.body.createdAt);
+
+    expect((await api(stack, 'GET', '/v1/policies/e2e-policy')).body).toEqual(replaced.body);
+    const listed = await api(stack, 'GET', '/v1/policies');
+    expect(listed.body.policies).toContainEqual(replaced.body);
+
+    expect((await api(stack, 'DELETE', '/v1/policies/e2e-policy')).status).toBe(204);
+    const gone = await api(stack, 'GET', '/v1/policies/e2e-policy');
+    expect(gone.status).toBe(404);
+    expect(gone.body.title).toBe('POLICY_NOT_FOUND');
+    expect((await api(stack, 'DELETE', '/v1/policies/e2e-policy')).status).toBe(404);
+
+    const after = counters(stack).calls;
+    const touched = Object.keys(after).filter((route) => after[route] !== before[route]);
+    expect(touched.filter((route) => route !== 'catalogList' && route !== 'token')).toEqual([]);
+  });
+});
+
 describe('bad input never reaches Transatel', () => {
   const badIccid = '8988247000000000002'; // wrong check digit
   const cases: {
@@ -369,6 +402,33 @@ describe('bad input never reaches Transatel', () => {
       path: '/v1/activations',
       body: '{"sims": [',
       field: /body/,
+    },
+    { route: 'GET /v1/policies', method: 'GET', path: '/v1/policies?group=G', field: /query\.group/ },
+    {
+      route: 'GET /v1/policies/{policyId}',
+      method: 'GET',
+      path: '/v1/policies/not%20an%20id',
+      field: /params\.policyId/,
+    },
+    {
+      route: 'PUT /v1/policies/{policyId}',
+      method: 'PUT',
+      path: '/v1/policies/fleet-eu',
+      body: { ...POLICY, trigger: { on: 'threshold', percent: 10 } },
+      field: /body\.trigger\.percent/,
+    },
+    {
+      route: 'PUT /v1/policies/{policyId}',
+      method: 'PUT',
+      path: '/v1/policies/fleet-eu',
+      body: { ...POLICY, action: { planId: 'NO_SUCH_PLAN' } },
+      field: /body\.action\.planId/,
+    },
+    {
+      route: 'DELETE /v1/policies/{policyId}',
+      method: 'DELETE',
+      path: `/v1/policies/${'x'.repeat(65)}`,
+      field: /params\.policyId/,
     },
     {
       route: 'POST /v1/orders/{orderId}/resolve',

@@ -119,7 +119,14 @@ describe('OpenAPI document', () => {
     for (const { key, operation } of documentedOperations()) {
       const statuses = Object.keys(operation.responses);
       const success = statuses.filter((status) => /^2\d\d$/.test(status));
-      expect(success, key).toHaveLength(1);
+      const spec = operations[key];
+      // One success status; PUT of a policy has two (201 created, 200 replaced), with one body.
+      expect(success.sort(), key).toEqual(
+        [spec?.success.status, spec?.alsoSuccess?.status]
+          .filter((status) => status !== undefined)
+          .map(String)
+          .sort(),
+      );
       expect(operation.responses.default, key).toEqual({ $ref: '#/components/responses/InternalError' });
       expect(statuses, key).toContain('400');
       for (const status of statuses.filter((status) => /^[45]\d\d$/.test(status) && status !== '403')) {
@@ -194,6 +201,39 @@ describe('OpenAPI document', () => {
     expect(BulkActivationResponse?.properties.rejected).toMatchObject({
       items: { $ref: '#/components/schemas/BulkRejection' },
     });
+  });
+
+  it('documents the policies routes: 201 or 200 with the policy on PUT, 204 on DELETE, 404 where one may be missing', () => {
+    const item = paths['/v1/policies/{policyId}'] as Record<string, Operation>;
+    const put = item.put as Operation;
+    for (const status of ['200', '201']) {
+      expect(put.responses[status]?.content, status).toEqual({
+        'application/json': { schema: { $ref: '#/components/schemas/Policy' } },
+      });
+    }
+    expect(put.requestBody?.content['application/json']?.schema).toEqual({
+      $ref: '#/components/schemas/PolicyDefinition',
+    });
+    expect(put.parameters?.find((parameter) => parameter.name === 'policyId')?.schema).toMatchObject({
+      type: 'string',
+      pattern: '^[A-Za-z0-9_-]{1,64}$',
+    });
+    expect(Object.keys(put.responses)).not.toContain('404');
+    expect(item.delete?.responses['204']).toEqual({ description: 'Deleted' });
+    for (const operation of [item.get, item.delete]) {
+      expect(operation?.responses['404']).toEqual({ $ref: '#/components/responses/NotFound' });
+    }
+    const list = paths['/v1/policies']?.get as Operation;
+    expect(list.responses['200']?.content).toEqual({
+      'application/json': { schema: { $ref: '#/components/schemas/Policies' } },
+    });
+    const schemas = (document.components as { schemas: Record<string, JsonSchema> }).schemas;
+    // The request form defaults `enabled`; the stored policy always has it.
+    expect(schemas.PolicyDefinition?.required).toEqual(['scope', 'trigger', 'action', 'limits']);
+    expect(schemas.Policy?.required).toEqual(
+      expect.arrayContaining(['policyId', 'enabled', 'createdAt', 'updatedAt']),
+    );
+    expect((document.tags as { name: string }[]).map((tag) => tag.name)).toContain('Policies');
   });
 
   it('is deterministic', () => {
