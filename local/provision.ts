@@ -148,6 +148,7 @@ export async function provision(
     orders: `${prefix}-orders`,
     idempotency: `${prefix}-idempotency`,
     catalog: `${prefix}-catalog`,
+    history: `${prefix}-history`,
   };
   await Promise.all(
     (Object.keys(tableDefinitions) as TableName[]).map((table) =>

@@ -21,7 +21,7 @@ export type FunctionName =
   | 'catalog-sync';
 
 export type QueueName = 'activation' | 'subscription' | 'events';
-export type TableName = 'orders' | 'idempotency' | 'catalog';
+export type TableName = 'orders' | 'idempotency' | 'catalog' | 'history';
 
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
@@ -262,7 +262,11 @@ export const tableNameEnv: Record<TableName, string> = {
   orders: 'ORDERS_TABLE_NAME',
   idempotency: 'IDEMPOTENCY_TABLE_NAME',
   catalog: 'CATALOG_TABLE_NAME',
+  history: 'HISTORY_TABLE_NAME',
 };
+
+/** Days a SIM's history is kept (DynamoDB TTL); a stage setting, given to the functions that write or read it. */
+export const HISTORY_RETENTION_ENV = 'HISTORY_RETENTION_DAYS';
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
 export const SECRET_ID_ENV = 'TRANSATEL_SECRET_ID';

@@ -1,5 +1,6 @@
 import type { TableName } from '../topology.js';
 import { catalogTableDefinition } from './catalog-table.js';
+import { historyTableDefinition } from './dynamo-history-store.js';
 import { ordersTableDefinition } from './dynamo-order-store.js';
 import { idempotencyTableDefinition } from './idempotency.js';
 import type { TableDefinition } from './table-definition.js';
@@ -12,4 +13,5 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
   orders: ordersTableDefinition,
   idempotency: idempotencyTableDefinition,
   catalog: catalogTableDefinition,
+  history: historyTableDefinition,
 };

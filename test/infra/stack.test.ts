@@ -106,11 +106,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 14 functions and 3 tables of the topology', () => {
+    it('has the 14 functions and 4 tables of the topology', () => {
       expect(functionNames).toHaveLength(14);
-      expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders']);
+      expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders']);
       template.resourceCountIs('AWS::Lambda::Function', 14);
-      template.resourceCountIs('AWS::DynamoDB::Table', 3);
+      template.resourceCountIs('AWS::DynamoDB::Table', 4);
     });
 
     it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
@@ -568,6 +568,15 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         'byIccid',
       ]);
       expect(tableDefinitions.idempotency.timeToLiveAttribute).toBe('expiresAt');
+      expect(tableDefinitions.history).toMatchObject({
+        partitionKey: { name: 'iccid', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+        timeToLiveAttribute: 'expiresAt',
+      });
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `${prefix}-history`,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
+      });
     });
 
     it('defines the secret without any value in the template', () => {

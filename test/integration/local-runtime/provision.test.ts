@@ -32,6 +32,7 @@ describe('provisioning the local resources', () => {
       orders: 'local-orders',
       idempotency: 'local-idempotency',
       catalog: 'local-catalog',
+      history: 'local-history',
     });
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-orders' }));
     expect(Table?.TableStatus).toBe('ACTIVE');
@@ -39,6 +40,11 @@ describe('provisioning the local resources', () => {
     expect(Table?.GlobalSecondaryIndexes?.map((index) => index.IndexName).sort()).toEqual(
       Object.values(ordersTableIndexes).sort(),
     );
+    const history = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-history' }));
+    expect(history.Table?.KeySchema).toEqual([
+      { AttributeName: 'iccid', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
   });
 
   it('creates every topology queue with its DLQ, visibility timeout and redrive policy', async () => {
@@ -63,7 +69,12 @@ describe('provisioning the local resources', () => {
     const second = await provision(clients);
     expect(second).toEqual(first);
     const { TableNames } = await clients.dynamodb.send(new ListTablesCommand({}));
-    expect(TableNames?.sort()).toEqual(['local-catalog', 'local-idempotency', 'local-orders']);
+    expect(TableNames?.sort()).toEqual([
+      'local-catalog',
+      'local-history',
+      'local-idempotency',
+      'local-orders',
+    ]);
     const { QueueUrls } = await clients.sqs.send(new ListQueuesCommand({ QueueNamePrefix: 'local-' }));
     expect(QueueUrls).toHaveLength(Object.keys(queues).length * 2 + 1);
     const { Subscriptions } = await clients.sns.send(
