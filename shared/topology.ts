@@ -23,9 +23,15 @@ export type FunctionName =
 export type QueueName = 'activation' | 'subscription' | 'events';
 export type TableName = 'orders' | 'idempotency' | 'catalog' | 'history';
 
+/**
+ * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
+ * SIMs' history, which its writers add to and never read.
+ */
+export type TableAccess = 'read' | 'readWrite' | 'append';
+
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
-  tables?: { name: TableName; access: 'read' | 'readWrite' }[];
+  tables?: { name: TableName; access: TableAccess }[];
   sendsTo?: QueueName[];
   publishesEvents?: boolean;
   /** Reads the Transatel credentials secret (client id/secret, webhook secrets). */
@@ -52,6 +58,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
       { name: 'catalog', access: 'read' },
+      // Every call is an operator action in the SIMs' history.
+      { name: 'history', access: 'append' },
     ],
     // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['activation'],
@@ -75,6 +83,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
       { name: 'catalog', access: 'read' },
+      { name: 'history', access: 'append' },
     ],
     // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['subscription'],
@@ -110,7 +119,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Resolves orders held for review (NEEDS_REVIEW), audited with the caller',
     timeoutSeconds: 5,
     memoryMb: 256,
-    tables: [{ name: 'orders', access: 'readWrite' }],
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      { name: 'history', access: 'append' },
+    ],
     // A review resolved with "retry" queues the plan order again.
     sendsTo: ['subscription'],
   },
@@ -126,6 +138,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'SIM search, one SIM, option/reference/group changes, suspend, reactivate, terminate',
     timeoutSeconds: 15,
     memoryMb: 512,
+    // Changes and lifecycle calls are operator actions in the SIM's history.
+    tables: [{ name: 'history', access: 'append' }],
     readsSecret: true,
   },
   'esim-api': {
@@ -158,6 +172,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: [
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
+      // One history entry per event that names a SIM.
+      { name: 'history', access: 'append' },
     ],
     sendsTo: ['subscription'],
     publishesEvents: true,

@@ -13,6 +13,7 @@ import {
   EVENTS_TOPIC_ENV,
   type FunctionName,
   functions,
+  HISTORY_RETENTION_ENV,
   type QueueName,
   queues,
   queueUrlEnv,
@@ -150,10 +151,14 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
         const extension = spec.readsSecret ? secretsExtensionVariables : [];
+        const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
 
         expect(Object.keys(variables).sort(), name).toEqual(
-          [...common, ...extension, ...Object.keys(expected)].sort(),
+          [...common, ...extension, ...history, ...Object.keys(expected)].sort(),
         );
+        if (history.length > 0) {
+          expect(variables[HISTORY_RETENTION_ENV], name).toBe(String(stage.history.retentionDays));
+        }
         for (const [variable, target] of Object.entries(expected)) {
           expect([...referencedIds(variables[variable])], `${name} ${variable}`).toEqual([target]);
         }
@@ -249,6 +254,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           const access = functions[name].tables?.find((entry) => entry.name === table)?.access;
           const actions = actionsOn(name, tableId(table));
           if (access === undefined) expect(actions, `${name} ${table}`).toEqual([]);
+          else if (access === 'append') expect(actions, `${name} ${table}`).toEqual(['dynamodb:PutItem']);
           else if (access === 'read') {
             expect(actions, `${name} ${table}`).toContain('dynamodb:GetItem');
             for (const write of tableWriteActions) expect(actions, `${name} ${table}`).not.toContain(write);
@@ -272,6 +278,21 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           expect(actionsOn(name, dlqId(queue)), `${name} dlq ${queue}`).toEqual([]);
         }
       }
+    });
+
+    it('lets the history writers only add to it, and no other function but history-api read it', () => {
+      const writers = functionNames.filter((name) =>
+        functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
+      );
+      expect(writers.sort()).toEqual(
+        ['activation-api', 'events-worker', 'review-api', 'sims-api', 'subscription-api'].sort(),
+      );
+      for (const name of writers)
+        expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);
+      const readers = functionNames.filter((name) =>
+        actionsOn(name, tableId('history')).includes('dynamodb:Query'),
+      );
+      expect(readers).toEqual([]);
     });
 
     it('keeps orders-api read-only on the orders table', () => {
