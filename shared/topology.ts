@@ -16,6 +16,7 @@ export type FunctionName =
   | 'sims-api'
   | 'esim-api'
   | 'usage-api'
+  | 'history-api'
   | 'webhook-intake'
   | 'events-worker'
   | 'catalog-sync';
@@ -156,6 +157,18 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     memoryMb: 512,
     readsSecret: true,
   },
+  'history-api': {
+    entry: 'functions/history-api/handler.ts',
+    description:
+      "A SIM's history: Transatel events, order steps, policy decisions and operator actions, newest first",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The history table's entries, merged with the steps of the SIM's orders (read from the orders).
+    tables: [
+      { name: 'history', access: 'read' },
+      { name: 'orders', access: 'read' },
+    ],
+  },
   'webhook-intake': {
     entry: 'functions/webhook-intake/handler.ts',
     description: "Verifies Transatel's webhook signature and queues the raw event",
@@ -217,6 +230,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/sims/{iccid}/terminate', function: 'sims-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/esim', function: 'esim-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/usage', function: 'usage-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}/events', function: 'history-api', auth: 'iam' },
   { method: 'POST', path: '/v1/webhooks/transatel', function: 'webhook-intake', auth: 'public' },
 ];
 

@@ -107,10 +107,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 14 functions and 4 tables of the topology', () => {
-      expect(functionNames).toHaveLength(14);
+    it('has the 15 functions and 4 tables of the topology', () => {
+      expect(functionNames).toHaveLength(15);
       expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders']);
-      template.resourceCountIs('AWS::Lambda::Function', 14);
+      template.resourceCountIs('AWS::Lambda::Function', 15);
       template.resourceCountIs('AWS::DynamoDB::Table', 4);
     });
 
@@ -280,7 +280,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('lets the history writers only add to it, and no other function but history-api read it', () => {
+    it('lets the history writers only add to it, and only history-api read it (and the orders)', () => {
       const writers = functionNames.filter((name) =>
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
@@ -292,7 +292,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       const readers = functionNames.filter((name) =>
         actionsOn(name, tableId('history')).includes('dynamodb:Query'),
       );
-      expect(readers).toEqual([]);
+      expect(readers).toEqual(['history-api']);
+      expect(actionsOn('history-api', tableId('history')).sort()).toEqual([...tableReadActions].sort());
+      expect(actionsOn('history-api', tableId('orders')).sort()).toEqual([...tableReadActions].sort());
+      const all = statementsOf('history-api').flatMap(actionsOf);
+      expect(all.filter((action) => /^(sqs|sns|secretsmanager):/.test(action))).toEqual([]);
     });
 
     it('keeps orders-api read-only on the orders table', () => {

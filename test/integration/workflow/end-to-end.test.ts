@@ -364,6 +364,18 @@ describe('bad input never reaches Transatel', () => {
       field: /query\.from/,
     },
     {
+      route: 'GET /v1/sims/{iccid}/events',
+      method: 'GET',
+      path: `/v1/sims/${iccidFor('active', 0)}/events?cursor=not-a-cursor`,
+      field: /query\.cursor/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/events',
+      method: 'GET',
+      path: `/v1/sims/${iccidFor('active', 0)}/events?limit=500`,
+      field: /query\.limit/,
+    },
+    {
       route: 'POST /v1/activations',
       method: 'POST',
       path: '/v1/activations',
