@@ -2,7 +2,6 @@ import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { lifecycleRequestSchema, simPatchSchema, simsQuerySchema } from '../../shared/api/requests/sims.js';
 import type { HttpAudit } from '../../shared/runtime/audit.js';
 import { bounded, compact, simOfPath, stringField } from '../../shared/runtime/audit-subjects.js';
-import { historyStore } from '../../shared/runtime/clients/history.js';
 import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
@@ -62,6 +61,12 @@ const getSim = httpHandler({ params: iccidParamsSchema }, async ({ params }) => 
   const subscriber = await callTransatel(() => connectivity().getSubscriber(params.iccid));
   return json(200, toSimDetail(subscriber));
 });
+
+/**
+ * The SIMs' history, imported on the first change: the DynamoDB client it brings stays out of the cold start of
+ * the read routes, which never write it (esbuild inlines the module, evaluated when first imported).
+ */
+const historyStore = async () => (await import('../../shared/runtime/clients/history.js')).historyStore();
 
 const changeFields = ['options', 'reference', 'group', 'ratePlan'] as const;
 

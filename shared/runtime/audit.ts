@@ -37,8 +37,11 @@ export interface AuditSubject {
 }
 
 export interface HttpAudit {
-  /** The history the entries go to (built on first use, as every client). */
-  history: () => Pick<HistoryStore, 'append'>;
+  /**
+   * The history the entries go to, built on first use as every client; it may be imported then too (a function
+   * that otherwise holds no DynamoDB client keeps the SDK out of its cold start).
+   */
+  history: () => Pick<HistoryStore, 'append'> | Promise<Pick<HistoryStore, 'append'>>;
   /** The SIMs a call concerned; none for a call that names no SIM it could be filed under. */
   subjects: (call: AuditedCall) => AuditSubject[] | Promise<AuditSubject[]>;
   /** The longest the answer waits for the write (default 2 s, and never past the function's time). */
@@ -154,7 +157,7 @@ export function auditTrail(audit: HttpAudit): MiddlewareObj<HttpEvent, HttpRespo
       await withinMs(
         (async () => {
           const entries = await auditEntries(audit, event, response, startedAt.get(event) ?? Date.now());
-          if (entries.length > 0) await audit.history().append(entries);
+          if (entries.length > 0) await (await audit.history()).append(entries);
         })(),
         budget,
       );
