@@ -10,6 +10,9 @@ import {
 
 /** What both HistoryStore adapters share: the stored form of an entry, and the reading of a query. */
 
+/** How long entries are kept when the stage does not say (HISTORY_RETENTION_DAYS). */
+export const DEFAULT_HISTORY_RETENTION_DAYS = 400;
+
 export const MAX_HISTORY_PAGE = 1_000;
 /** A Query's `IN` takes at most 100 operands. */
 export const MAX_HISTORY_TYPES = 100;

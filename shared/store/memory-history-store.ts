@@ -1,10 +1,17 @@
 import type { HistoryEntry, HistoryPage, HistoryQuery, HistoryStore } from './history.js';
 import { compareBytes } from './history-keys.js';
-import { inRange, readRange, type StoredHistoryEntry, toPage, toStored } from './history-query.js';
+import {
+  DEFAULT_HISTORY_RETENTION_DAYS,
+  inRange,
+  readRange,
+  type StoredHistoryEntry,
+  toPage,
+  toStored,
+} from './history-query.js';
 
 export interface MemoryHistoryStoreOptions {
-  /** Days an entry is kept (the DynamoDB adapter's TTL). */
-  retentionDays: number;
+  /** Days an entry is kept (the DynamoDB adapter's TTL); 400 by default. */
+  retentionDays?: number;
   clock?: () => Date;
 }
 
@@ -15,8 +22,8 @@ export class MemoryHistoryStore implements HistoryStore {
   readonly #retentionDays: number;
   readonly #clock: () => Date;
 
-  constructor(options: MemoryHistoryStoreOptions) {
-    this.#retentionDays = options.retentionDays;
+  constructor(options: MemoryHistoryStoreOptions = {}) {
+    this.#retentionDays = options.retentionDays ?? DEFAULT_HISTORY_RETENTION_DAYS;
     this.#clock = options.clock ?? (() => new Date());
   }
 
