@@ -201,6 +201,54 @@ describe('httpHandler audit option', () => {
     expect(await entries()).toEqual([]);
   });
 
+  it('writes a call on many SIMs a chunk at a time, and starts no write once its time is up', async () => {
+    const iccids = Array.from({ length: 300 }, (_, index) => `8933${String(index).padStart(16, '0')}`);
+    const chunks: number[] = [];
+    const slow = {
+      append: async (items: readonly HistoryEntry[]) => {
+        chunks.push(items.length);
+        await new Promise((resolve) => setTimeout(resolve, 60));
+        await store.append(items);
+      },
+    };
+    const many = route(() => slow, {
+      timeoutMs: 100,
+      subjects: () => iccids.map((iccid) => ({ iccid, summary: 'bulk' })),
+    });
+    const response = await many(suspendEvent(), lambdaContext());
+    expect(response.statusCode).toBe(202);
+    // 64 per chunk, 60 ms each: at most two had started at 100 ms, and none starts later.
+    const started = chunks.length;
+    expect(started).toBeGreaterThanOrEqual(1);
+    expect(started).toBeLessThanOrEqual(2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(chunks).toHaveLength(started);
+    expect(chunks.every((size) => size === 64)).toBe(true);
+    expect(JSON.stringify(warnings())).toMatch(/no answer within \d+ ms/);
+
+    const roomy = route(() => slow, {
+      timeoutMs: 2_000,
+      subjects: () => iccids.map((iccid) => ({ iccid, summary: 'bulk' })),
+    });
+    chunks.length = 0;
+    await roomy(suspendEvent(), lambdaContext());
+    expect(chunks).toEqual([64, 64, 64, 64, 44]);
+    expect((await entries(iccids[299])).map((entry) => entry.summary)).toEqual(['bulk: 202']);
+  });
+
+  it('writes nothing when the function has no time left to', async () => {
+    let appended = 0;
+    const counting = route(() => ({
+      append: async () => {
+        appended += 1;
+      },
+    }));
+    const response = await counting(suspendEvent(), lambdaContext({ getRemainingTimeInMillis: () => 400 }));
+    expect(response.statusCode).toBe(202);
+    expect(appended).toBe(0);
+    expect(JSON.stringify(warnings())).toContain('no time left before the function times out');
+  });
+
   it('stays within the function’s remaining time', async () => {
     const hanging = route(() => ({ append: () => new Promise<void>(() => undefined) }), {
       timeoutMs: 60_000,
