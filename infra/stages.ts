@@ -56,6 +56,10 @@ export const stageConfigSchema = z.object({
     level: z.enum(logLevels),
     retention: z.enum(RetentionDays),
   }),
+  /** A SIM's history (GET /v1/sims/{iccid}/events): days each entry is kept (DynamoDB TTL). */
+  history: z.object({
+    retentionDays: z.number().int().min(1).max(3650).default(400),
+  }),
   alarms: z.object({
     email: z.email().optional(),
     /** An existing topic (e.g. the on-call pager's) that receives the alarms too. */
@@ -85,6 +89,7 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 3600,
     api: { throttleRateLimit: 20, throttleBurstLimit: 40 },
     logging: { level: 'DEBUG', retention: RetentionDays.ONE_WEEK },
+    history: { retentionDays: 30 },
     alarms: { oldestMessageAgeSeconds: 3600 },
     dataRemoval: 'destroy',
     terminationProtection: false,
@@ -94,6 +99,7 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 3600,
     api: { throttleRateLimit: 50, throttleBurstLimit: 100 },
     logging: { level: 'INFO', retention: RetentionDays.ONE_MONTH },
+    history: { retentionDays: 90 },
     alarms: { oldestMessageAgeSeconds: 1800 },
     dataRemoval: 'destroy',
     terminationProtection: false,
@@ -103,6 +109,7 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 4 * 3600,
     api: { throttleRateLimit: 200, throttleBurstLimit: 400 },
     logging: { level: 'INFO', retention: RetentionDays.THREE_MONTHS },
+    history: { retentionDays: 400 },
     alarms: { oldestMessageAgeSeconds: 1800 },
     dataRemoval: 'retain',
     terminationProtection: true,

@@ -17,16 +17,23 @@ export type FunctionName =
   | 'sims-api'
   | 'esim-api'
   | 'usage-api'
+  | 'history-api'
   | 'webhook-intake'
   | 'events-worker'
   | 'catalog-sync';
 
 export type QueueName = 'activation' | 'subscription' | 'events';
-export type TableName = 'orders' | 'idempotency' | 'catalog' | 'policies';
+export type TableName = 'orders' | 'idempotency' | 'catalog' | 'policies' | 'history';
+
+/**
+ * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
+ * SIMs' history, which its writers add to and never read.
+ */
+export type TableAccess = 'read' | 'readWrite' | 'append';
 
 /** What a function may touch; infra turns this into least-privilege grants. */
 export interface FunctionAccess {
-  tables?: { name: TableName; access: 'read' | 'readWrite' }[];
+  tables?: { name: TableName; access: TableAccess }[];
   sendsTo?: QueueName[];
   publishesEvents?: boolean;
   /** Reads the Transatel credentials secret (client id/secret, webhook secrets). */
@@ -53,6 +60,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
       { name: 'catalog', access: 'read' },
+      // Every call is an operator action in the SIMs' history.
+      { name: 'history', access: 'append' },
     ],
     // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['activation'],
@@ -76,6 +85,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
       { name: 'catalog', access: 'read' },
+      { name: 'history', access: 'append' },
     ],
     // Refuses unknown plan ids up front, against catalog-sync's copy of the catalogue (no Transatel call).
     sendsTo: ['subscription'],
@@ -111,7 +121,10 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'Resolves orders held for review (NEEDS_REVIEW), audited with the caller',
     timeoutSeconds: 5,
     memoryMb: 256,
-    tables: [{ name: 'orders', access: 'readWrite' }],
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      { name: 'history', access: 'append' },
+    ],
     // A review resolved with "retry" queues the plan order again.
     sendsTo: ['subscription'],
   },
@@ -140,6 +153,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     description: 'SIM search, one SIM, option/reference/group changes, suspend, reactivate, terminate',
     timeoutSeconds: 15,
     memoryMb: 512,
+    // Changes and lifecycle calls are operator actions in the SIM's history.
+    tables: [{ name: 'history', access: 'append' }],
     readsSecret: true,
   },
   'esim-api': {
@@ -155,6 +170,18 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 20,
     memoryMb: 512,
     readsSecret: true,
+  },
+  'history-api': {
+    entry: 'functions/history-api/handler.ts',
+    description:
+      "A SIM's history: Transatel events, order steps, policy decisions and operator actions, newest first",
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    // The history table's entries, merged with the steps of the SIM's orders (read from the orders).
+    tables: [
+      { name: 'history', access: 'read' },
+      { name: 'orders', access: 'read' },
+    ],
   },
   'webhook-intake': {
     entry: 'functions/webhook-intake/handler.ts',
@@ -172,6 +199,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     tables: [
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
+      // One history entry per event that names a SIM.
+      { name: 'history', access: 'append' },
     ],
     sendsTo: ['subscription'],
     publishesEvents: true,
@@ -219,6 +248,7 @@ export const routes: readonly RouteSpec[] = [
   { method: 'POST', path: '/v1/sims/{iccid}/terminate', function: 'sims-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/esim', function: 'esim-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/usage', function: 'usage-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/sims/{iccid}/events', function: 'history-api', auth: 'iam' },
   { method: 'POST', path: '/v1/webhooks/transatel', function: 'webhook-intake', auth: 'public' },
 ];
 
@@ -281,7 +311,11 @@ export const tableNameEnv: Record<TableName, string> = {
   idempotency: 'IDEMPOTENCY_TABLE_NAME',
   catalog: 'CATALOG_TABLE_NAME',
   policies: 'POLICIES_TABLE_NAME',
+  history: 'HISTORY_TABLE_NAME',
 };
+
+/** Days a SIM's history is kept (DynamoDB TTL); a stage setting, given to the functions that write or read it. */
+export const HISTORY_RETENTION_ENV = 'HISTORY_RETENTION_DAYS';
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
 export const SECRET_ID_ENV = 'TRANSATEL_SECRET_ID';

@@ -3,6 +3,7 @@ import type { Command } from './command.js';
 import { activateCommand } from './commands/activate.js';
 import { balanceCommand } from './commands/balance.js';
 import { esimCommand } from './commands/esim.js';
+import { eventsCommand } from './commands/events.js';
 import { reactivateCommand, suspendCommand, terminateCommand } from './commands/lifecycle.js';
 import { orderCommand } from './commands/order.js';
 import { plansCommand } from './commands/plans.js';
@@ -21,6 +22,7 @@ const commands: readonly Command[] = [
   activateCommand,
   orderCommand,
   balanceCommand,
+  eventsCommand,
   plansCommand,
   policiesCommand,
   esimCommand,

@@ -4,8 +4,20 @@ import {
   bulkActivationRequestSchema,
   bulkSimSchema,
   idempotencyHeadersSchema,
+  MAX_BULK_SIMS,
 } from '../../shared/api/requests/ordering.js';
+import type { HttpAudit } from '../../shared/runtime/audit.js';
+import {
+  arrayField,
+  compact,
+  errorMessages,
+  field,
+  simOfPath,
+  stringField,
+  validIccid,
+} from '../../shared/runtime/audit-subjects.js';
 import { orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { historyStore } from '../../shared/runtime/clients/history.js';
 import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { toFieldIssues } from '../../shared/runtime/field-issues.js';
@@ -37,8 +49,25 @@ function unknownPlan(planId: string, path: string): HttpError {
   return HttpError.validation([{ path, message: `unknown plan '${planId}': see GET /v1/plans` }]);
 }
 
+/** The SIM's activation, in its history, whatever the answer. */
+const auditActivation: HttpAudit = {
+  history: historyStore,
+  subjects: (call) => {
+    const planId = stringField(call.request, 'planId');
+    return simOfPath(call, planId === undefined ? 'activation' : `activation with plan ${planId}`, {
+      orderId: call.status === 202 ? stringField(call.answer, 'orderId') : undefined,
+      details: compact({ planId, openOrderId: stringField(call.answer, 'openOrderId') }),
+    });
+  },
+};
+
 const activateOne = httpHandler(
-  { params: iccidParamsSchema, body: activationRequestSchema, headers: idempotencyHeadersSchema },
+  {
+    params: iccidParamsSchema,
+    body: activationRequestSchema,
+    headers: idempotencyHeadersSchema,
+    audit: auditActivation,
+  },
   async ({ params, body, headers }) => {
     if (body.planId) {
       const plans = await knownPlanIds();
@@ -100,9 +129,72 @@ function validateBulk(
   return { accepted, indexes, rejected };
 }
 
+/**
+ * Each well-formed SIM of a bulk call, in its own history: with its order when it got one, with why when it was
+ * rejected (in the 202's or the 409's `rejected`, or the 400's field errors).
+ */
+const auditBulkActivation: HttpAudit = {
+  history: historyStore,
+  // Up to 1,000 entries: ~0.5 s of conditional puts in AWS, more on a busy emulator.
+  timeoutMs: 5_000,
+  subjects: (call) => {
+    const sims = arrayField(call.request, 'sims').slice(0, MAX_BULK_SIMS);
+    const defaultPlan = stringField(field(call.request, 'defaults'), 'planId');
+    const orders = new Map(
+      arrayField(call.answer, 'orders').map((order) => [
+        stringField(order, 'iccid'),
+        stringField(order, 'orderId'),
+      ]),
+    );
+    const rejections = new Map(
+      arrayField(call.answer, 'rejected').map((rejection) => [
+        field(rejection, 'index'),
+        {
+          errors: errorMessages(arrayField(rejection, 'errors')),
+          openOrderId: stringField(rejection, 'openOrderId'),
+        },
+      ]),
+    );
+    const problemErrors = arrayField(call.answer, 'errors');
+    const seen = new Set<string>();
+    return sims.flatMap((sim, index) => {
+      const iccid = validIccid(field(sim, 'iccid'));
+      if (iccid === undefined || seen.has(iccid)) return [];
+      seen.add(iccid);
+      const planId = stringField(sim, 'planId') ?? defaultPlan;
+      const orderId = orders.get(iccid);
+      const rejection = rejections.get(index) ?? {
+        errors: errorMessages(
+          problemErrors.filter((error) => stringField(error, 'path')?.startsWith(`body.sims[${index}]`)),
+        ),
+        openOrderId: undefined,
+      };
+      const rejected = orderId === undefined && (rejection.errors.length > 0 || rejection.openOrderId);
+      return [
+        {
+          iccid,
+          summary: `bulk activation of ${sims.length} SIMs${planId === undefined ? '' : ` with plan ${planId}`}${rejected ? ', this SIM rejected' : ''}`,
+          orderId,
+          details: compact({
+            index,
+            planId,
+            rejected: rejected && rejection.errors.length > 0 ? rejection.errors : undefined,
+            openOrderId: rejection.openOrderId,
+          }),
+        },
+      ];
+    });
+  },
+};
+
 const activateMany = httpHandler(
-  // 1,000 SIMs with options and references fit well within 1 MiB.
-  { body: bulkActivationRequestSchema, headers: idempotencyHeadersSchema, maxBodyBytes: 1024 * 1024 },
+  {
+    body: bulkActivationRequestSchema,
+    headers: idempotencyHeadersSchema,
+    // 1,000 SIMs with options and references fit well within 1 MiB.
+    maxBodyBytes: 1024 * 1024,
+    audit: auditBulkActivation,
+  },
   async ({ body, headers }) => {
     const wantsPlans =
       body.defaults?.planId !== undefined || body.sims.some((sim) => sim.planId !== undefined);

@@ -1,3 +1,4 @@
+import { historyStore } from '../../shared/runtime/clients/history.js';
 import { processedEventStore } from '../../shared/runtime/clients/processed-events.js';
 import { logger } from '../../shared/runtime/logger.js';
 import { publishNotification } from '../../shared/runtime/notifier.js';
@@ -5,23 +6,31 @@ import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
 import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
 import { processEventOnce } from '../../shared/store/processed-events.js';
 import { envelopeSchema, parseEvent } from '../../shared/transatel/webhooks/events.js';
+import { eventHistoryEntry } from '../../shared/workflow/event-history.js';
 import { applyEventToOrders } from '../../shared/workflow/event-step.js';
 import { toNotification } from '../../shared/workflow/notifications.js';
 
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
 
-/** One event: advance the orders it concerns, then publish it normalized. */
+/**
+ * One event: advance the orders it concerns, file it in its SIM's history, then publish it normalized. The
+ * history entry comes first: both are repeated when processing fails and the event comes again, and the entry
+ * is written once (same SIM, instant and event id) where a notification would be published twice.
+ */
 async function processEvent(rawEvent: unknown): Promise<string[]> {
   const event = parseEvent(rawEvent);
   const orderIds = await applyEventToOrders(orderMoveDeps(), event);
   const notification = toNotification(event, orderIds);
+  const entry = eventHistoryEntry(notification, new Date());
+  if (entry) await historyStore().append([entry]);
   await publishNotification(notification);
   logger.info('event processed', {
     eventId: event.header.eventId,
     eventType: event.type,
     orderIds,
     published: notification.type,
+    filed: entry !== undefined,
   });
   return orderIds;
 }

@@ -1,5 +1,7 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { lifecycleRequestSchema, simPatchSchema, simsQuerySchema } from '../../shared/api/requests/sims.js';
+import type { HttpAudit } from '../../shared/runtime/audit.js';
+import { bounded, compact, simOfPath, stringField } from '../../shared/runtime/audit-subjects.js';
 import { transatelApi } from '../../shared/runtime/clients/transatel.js';
 import { httpHandler, json } from '../../shared/runtime/http.js';
 import { routeHandlers } from '../../shared/runtime/http-router.js';
@@ -60,8 +62,31 @@ const getSim = httpHandler({ params: iccidParamsSchema }, async ({ params }) => 
   return json(200, toSimDetail(subscriber));
 });
 
+/**
+ * The SIMs' history, imported on the first change: the DynamoDB client it brings stays out of the cold start of
+ * the read routes, which never write it (esbuild inlines the module, evaluated when first imported).
+ */
+const historyStore = async () => (await import('../../shared/runtime/clients/history.js')).historyStore();
+
+const changeFields = ['options', 'reference', 'group', 'ratePlan'] as const;
+
+/** A change of the SIM, in its history: what was asked to change, and Transatel's transaction. */
+const auditChange: HttpAudit = {
+  history: historyStore,
+  subjects: (call) => {
+    const request = (call.request ?? {}) as Record<string, unknown>;
+    const asked = changeFields.filter((name) => request[name] !== undefined);
+    return simOfPath(call, asked.length === 0 ? 'change' : `change of ${asked.join(', ')}`, {
+      details: compact({
+        changes: bounded(compact(Object.fromEntries(asked.map((name) => [name, request[name]])))),
+        transactionId: stringField(call.answer, 'transactionId'),
+      }),
+    });
+  },
+};
+
 const modifySim = httpHandler(
-  { params: iccidParamsSchema, body: simPatchSchema },
+  { params: iccidParamsSchema, body: simPatchSchema, audit: auditChange },
   async ({ params, body }) => {
     const transaction = await callTransatel(() => connectivity().modify(params.iccid, body));
     return accepted(params.iccid, transaction);
@@ -73,7 +98,20 @@ type LifecycleAction = 'suspend' | 'reactivate' | 'terminate';
 /** The body is optional: an empty POST is the usual way to ask for a lifecycle change. */
 function lifecycleHandler(action: LifecycleAction) {
   return httpHandler(
-    { params: iccidParamsSchema, body: z.optional(lifecycleRequestSchema) },
+    {
+      params: iccidParamsSchema,
+      body: z.optional(lifecycleRequestSchema),
+      audit: {
+        history: historyStore,
+        subjects: (call) =>
+          simOfPath(call, action, {
+            details: compact({
+              transactionId: stringField(call.answer, 'transactionId'),
+              reference: stringField(call.request, 'reference'),
+            }),
+          }),
+      },
+    },
     async ({ params, body }) => {
       const transaction = await callTransatel(() => connectivity()[action](params.iccid, body ?? {}));
       return accepted(params.iccid, transaction);

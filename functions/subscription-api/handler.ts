@@ -1,6 +1,8 @@
 import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
 import { idempotencyHeadersSchema, planOrderRequestSchema } from '../../shared/api/requests/ordering.js';
+import { compact, simOfPath, stringField } from '../../shared/runtime/audit-subjects.js';
 import { orderStore } from '../../shared/runtime/clients/dynamo.js';
+import { historyStore } from '../../shared/runtime/clients/history.js';
 import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
 import { workQueue } from '../../shared/runtime/clients/sqs.js';
 import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
@@ -17,6 +19,16 @@ export const handler = httpHandler(
     params: iccidParamsSchema,
     body: planOrderRequestSchema,
     headers: idempotencyHeadersSchema,
+    audit: {
+      history: historyStore,
+      subjects: (call) => {
+        const planId = stringField(call.request, 'planId');
+        return simOfPath(call, planId === undefined ? 'plan order' : `plan order ${planId}`, {
+          orderId: call.status === 202 ? stringField(call.answer, 'orderId') : undefined,
+          details: compact({ planId, openOrderId: stringField(call.answer, 'openOrderId') }),
+        });
+      },
+    },
   },
   async ({ params, body, headers }) => {
     const plans = await knownPlanIds();

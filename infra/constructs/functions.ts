@@ -20,6 +20,7 @@ import {
   type FunctionName,
   type FunctionSpec,
   functions as functionSpecs,
+  HISTORY_RETENTION_ENV,
   type QueueName,
   type QueueSpec,
   queueUrlEnv,
@@ -187,6 +188,9 @@ export class Functions extends Construct {
       for (const { name: table, access } of spec.tables ?? []) {
         fn.addEnvironment(tableNameEnv[table], props.store.tables[table].tableName);
         props.store.grant(fn, table, access);
+        // Writers stamp each entry's expiry with it; the reader hides order steps older than it.
+        if (table === 'history')
+          fn.addEnvironment(HISTORY_RETENTION_ENV, String(stage.history.retentionDays));
       }
       for (const queue of spec.sendsTo ?? []) {
         fn.addEnvironment(queueUrlEnv[queue], props.queues[queue].queue.queueUrl);

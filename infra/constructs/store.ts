@@ -4,10 +4,10 @@ import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { KeyAttribute } from '../../shared/store/table-definition.js';
 import { tableDefinitions } from '../../shared/store/tables.js';
-import type { FunctionAccess, TableName } from '../../shared/topology.js';
+import type { TableAccess, TableName } from '../../shared/topology.js';
 import { mapRecord } from '../records.js';
 
-export type TableAccess = NonNullable<FunctionAccess['tables']>[number]['access'];
+export type { TableAccess };
 
 export { tableDefinitions };
 
@@ -26,6 +26,12 @@ const writeActions = [
   'dynamodb:DeleteItem',
   'dynamodb:BatchWriteItem',
 ];
+const actionsFor: Record<TableAccess, string[]> = {
+  read: readActions,
+  readWrite: [...readActions, ...writeActions],
+  // New items only (a conditional put): no read, no update, no delete.
+  append: ['dynamodb:PutItem'],
+};
 
 export interface StoreProps {
   namePrefix: string;
@@ -73,7 +79,7 @@ export class Store extends Construct {
     );
     return Grant.addToPrincipal({
       grantee,
-      actions: access === 'readWrite' ? [...readActions, ...writeActions] : readActions,
+      actions: actionsFor[access],
       resourceArns: [table.tableArn, ...indexArns],
     });
   }

@@ -30,6 +30,8 @@ import {
   problemSchema,
   resolveRequestSchema,
   simDetailSchema,
+  simEventsQuerySchema,
+  simEventsResponseSchema,
   simPatchSchema,
   simsQuerySchema,
   simsResponseSchema,
@@ -315,6 +317,17 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
     query: usageQuerySchema,
     success: { status: 200, description: 'The usage', schema: usageResponseSchema },
     problems: [400, ...TRANSATEL_PROBLEMS],
+  },
+  'GET /v1/sims/{iccid}/events': {
+    operationId: 'getSimEvents',
+    summary: "A SIM's history: Transatel events, order steps, policy decisions, operator actions",
+    description:
+      "Newest first (ties by id), a page of `limit` at a time (default 50, at most 200): pass `nextCursor` back as `cursor` for the next one; the last page has none. `from` is inclusive, `to` exclusive; `type` keeps only the types named. Operator actions are every call that changes a SIM, refused ones included, with the caller's IAM principal (`actor`), the route and its `outcome`. Entries are kept for the stage's retention (400 days by default), and order steps older than it are not shown.",
+    tag: 'SIMs',
+    params: iccidParamsSchema,
+    query: simEventsQuerySchema,
+    success: { status: 200, description: "A page of the SIM's history", schema: simEventsResponseSchema },
+    problems: [400],
   },
   'POST /v1/webhooks/transatel': {
     operationId: 'receiveTransatelWebhook',

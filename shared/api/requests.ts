@@ -5,6 +5,7 @@
  * with and no others.
  */
 export * from './requests/fields.js';
+export * from './requests/history.js';
 export * from './requests/iccid.js';
 export * from './requests/ordering.js';
 export * from './requests/orders.js';

@@ -1,3 +1,4 @@
+import { historyEntrySchema, historySources } from '../store/history.js';
 import { orderStatusSchema } from '../store/order.js';
 import * as z from '../zod.js';
 import { simOptionSchema } from './requests/fields.js';
@@ -157,6 +158,28 @@ export const usageResponseSchema = z
     ),
   })
   .check(z.meta({ id: 'Usage' }));
+
+/** One entry of a SIM's history. */
+export const simEventSchema = z
+  .extend(historyEntrySchema, {
+    source: z.enum(historySources).check(
+      z.meta({
+        description:
+          "transatel: a Transatel event; order: a step of one of the SIM's orders; policy: a top-up policy's decision; operator: a call on the API",
+      }),
+    ),
+  })
+  .check(z.meta({ id: 'SimEvent' }));
+
+export const simEventsResponseSchema = z
+  .object({
+    iccid: z.string(),
+    events: z.array(simEventSchema).check(z.meta({ description: 'Newest first' })),
+    nextCursor: z
+      .optional(z.string())
+      .check(z.meta({ description: 'Pass it as `cursor` for the next page; absent on the last page' })),
+  })
+  .check(z.meta({ id: 'SimEvents' }));
 
 export const problemSchema = z
   .object({

@@ -1,5 +1,6 @@
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import * as z from '../zod.js';
+import type { HttpAudit } from './audit.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { HttpError, problemTypes } from './problem.js';
 
@@ -12,6 +13,8 @@ export interface HttpRequestSpec {
   headers?: z.core.$ZodType;
   /** Limit on the decoded body; default 256 KiB. */
   maxBodyBytes?: number;
+  /** Operator actions: the SIMs each call concerns go to their history, whatever the answer (audit.ts). */
+  audit?: HttpAudit;
 }
 
 type Parsed<Spec, Part extends string> = Spec extends { [P in Part]: infer Schema extends z.core.$ZodType }

@@ -2,6 +2,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { auditTrail } from './audit.js';
 import {
   assertBodyWithinLimit,
   defaultMaxBodyBytes,
@@ -122,7 +123,8 @@ const problemErrors = (): HttpMiddleware => ({
  * Wraps a route handler for API Gateway HTTP API (v2): body size limit (413), JSON body (400),
  * zod validation of params, query, headers and body (400 naming each field), problem responses for
  * `HttpError`s and opaque 500s for anything else, and per-request log context (`orderId` and
- * `iccid` from the path parameters when present).
+ * `iccid` from the path parameters when present). With `spec.audit`, each call's SIMs get an operator action
+ * in their history once the answer is known, whatever it is (see audit.ts).
  */
 export function httpHandler<const Spec extends HttpRequestSpec>(
   spec: Spec,
@@ -135,10 +137,13 @@ export function httpHandler<const Spec extends HttpRequestSpec>(
     return toHttpResponse(await handle(input, event, context));
   };
 
-  return middy<HttpEvent, HttpResponse>()
+  const stack = middy<HttpEvent, HttpResponse>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpHeaderNormalizer())
-    .use(requestLogging())
+    .use(requestLogging());
+  // Used before problemErrors, so that its onError runs after it: it sees the problem answer too.
+  if (spec.audit) stack.use(auditTrail(spec.audit));
+  return stack
     .use(bodySizeLimit(spec.maxBodyBytes ?? defaultMaxBodyBytes))
     .use(problemErrors())
     .handler(routeHandler);

@@ -245,6 +245,16 @@ export class DynamoOrderStore implements OrderStore {
     });
   }
 
+  async listByIccid(iccid: string): Promise<Order[]> {
+    return this.#queryAll({
+      IndexName: ordersTableIndexes.byIccid,
+      KeyConditionExpression: '#iccid = :iccid',
+      ExpressionAttributeNames: { '#iccid': 'iccid' },
+      ExpressionAttributeValues: { ':iccid': iccid },
+      ScanIndexForward: true,
+    });
+  }
+
   /** The marker primitives: each one conditional write or one strongly consistent read. */
   readonly #markers: SimMarkerOps = {
     claim: (iccid, orderId, since) =>

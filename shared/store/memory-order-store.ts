@@ -129,4 +129,11 @@ export class MemoryOrderStore implements OrderStore {
       .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
       .map((order) => structuredClone(order));
   }
+
+  async listByIccid(iccid: string): Promise<Order[]> {
+    return [...this.#orders.values()]
+      .filter((order) => order.iccid === iccid)
+      .sort((a, b) => a.createdAt.localeCompare(b.createdAt))
+      .map((order) => structuredClone(order));
+  }
 }

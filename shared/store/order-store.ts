@@ -117,6 +117,8 @@ export interface OrderStore {
   findByTransactionId(transactionId: string): Promise<Order | undefined>;
   /** Orders of a SIM that are neither COMPLETED nor FAILED, oldest first. Eventually consistent. */
   findActiveByIccid(iccid: string): Promise<Order[]>;
+  /** Every order of a SIM, whatever its status, oldest first: its steps are the SIM's history. Eventually consistent. */
+  listByIccid(iccid: string): Promise<Order[]>;
 }
 
 /** A validated transition, ready for any adapter to apply. */

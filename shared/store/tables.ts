@@ -1,5 +1,6 @@
 import type { TableName } from '../topology.js';
 import { catalogTableDefinition } from './catalog-table.js';
+import { historyTableDefinition } from './dynamo-history-store.js';
 import { ordersTableDefinition } from './dynamo-order-store.js';
 import { policiesTableDefinition } from './dynamo-policy-store.js';
 import { idempotencyTableDefinition } from './idempotency.js';
@@ -14,4 +15,5 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
   idempotency: idempotencyTableDefinition,
   catalog: catalogTableDefinition,
   policies: policiesTableDefinition,
+  history: historyTableDefinition,
 };

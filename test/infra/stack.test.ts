@@ -13,6 +13,7 @@ import {
   EVENTS_TOPIC_ENV,
   type FunctionName,
   functions,
+  HISTORY_RETENTION_ENV,
   type QueueName,
   queues,
   queueUrlEnv,
@@ -106,11 +107,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 15 functions and 4 tables of the topology', () => {
-      expect(functionNames).toHaveLength(15);
-      expect([...tableNames].sort()).toEqual(['catalog', 'idempotency', 'orders', 'policies']);
-      template.resourceCountIs('AWS::Lambda::Function', 15);
-      template.resourceCountIs('AWS::DynamoDB::Table', 4);
+    it('has the 16 functions and 5 tables of the topology', () => {
+      expect(functionNames).toHaveLength(16);
+      expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders', 'policies']);
+      template.resourceCountIs('AWS::Lambda::Function', 16);
+      template.resourceCountIs('AWS::DynamoDB::Table', 5);
     });
 
     it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
@@ -150,10 +151,14 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
         const extension = spec.readsSecret ? secretsExtensionVariables : [];
+        const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
 
         expect(Object.keys(variables).sort(), name).toEqual(
-          [...common, ...extension, ...Object.keys(expected)].sort(),
+          [...common, ...extension, ...history, ...Object.keys(expected)].sort(),
         );
+        if (history.length > 0) {
+          expect(variables[HISTORY_RETENTION_ENV], name).toBe(String(stage.history.retentionDays));
+        }
         for (const [variable, target] of Object.entries(expected)) {
           expect([...referencedIds(variables[variable])], `${name} ${variable}`).toEqual([target]);
         }
@@ -249,6 +254,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           const access = functions[name].tables?.find((entry) => entry.name === table)?.access;
           const actions = actionsOn(name, tableId(table));
           if (access === undefined) expect(actions, `${name} ${table}`).toEqual([]);
+          else if (access === 'append') expect(actions, `${name} ${table}`).toEqual(['dynamodb:PutItem']);
           else if (access === 'read') {
             expect(actions, `${name} ${table}`).toContain('dynamodb:GetItem');
             for (const write of tableWriteActions) expect(actions, `${name} ${table}`).not.toContain(write);
@@ -272,6 +278,25 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           expect(actionsOn(name, dlqId(queue)), `${name} dlq ${queue}`).toEqual([]);
         }
       }
+    });
+
+    it('lets the history writers only add to it, and only history-api read it (and the orders)', () => {
+      const writers = functionNames.filter((name) =>
+        functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
+      );
+      expect(writers.sort()).toEqual(
+        ['activation-api', 'events-worker', 'review-api', 'sims-api', 'subscription-api'].sort(),
+      );
+      for (const name of writers)
+        expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);
+      const readers = functionNames.filter((name) =>
+        actionsOn(name, tableId('history')).includes('dynamodb:Query'),
+      );
+      expect(readers).toEqual(['history-api']);
+      expect(actionsOn('history-api', tableId('history')).sort()).toEqual([...tableReadActions].sort());
+      expect(actionsOn('history-api', tableId('orders')).sort()).toEqual([...tableReadActions].sort());
+      const all = statementsOf('history-api').flatMap(actionsOf);
+      expect(all.filter((action) => /^(sqs|sns|secretsmanager):/.test(action))).toEqual([]);
     });
 
     it('keeps orders-api read-only on the orders table', () => {
@@ -589,6 +614,15 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         partitionKey: { name: 'pk', type: 'S' },
         sortKey: { name: 'sk', type: 'S' },
         timeToLiveAttribute: 'expiresAt',
+      });
+      expect(tableDefinitions.history).toMatchObject({
+        partitionKey: { name: 'iccid', type: 'S' },
+        sortKey: { name: 'sk', type: 'S' },
+        timeToLiveAttribute: 'expiresAt',
+      });
+      template.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: `${prefix}-history`,
+        TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true },
       });
     });
 

@@ -12,6 +12,7 @@ import {
   resourcePrefix,
   StageConfigError,
   stackName,
+  stageConfigSchema,
   stageNames,
 } from '../../infra/stages.js';
 import { functions, queues } from '../../shared/topology.js';
@@ -94,6 +95,14 @@ describe('stage configuration', () => {
         'Invalid configuration for stage dev: transatel.maxRequestsPerSecond: must be a positive integer (requests per second)',
       );
     }
+  });
+
+  it('sets how long each stage keeps a SIM’s history: 400 days unless it says otherwise', () => {
+    expect(stageNames.map((name) => loadStageConfig(name, {}, {}).history.retentionDays)).toEqual([
+      30, 90, 400,
+    ]);
+    expect(stageConfigSchema.shape.history.parse({})).toEqual({ retentionDays: 400 });
+    expect(() => stageConfigSchema.shape.history.parse({ retentionDays: 0 })).toThrow();
   });
 
   it('rejects an unknown stage', () => {

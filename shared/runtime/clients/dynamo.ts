@@ -1,12 +1,11 @@
 import { lazy } from '../../lazy.js';
 import { DynamoOrderStore } from '../../store/dynamo-order-store.js';
-import { createDocumentClient } from '../../store/dynamo-support.js';
 import type { OrderStore } from '../../store/order-store.js';
-import { awsClientSettings } from '../aws.js';
 import { loadConfig } from '../config.js';
 import { ordersTableEnv } from '../env/tables.js';
+import { documentClient } from './document-client.js';
 
-export const documentClient = lazy(() => createDocumentClient(awsClientSettings()));
+export { documentClient };
 
 export const orderStore = lazy((): OrderStore => {
   const { ORDERS_TABLE_NAME } = loadConfig(ordersTableEnv);

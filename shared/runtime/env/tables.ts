@@ -1,5 +1,5 @@
 import * as z from '../../zod.js';
-import { nonEmptyString } from '../config.js';
+import { nonEmptyString, positiveInteger } from '../config.js';
 
 export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });
 
@@ -8,3 +8,8 @@ export const idempotencyTableEnv = z.object({ IDEMPOTENCY_TABLE_NAME: nonEmptySt
 export const catalogTableEnv = z.object({ CATALOG_TABLE_NAME: nonEmptyString() });
 
 export const policiesTableEnv = z.object({ POLICIES_TABLE_NAME: nonEmptyString() });
+/** A SIM's history, and how many days its entries are kept (a stage setting; DynamoDB TTL). */
+export const historyTableEnv = z.object({
+  HISTORY_TABLE_NAME: nonEmptyString(),
+  HISTORY_RETENTION_DAYS: z._default(positiveInteger(), 400),
+});

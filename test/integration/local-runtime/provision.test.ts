@@ -33,6 +33,7 @@ describe('provisioning the local resources', () => {
       idempotency: 'local-idempotency',
       catalog: 'local-catalog',
       policies: 'local-policies',
+      history: 'local-history',
     });
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-orders' }));
     expect(Table?.TableStatus).toBe('ACTIVE');
@@ -43,6 +44,11 @@ describe('provisioning the local resources', () => {
     const policies = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-policies' }));
     expect(policies.Table?.KeySchema).toEqual([
       { AttributeName: 'pk', KeyType: 'HASH' },
+      { AttributeName: 'sk', KeyType: 'RANGE' },
+    ]);
+    const history = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-history' }));
+    expect(history.Table?.KeySchema).toEqual([
+      { AttributeName: 'iccid', KeyType: 'HASH' },
       { AttributeName: 'sk', KeyType: 'RANGE' },
     ]);
   });
@@ -71,6 +77,7 @@ describe('provisioning the local resources', () => {
     const { TableNames } = await clients.dynamodb.send(new ListTablesCommand({}));
     expect(TableNames?.sort()).toEqual([
       'local-catalog',
+      'local-history',
       'local-idempotency',
       'local-orders',
       'local-policies',

@@ -65,6 +65,7 @@ describe('startLocalStack', () => {
     expect(process.env.ORDERS_TABLE_NAME).toBe('local-orders');
     expect(process.env.IDEMPOTENCY_TABLE_NAME).toBe('local-idempotency');
     expect(process.env.CATALOG_TABLE_NAME).toBe('local-catalog');
+    expect(process.env.HISTORY_TABLE_NAME).toBe('local-history');
     expect(process.env.ACTIVATION_QUEUE_URL).toBe(stack.queueUrls.activation);
     expect(process.env.EVENTS_TOPIC_ARN).toBe(stack.resources.topicArn);
     expect(process.env.AWS_ENDPOINT_URL).toBeUndefined();

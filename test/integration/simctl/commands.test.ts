@@ -41,6 +41,7 @@ describe('simctl against the local stack', () => {
       'activate',
       'order',
       'balance',
+      'events',
       'plans',
       'policies',
       'esim',
@@ -145,6 +146,17 @@ describe('simctl against the local stack', () => {
     expect(waited.code).toBe(0);
     expect(waited.stdout).toMatch(/^Status\s+COMPLETED$/m);
     expect(waited.stdout).toMatch(/^Subscription\s+\S+$/m);
+
+    const history = await cli('events', iccidFor('available', 1_101), '--all');
+    expect(history).toMatchObject({ code: 0, stderr: '' });
+    expect(history.stdout).toMatch(/^AT\s+SOURCE\s+TYPE\s+SUMMARY\n/);
+    expect(history.stdout).toMatch(/^\S+ \S+\s+order\s+order\.COMPLETED\s+plan subscribed$/m);
+    expect(history.stdout).toMatch(
+      new RegExp(
+        `^\\S+ \\S+\\s+operator\\s+operator\\.action\\s+activation with plan ${PLAN}: 202 \\(by local\\)$`,
+        'm',
+      ),
+    );
 
     const order = await cli('order', orderId);
     expect(order.code).toBe(0);

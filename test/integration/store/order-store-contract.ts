@@ -332,6 +332,44 @@ export function describeOrderStoreContract(
       expect(await store().findActiveByIccid(nextIccid())).toEqual([]);
     });
 
+    it('lists every order of a SIM, final ones too, oldest first, with their timelines', async () => {
+      const iccid = nextIccid();
+      const base = Date.now();
+      const [first, second, third] = [0, 1, 2].map((offset) =>
+        newOrder(
+          { kind: offset === 0 ? 'activation' : 'plan', iccid, planId: `P${offset}` },
+          new Date(base + offset * 1_000),
+        ),
+      ) as [Order, Order, Order];
+      await store().create(first);
+      const completed = requireApplied(
+        await store().transition(first.orderId, {
+          from: 'RECEIVED',
+          to: 'COMPLETED',
+          note: 'plan subscribed',
+          at: new Date(base + 500),
+        }),
+      );
+      await store().create(second);
+      const failed = requireApplied(
+        await store().transition(second.orderId, {
+          from: 'RECEIVED',
+          to: 'FAILED',
+          at: new Date(base + 1_500),
+        }),
+      );
+      await store().create(third);
+      await store().create(anOrder());
+
+      const listed = await store().listByIccid(iccid);
+      expect(listed).toEqual([completed, failed, third]);
+      expect(listed[0]?.timeline.map((entry) => [entry.status, entry.note])).toEqual([
+        ['RECEIVED', undefined],
+        ['COMPLETED', 'plan subscribed'],
+      ]);
+      expect(await store().listByIccid(nextIccid())).toEqual([]);
+    });
+
     it('creates many orders at once', async () => {
       const orders = Array.from({ length: 60 }, () => anOrder());
       expect(await store().createMany(orders)).toEqual([]);

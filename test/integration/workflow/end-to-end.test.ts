@@ -255,6 +255,111 @@ describe('webhook intake', () => {
     // Both late copies went through the events worker (as duplicates) and nothing more was published.
     await expect.poll(eventsHandled, { timeout: 15_000 }).toBeGreaterThanOrEqual(handledBefore + 2);
     expect(await copiesPublished()).toBe(1);
+    // Filed once in the SIM's history too: the copies the dedupe dropped wrote nothing.
+    const history = await api(
+      stack,
+      'GET',
+      `/v1/sims/${iccidFor('available-esim', 0)}/events?type=esim.installed`,
+    );
+    const filed = (history.body.events as { id: string; eventId?: string }[]).filter(
+      (entry) => entry.id === eventId,
+    );
+    expect(filed).toEqual([expect.objectContaining({ eventId, source: 'transatel' })]);
+  });
+});
+
+interface SimEvent {
+  at: string;
+  id: string;
+  source: string;
+  type: string;
+  summary: string;
+  actor?: string;
+  route?: string;
+  orderId?: string;
+  outcome?: { status: number; title?: string };
+}
+
+describe("a SIM's history", () => {
+  const events = async (iccid: string, query = '') => {
+    const response = await api(stack, 'GET', `/v1/sims/${iccid}/events${query}`);
+    expect(response.status).toBe(200);
+    return response.body as { events: SimEvent[]; nextCursor?: string };
+  };
+
+  it('shows, newest first, the operator actions, the order steps and the Transatel events; limit=2 walks them all', async () => {
+    const iccid = iccidFor('available', 60);
+    const orderId = await activate(iccid);
+    const [order] = await waitForOrders(stack, [orderId]);
+    expect(order?.status).toBe('COMPLETED');
+    const suspended = await api(stack, 'POST', `/v1/sims/${iccid}/suspend`);
+    expect(suspended.status).toBe(202);
+    const refused = await api(stack, 'POST', `/v1/sims/${iccid}/plans`, { planId: 'NO_SUCH_PLAN' });
+    expect(refused.status).toBe(400);
+
+    // Transatel's events arrive through the webhook and the events worker: wait for the suspension's.
+    await expect
+      .poll(async () => (await events(iccid)).events.map((entry) => entry.type), { timeout: 15_000 })
+      .toContain('sim.suspended');
+    const { events: all, nextCursor } = await events(iccid, '?limit=200');
+    expect(nextCursor).toBeUndefined();
+
+    const types = all.map((entry) => entry.type);
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'operator.action',
+        'order.RECEIVED',
+        'order.ACTIVATING',
+        'order.ACTIVE',
+        'order.COMPLETED',
+        'sim.activated',
+        'plan.activated',
+        'sim.suspended',
+      ]),
+    );
+    // Newest first.
+    const instants = all.map((entry) => Date.parse(entry.at));
+    expect(instants).toEqual([...instants].sort((a, b) => b - a));
+
+    const actions = all.filter((entry) => entry.source === 'operator');
+    expect(actions.map((entry) => [entry.route, entry.outcome, entry.actor])).toEqual([
+      ['POST /v1/sims/{iccid}/plans', { status: 400, title: 'Invalid request' }, 'local'],
+      ['POST /v1/sims/{iccid}/suspend', { status: 202 }, 'local'],
+      ['POST /v1/sims/{iccid}/activation', { status: 202 }, 'local'],
+    ]);
+    expect(actions[2]).toMatchObject({ orderId, summary: `activation with plan ${PLAN}: 202` });
+    const steps = all.filter((entry) => entry.source === 'order');
+    expect(steps.map((entry) => entry.type)).toEqual([
+      'order.COMPLETED',
+      'order.ACTIVE',
+      'order.ACTIVATING',
+      'order.RECEIVED',
+    ]);
+    expect(steps.every((entry) => entry.orderId === orderId)).toBe(true);
+    // The request came before the order it made; the suspension after the order completed.
+    const at = (entry: SimEvent | undefined) => Date.parse(entry?.at ?? '');
+    expect(at(actions[2])).toBeLessThanOrEqual(at(steps[3]));
+    expect(at(actions[1])).toBeGreaterThanOrEqual(at(steps[0]));
+    expect(all.find((entry) => entry.type === 'plan.activated')).toMatchObject({
+      source: 'transatel',
+      summary: expect.stringContaining(PLAN),
+    });
+
+    const walked: SimEvent[] = [];
+    let cursor: string | undefined;
+    let pages = 0;
+    do {
+      const page = await events(iccid, `?limit=2${cursor ? `&cursor=${cursor}` : ''}`);
+      expect(page.events.length).toBeLessThanOrEqual(2);
+      walked.push(...page.events);
+      cursor = page.nextCursor;
+      pages += 1;
+    } while (cursor !== undefined && pages <= all.length);
+    expect(walked).toEqual(all);
+    expect(pages).toBe(Math.ceil(all.length / 2));
+
+    const onlyActions = await events(iccid, '?type=operator.action');
+    expect(onlyActions.events).toEqual(actions);
   });
 });
 
@@ -395,6 +500,18 @@ describe('bad input never reaches Transatel', () => {
       method: 'GET',
       path: `/v1/sims/${iccidFor('active', 0)}/usage?from=yesterday`,
       field: /query\.from/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/events',
+      method: 'GET',
+      path: `/v1/sims/${iccidFor('active', 0)}/events?cursor=not-a-cursor`,
+      field: /query\.cursor/,
+    },
+    {
+      route: 'GET /v1/sims/{iccid}/events',
+      method: 'GET',
+      path: `/v1/sims/${iccidFor('active', 0)}/events?limit=500`,
+      field: /query\.limit/,
     },
     {
       route: 'POST /v1/activations',

@@ -8,6 +8,7 @@ import { applyEnv, functionEnv } from '../../../local/env.js';
 import { type Provisioned, provision } from '../../../local/provision.js';
 import { iccidFor } from '../../../local/simulator/index.js';
 import { orderStore } from '../../../shared/runtime/clients/dynamo.js';
+import { historyStore } from '../../../shared/runtime/clients/history.js';
 import { requireApplied } from '../../../shared/store/order-store.js';
 import { invoke } from '../../support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
@@ -225,5 +226,92 @@ describe('one open order per SIM, bulk activation', () => {
     expect(response.statusCode).toBe(400);
     expect(response.body).toMatchObject({ type: 'urn:problem:validation' });
     expect(response.body).not.toHaveProperty('rejected');
+  });
+});
+
+describe('operator actions in the SIMs’ history', () => {
+  const actions = async (iccid: string) =>
+    (await historyStore().list(iccid, { types: ['operator.action'], limit: 50 })).entries;
+
+  it('files an accepted activation, a refused one and a plan order, each with its outcome', async () => {
+    const iccid = nextIccid();
+    const first = await activate(iccid);
+    const refused = await activate(iccid, { planId: PLAN });
+    const plan = await orderPlan(iccid);
+    expect([first.statusCode, refused.statusCode, plan.statusCode]).toEqual([202, 409, 409]);
+
+    const entries = await actions(iccid);
+    expect(entries).toHaveLength(3);
+    const byRoute = (route: string) => entries.filter((entry) => entry.route === route);
+    const [accepted, busy] = byRoute('POST /v1/sims/{iccid}/activation').sort(
+      (a, b) => (a.outcome?.status ?? 0) - (b.outcome?.status ?? 0),
+    );
+    expect(accepted).toMatchObject({
+      source: 'operator',
+      type: 'operator.action',
+      actor: 'unknown',
+      orderId: first.body.orderId,
+      outcome: { status: 202 },
+      summary: `activation with plan ${PLAN}: 202`,
+      details: { planId: PLAN },
+    });
+    expect(busy).toMatchObject({
+      outcome: { status: 409, title: 'SIM_HAS_OPEN_ORDER' },
+      details: { planId: PLAN, openOrderId: first.body.orderId },
+    });
+    expect(busy?.orderId).toBeUndefined();
+    expect(byRoute('POST /v1/sims/{iccid}/plans')).toEqual([
+      expect.objectContaining({
+        summary: `plan order ${PLAN}: 409 SIM_HAS_OPEN_ORDER`,
+        details: { planId: PLAN, openOrderId: first.body.orderId },
+      }),
+    ]);
+  });
+
+  it('files a bulk call under each well-formed SIM: its order, or why it was rejected', async () => {
+    const [free, busy] = [nextIccid(), nextIccid()];
+    const open = (await activate(busy)).body.orderId as string;
+    const response = await activateMany({
+      sims: [{ iccid: free }, { iccid: '123' }, { iccid: busy }],
+      defaults: { planId: PLAN },
+    });
+    expect(response.statusCode).toBe(202);
+    const [order] = response.body.orders as { orderId: string }[];
+
+    expect(await actions(free)).toEqual([
+      expect.objectContaining({
+        route: 'POST /v1/activations',
+        orderId: order?.orderId,
+        summary: `bulk activation of 3 SIMs with plan ${PLAN}: 202`,
+        details: { index: 0, planId: PLAN },
+      }),
+    ]);
+    const [bulk] = (await actions(busy)).filter((entry) => entry.route === 'POST /v1/activations');
+    expect(bulk).toMatchObject({
+      summary: `bulk activation of 3 SIMs with plan ${PLAN}, this SIM rejected: 202`,
+      details: {
+        index: 2,
+        planId: PLAN,
+        openOrderId: open,
+        rejected: [`body.sims[2].iccid: SIM has an open order ${open}`],
+      },
+    });
+    expect(bulk?.orderId).toBeUndefined();
+
+    // Nothing accepted, for a bad plan: still an action on the SIM.
+    const other = nextIccid();
+    const bad = await activateMany({ sims: [{ iccid: other, planId: 'bad plan!' }] });
+    expect(bad.statusCode).toBe(400);
+    expect(await actions(other)).toEqual([
+      expect.objectContaining({
+        outcome: { status: 400, title: 'Invalid request' },
+        summary: 'bulk activation of 1 SIMs with plan bad plan!, this SIM rejected: 400 Invalid request',
+        details: {
+          index: 0,
+          planId: 'bad plan!',
+          rejected: [expect.stringMatching(/^body\.sims\[0\]\.planId: /)],
+        },
+      }),
+    ]);
   });
 });
