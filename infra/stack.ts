@@ -46,6 +46,9 @@ export class BackendStack extends Stack {
       alarmTopicArn: stage.alarms.topicArn,
     });
     const queues = new Queues(this, 'queues', { namePrefix, functionSpecs });
+    for (const { queue, spec } of Object.values(queues.queues)) {
+      if (spec.eventTypes) notifications.feedQueue(queue, spec.eventTypes);
+    }
     const functions = new Functions(this, 'functions', {
       stage,
       namePrefix,

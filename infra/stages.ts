@@ -57,14 +57,28 @@ export const stageConfigSchema = z.object({
     retention: z.enum(RetentionDays),
   }),
   /** A SIM's history (GET /v1/sims/{iccid}/events): days each entry is kept (DynamoDB TTL). */
-  history: z.object({
-    retentionDays: z.number().int().min(1).max(3650).default(400),
-  }),
+  history: z
+    .object({
+      retentionDays: z.number().int().min(1).max(3650).default(400),
+    })
+    .default({ retentionDays: 400 }),
+  /**
+   * The policy sweep (thresholds and expiries): its share of the Transatel rate limit. With
+   * `transatel.maxRequestsPerSecond` set it paces itself to this share of it (POLICY_SWEEP_MAX_RPS); without,
+   * to 2 requests a second.
+   */
+  policies: z
+    .object({
+      sweepRateShare: z.number().min(0.01).max(1).default(0.2),
+    })
+    .default({ sweepRateShare: 0.2 }),
   alarms: z.object({
     email: z.email().optional(),
     /** An existing topic (e.g. the on-call pager's) that receives the alarms too. */
     topicArn: snsTopicArn.optional(),
     oldestMessageAgeSeconds: z.number().int().min(SQS_MAX_DELAY_SECONDS),
+    /** Top-ups stopped by a policy's limits in 5 minutes beyond which the alarm goes off (a burst). */
+    policyLimitsPerFiveMinutes: z.number().int().min(0).default(20),
   }),
   /** What happens to the data (tables, secret) when the stack is deleted. */
   dataRemoval: z.enum(['retain', 'destroy']),
@@ -89,7 +103,6 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 3600,
     api: { throttleRateLimit: 20, throttleBurstLimit: 40 },
     logging: { level: 'DEBUG', retention: RetentionDays.ONE_WEEK },
-    history: { retentionDays: 30 },
     alarms: { oldestMessageAgeSeconds: 3600 },
     dataRemoval: 'destroy',
     terminationProtection: false,
@@ -99,7 +112,6 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 3600,
     api: { throttleRateLimit: 50, throttleBurstLimit: 100 },
     logging: { level: 'INFO', retention: RetentionDays.ONE_MONTH },
-    history: { retentionDays: 90 },
     alarms: { oldestMessageAgeSeconds: 1800 },
     dataRemoval: 'destroy',
     terminationProtection: false,
@@ -109,7 +121,6 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     activationDeadlineSeconds: 4 * 3600,
     api: { throttleRateLimit: 200, throttleBurstLimit: 400 },
     logging: { level: 'INFO', retention: RetentionDays.THREE_MONTHS },
-    history: { retentionDays: 400 },
     alarms: { oldestMessageAgeSeconds: 1800 },
     dataRemoval: 'retain',
     terminationProtection: true,

@@ -121,7 +121,13 @@ async function ensureWorkQueue(
   return { url: queue.url, arn: queue.arn, dlqUrl: dlq.url, dlqArn: dlq.arn };
 }
 
-async function ensureSubscription(sns: SNSClient, topicArn: string, queueArn: string): Promise<void> {
+/** Subscribes the queue to the topic (raw delivery), passing only the given event `type`s when some are named. */
+async function ensureSubscription(
+  sns: SNSClient,
+  topicArn: string,
+  queueArn: string,
+  eventTypes?: readonly string[],
+): Promise<void> {
   const { Subscriptions = [] } = await sns.send(new ListSubscriptionsByTopicCommand({ TopicArn: topicArn }));
   if (Subscriptions.some((s) => s.Protocol === 'sqs' && s.Endpoint === queueArn)) return;
   await sns.send(
@@ -129,7 +135,10 @@ async function ensureSubscription(sns: SNSClient, topicArn: string, queueArn: st
       TopicArn: topicArn,
       Protocol: 'sqs',
       Endpoint: queueArn,
-      Attributes: { RawMessageDelivery: 'true' },
+      Attributes: {
+        RawMessageDelivery: 'true',
+        ...(eventTypes ? { FilterPolicy: JSON.stringify({ type: eventTypes }) } : {}),
+      },
     }),
   );
 }
@@ -166,6 +175,11 @@ export async function provision(
   if (!topicArn) throw new Error(`No ARN for topic ${prefix}-events`);
   const tap = await ensureQueue(clients.sqs, `${prefix}-events-tap`, {});
   await ensureSubscription(clients.sns, topicArn, tap.arn);
+  // Queues fed by the events topic (the policy queue), as infra subscribes them.
+  for (const name of queueNames) {
+    const eventTypes = queues[name].eventTypes;
+    if (eventTypes) await ensureSubscription(clients.sns, topicArn, queueResources[name].arn, eventTypes);
+  }
 
   return { tables: tableNames, queues: queueResources, topicArn, tap };
 }

@@ -20,9 +20,11 @@ export type FunctionName =
   | 'history-api'
   | 'webhook-intake'
   | 'events-worker'
-  | 'catalog-sync';
+  | 'catalog-sync'
+  | 'policy-worker'
+  | 'policy-sweep';
 
-export type QueueName = 'activation' | 'subscription' | 'events';
+export type QueueName = 'activation' | 'subscription' | 'events' | 'policy';
 export type TableName = 'orders' | 'idempotency' | 'catalog' | 'policies' | 'history';
 
 /**
@@ -38,6 +40,11 @@ export interface FunctionAccess {
   publishesEvents?: boolean;
   /** Reads the Transatel credentials secret (client id/secret, webhook secrets). */
   readsSecret?: boolean;
+  /**
+   * A queue consumer that calls Transatel only now and then: not paced within the workflow workers' share of
+   * the rate limit, as the APIs are not.
+   */
+  occasionalTransatelCalls?: boolean;
 }
 
 export interface FunctionSpec extends FunctionAccess {
@@ -215,6 +222,37 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     readsSecret: true,
     scheduleMinutes: 5,
   },
+  'policy-worker': {
+    entry: 'functions/policy-worker/handler.ts',
+    description: 'Fires the top-up policies a trigger concerns and orders their plans, within their limits',
+    timeoutSeconds: 20,
+    memoryMb: 512,
+    tables: [
+      { name: 'orders', access: 'readWrite' },
+      // Idempotency-Keys of the top-up orders, and the claims of trigger occurrences.
+      { name: 'idempotency', access: 'readWrite' },
+      // The policies, and their limits beside them.
+      { name: 'policies', access: 'readWrite' },
+      { name: 'history', access: 'append' },
+    ],
+    // A top-up is a plan order: its first step goes to the subscription worker.
+    sendsTo: ['subscription'],
+    publishesEvents: true,
+    // Reads a SIM's group (a group scope) and a plan's price (a budget, cached) at Transatel.
+    readsSecret: true,
+    occasionalTransatelCalls: true,
+  },
+  'policy-sweep': {
+    entry: 'functions/policy-sweep/handler.ts',
+    description: 'Reads the balances under threshold and expiring policies and fires what has crossed, once',
+    timeoutSeconds: 300,
+    memoryMb: 512,
+    // The sweep's marks, beside the policies.
+    tables: [{ name: 'policies', access: 'readWrite' }],
+    publishesEvents: true,
+    readsSecret: true,
+    scheduleMinutes: 15,
+  },
 };
 
 export type RouteAuth = 'iam' | 'public';
@@ -264,6 +302,11 @@ export interface QueueSpec {
   /** Cap on concurrent consumer invocations: how hard we may press on Transatel. */
   maxConcurrency: number;
   retentionDays: number;
+  /**
+   * Fed by the events topic rather than by our functions: an SNS subscription (raw delivery) that passes only
+   * the events of these `type`s.
+   */
+  eventTypes?: readonly string[];
 }
 
 export const queues: Record<QueueName, QueueSpec> = {
@@ -294,6 +337,17 @@ export const queues: Record<QueueName, QueueSpec> = {
     maxConcurrency: 5,
     retentionDays: 14,
   },
+  policy: {
+    consumer: 'policy-worker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['policy-worker'].timeoutSeconds,
+    // A top-up waits while its SIM has an order open (an activation, another top-up): 20 tries, 2 minutes apart.
+    maxReceiveCount: 20,
+    maxConcurrency: 2,
+    retentionDays: 4,
+    eventTypes: ['data.exhausted', 'usage.threshold', 'plan.expiring'],
+  },
 };
 
 /** DLQs keep failed messages long enough for someone to look at them. */
@@ -304,6 +358,7 @@ export const queueUrlEnv: Record<QueueName, string> = {
   activation: 'ACTIVATION_QUEUE_URL',
   subscription: 'SUBSCRIPTION_QUEUE_URL',
   events: 'EVENTS_QUEUE_URL',
+  policy: 'POLICY_QUEUE_URL',
 };
 
 export const tableNameEnv: Record<TableName, string> = {

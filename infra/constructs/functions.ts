@@ -56,6 +56,11 @@ export function callsTransatel(spec: FunctionSpec): boolean {
   return spec.readsSecret === true;
 }
 
+/** A queue consumer whose Transatel calls take a share of the workflow workers' part of the rate limit. */
+export function pacedAsWorker(spec: FunctionSpec): boolean {
+  return callsTransatel(spec) && spec.occasionalTransatelCalls !== true;
+}
+
 /** The concurrency cap of a queue's event source mapping: Transatel callers are held to the stage's ceiling. */
 export function consumerMaxConcurrency(
   consumer: FunctionSpec,
@@ -99,7 +104,7 @@ export class Functions extends Construct {
     const { stage } = props;
 
     const transatelConsumers = Object.values(props.queues).filter(({ spec: queue }) =>
-      callsTransatel(functionSpecs[queue.consumer]),
+      pacedAsWorker(functionSpecs[queue.consumer]),
     );
     const limit = stage.transatel.maxRequestsPerSecond;
     const workerRps =
@@ -200,6 +205,13 @@ export class Functions extends Construct {
         fn.addEnvironment(EVENTS_TOPIC_ENV, props.notifications.eventsTopic.topicArn);
         props.notifications.grantPublishEvents(fn);
       }
+      if (name === 'policy-sweep' && limit !== undefined) {
+        // The sweep keeps to its own share, whatever the workers' pacing (shared/policies/sweep.ts).
+        fn.addEnvironment(
+          'POLICY_SWEEP_MAX_RPS',
+          String(Math.max(1, Math.floor(limit * stage.policies.sweepRateShare))),
+        );
+      }
       if (spec.readsSecret) {
         fn.addEnvironment(SECRET_ID_ENV, props.secret.secretArn);
         props.secret.grantRead(fn);
@@ -208,7 +220,7 @@ export class Functions extends Construct {
       for (const [, { queue, spec: queueSpec }] of entriesOf(props.queues)) {
         if (queueSpec.consumer !== name) continue;
         const maxConcurrency = consumerMaxConcurrency(spec, queueSpec, stage);
-        if (workerRps !== undefined && callsTransatel(spec)) {
+        if (workerRps !== undefined && pacedAsWorker(spec)) {
           fn.addEnvironment('TRANSATEL_MAX_RPS', String(workerRps));
         }
         fn.addEventSource(

@@ -17,6 +17,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { FilterPattern, type ILogGroup, MetricFilter } from 'aws-cdk-lib/aws-logs';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import { Construct } from 'constructs';
+import { POLICY_DECISION_MESSAGE } from '../../shared/policies/engine.js';
 import type { FunctionName, QueueName } from '../../shared/topology.js';
 import { ORDER_HELD_FOR_REVIEW_MESSAGE } from '../../shared/workflow/order-moves.js';
 import { entriesOf } from '../records.js';
@@ -138,6 +139,33 @@ export class Monitoring extends Construct {
       "An order stopped in NEEDS_REVIEW: its plan may have been bought and Transatel cannot prove it. Check the SIM's plans, then POST /v1/orders/{orderId}/resolve (the order.needs_review event names it).",
       heldForReview,
       0,
+    );
+
+    // Policies that keep hitting their limits: a fleet running out of data faster than its budget allows.
+    const limitReached = new Metric({
+      namespace: props.namePrefix,
+      metricName: 'PolicyLimitsReached',
+      period: FIVE_MINUTES,
+      statistic: Stats.SUM,
+    });
+    const policyLogs = props.logGroups?.['policy-worker'];
+    if (policyLogs) {
+      new MetricFilter(this, 'policy-limit-reached', {
+        logGroup: policyLogs,
+        metricNamespace: limitReached.namespace,
+        metricName: limitReached.metricName,
+        filterPattern: FilterPattern.all(
+          FilterPattern.stringValue('$.message', '=', POLICY_DECISION_MESSAGE),
+          FilterPattern.stringValue('$.decision', '=', 'limit-reached'),
+        ),
+        metricValue: '1',
+      });
+    }
+    alarm(
+      'policy-limits-reached',
+      `More than ${props.stage.alarms.policyLimitsPerFiveMinutes} top-ups were stopped by their policy's limits in 5 minutes: SIMs are running out of data faster than the policies allow (see the policy.limit_reached events).`,
+      limitReached,
+      props.stage.alarms.policyLimitsPerFiveMinutes,
     );
 
     this.dashboard(props);

@@ -1,8 +1,9 @@
 import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Alias, Key } from 'aws-cdk-lib/aws-kms';
-import { type ITopic, Topic } from 'aws-cdk-lib/aws-sns';
-import { EmailSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import { type ITopic, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
+import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 
 export interface NotificationsProps {
@@ -79,6 +80,19 @@ export class Notifications extends Construct {
    * `key/*` (the AWS-managed key's id is unknown at synth); that key's own policy already admits this
    * account's principals calling through SNS, so the statement would only widen the role.
    */
+  /**
+   * Feeds a queue from the events topic (raw delivery: the queue receives the event as published), passing only
+   * the events of the given types. CDK adds the queue policy that lets this topic send to it.
+   */
+  feedQueue(queue: IQueue, eventTypes: readonly string[]): void {
+    this.eventsTopic.addSubscription(
+      new SqsSubscription(queue, {
+        rawMessageDelivery: true,
+        filterPolicy: { type: SubscriptionFilter.stringFilter({ allowlist: [...eventTypes] }) },
+      }),
+    );
+  }
+
   grantPublishEvents(grantee: IGrantable): Grant {
     return Grant.addToPrincipal({
       grantee,

@@ -52,6 +52,9 @@ export class SimBusyError extends Error {
   override readonly name = 'SimBusyError';
 }
 
+/** The log line of every decision; infra counts the `limit-reached` ones (infra/constructs/monitoring.ts). */
+export const POLICY_DECISION_MESSAGE = 'policy decision';
+
 /** Trigger occurrences are remembered this long: a plan period is at most a year. */
 const OCCURRENCE_MEMORY_SECONDS = 400 * 24 * 3600;
 
@@ -236,7 +239,12 @@ async function record(
     details,
   };
   await deps.history.append([entry]);
-  deps.logger.info(summary, { policyId: policy.policyId, iccid: occurrence.iccid, decision: decision.kind });
+  deps.logger.info(POLICY_DECISION_MESSAGE, {
+    policyId: policy.policyId,
+    iccid: occurrence.iccid,
+    decision: decision.kind,
+    summary,
+  });
   if (!publish) return;
   await deps.notify({
     type,

@@ -22,9 +22,6 @@ export interface TriggerOccurrence {
   daysBefore?: number;
 }
 
-/** The event types the policy worker takes; the others are not triggers. */
-export const TRIGGER_EVENT_TYPES = ['data.exhausted', 'usage.threshold', 'plan.expiring'] as const;
-
 const text = (value: unknown): string | undefined =>
   typeof value === 'string' && value.length > 0 ? value : undefined;
 const whole = (value: unknown): number | undefined =>

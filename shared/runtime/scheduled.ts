@@ -9,13 +9,13 @@ import { logger } from './logger.js';
  * (alarmed on) and EventBridge's asynchronous invocation retries it.
  */
 export function scheduledHandler<Result>(
-  run: () => Promise<Result>,
+  run: (context: Context) => Promise<Result>,
 ): (event: unknown, context: Context) => Promise<Result> {
   return middy<unknown, Result>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
-    .handler(async () => {
+    .handler(async (_event, context) => {
       try {
-        return await run();
+        return await run(context);
       } catch (error) {
         logger.error('scheduled run failed', { error });
         throw error;

@@ -1,6 +1,6 @@
 import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callsTransatel, workerRequestsPerSecond } from '../../infra/constructs/functions.js';
+import { pacedAsWorker, workerRequestsPerSecond } from '../../infra/constructs/functions.js';
 import { loadStageConfig, resourcePrefix } from '../../infra/stages.js';
 import { loadConfig } from '../../shared/runtime/config.js';
 import { transatelApiEnv } from '../../shared/runtime/env/transatel.js';
@@ -34,7 +34,7 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
   const functionNames = Object.keys(functions) as FunctionName[];
   const pacedWorkers = functionNames.filter(
     (name) =>
-      callsTransatel(functions[name]) && Object.values(queues).some((queue) => queue.consumer === name),
+      pacedAsWorker(functions[name]) && Object.values(queues).some((queue) => queue.consumer === name),
   );
   let template: Template;
   let dispose: (() => void) | undefined;
@@ -75,5 +75,12 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
         expect(variables, name).not.toHaveProperty('TRANSATEL_MAX_RPS');
       }
     }
+  });
+
+  it('gives the policy sweep its own share: 0.2 × 100, beside the workers; the policy worker is not paced', () => {
+    expect(environmentOf(template, fnId('policy-sweep')).POLICY_SWEEP_MAX_RPS).toBe('20');
+    expect(environmentOf(template, fnId('policy-worker'))).not.toHaveProperty('TRANSATEL_MAX_RPS');
+    for (const name of functionNames.filter((candidate) => candidate !== 'policy-sweep'))
+      expect(environmentOf(template, fnId(name)), name).not.toHaveProperty('POLICY_SWEEP_MAX_RPS');
   });
 });

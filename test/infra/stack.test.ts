@@ -107,10 +107,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 16 functions and 5 tables of the topology', () => {
-      expect(functionNames).toHaveLength(16);
+    it('has the 18 functions and 5 tables of the topology', () => {
+      expect(functionNames).toHaveLength(18);
       expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders', 'policies']);
-      template.resourceCountIs('AWS::Lambda::Function', 16);
+      template.resourceCountIs('AWS::Lambda::Function', 18);
       template.resourceCountIs('AWS::DynamoDB::Table', 5);
     });
 
@@ -285,7 +285,14 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
       expect(writers.sort()).toEqual(
-        ['activation-api', 'events-worker', 'review-api', 'sims-api', 'subscription-api'].sort(),
+        [
+          'activation-api',
+          'events-worker',
+          'policy-worker',
+          'review-api',
+          'sims-api',
+          'subscription-api',
+        ].sort(),
       );
       for (const name of writers)
         expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);
@@ -495,8 +502,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
 
   describe('schedules', () => {
     it('invokes each scheduled function at its rate through one rule, with bounded retries', () => {
-      expect(scheduledNames).toEqual(['catalog-sync']);
+      expect(scheduledNames).toEqual(['catalog-sync', 'policy-sweep']);
       expect(functions['catalog-sync'].scheduleMinutes).toBe(5);
+      expect(functions['policy-sweep'].scheduleMinutes).toBe(15);
       const rules = resourcesOfType(template, 'AWS::Events::Rule');
       expect(Object.keys(rules)).toHaveLength(scheduledNames.length);
       for (const name of scheduledNames) {
@@ -680,9 +688,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
 
     it('alarms on DLQ depth, oldest message age, function errors and throttles, failed schedules, to the alarm topic', () => {
       const alarms = Object.values(resourcesOfType(template, 'AWS::CloudWatch::Alarm'));
-      // ... and one on orders held for review.
+      // ... and one on orders held for review, one on bursts of policies stopped by their limits.
       expect(alarms).toHaveLength(
-        2 * queueNames.length + 2 * functionNames.length + scheduledNames.length + 1,
+        2 * queueNames.length + 2 * functionNames.length + scheduledNames.length + 2,
       );
       const alarmTopic = { Ref: topicId('alarms') };
       for (const alarm of alarms) expect(alarm.Properties.AlarmActions).toEqual([alarmTopic]);
@@ -718,7 +726,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
     });
 
     it('alarms on any order held for review, counted from the workers that may hold one', () => {
-      const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter'));
+      const filters = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).filter((filter) =>
+        JSON.stringify(filter.Properties.MetricTransformations).includes('OrdersHeldForReview'),
+      );
       expect(filters).toHaveLength(2);
       for (const filter of filters) {
         expect(filter.Properties.FilterPattern).toBe('{ $.message = "order needs review" }');
@@ -732,6 +742,31 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         MetricName: 'OrdersHeldForReview',
         Threshold: 0,
         ComparisonOperator: 'GreaterThanThreshold',
+      });
+    });
+
+    it('alarms on bursts of top-ups stopped by their policy limits, counted from the policy worker', () => {
+      const [filter, ...others] = Object.values(resourcesOfType(template, 'AWS::Logs::MetricFilter')).filter(
+        (candidate) =>
+          JSON.stringify(candidate.Properties.MetricTransformations).includes('PolicyLimitsReached'),
+      );
+      expect(others).toEqual([]);
+      expect(filter?.Properties.FilterPattern).toBe(
+        '{ ($.message = "policy decision") && ($.decision = "limit-reached") }',
+      );
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        AlarmName: `${prefix}-policy-limits-reached`,
+        MetricName: 'PolicyLimitsReached',
+        Threshold: stage.alarms.policyLimitsPerFiveMinutes,
+      });
+    });
+
+    it('feeds the policy queue from the events topic, filtered on the trigger events', () => {
+      template.hasResourceProperties('AWS::SNS::Subscription', {
+        Protocol: 'sqs',
+        RawMessageDelivery: true,
+        TopicArn: { Ref: topicId('events') },
+        FilterPolicy: { type: [...(queues.policy.eventTypes ?? [])] },
       });
     });
 

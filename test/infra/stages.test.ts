@@ -99,10 +99,17 @@ describe('stage configuration', () => {
 
   it('sets how long each stage keeps a SIM’s history: 400 days unless it says otherwise', () => {
     expect(stageNames.map((name) => loadStageConfig(name, {}, {}).history.retentionDays)).toEqual([
-      30, 90, 400,
+      400, 400, 400,
     ]);
     expect(stageConfigSchema.shape.history.parse({})).toEqual({ retentionDays: 400 });
     expect(() => stageConfigSchema.shape.history.parse({ retentionDays: 0 })).toThrow();
+  });
+
+  it('gives the policy sweep 20 % of the Transatel rate limit unless the stage says otherwise', () => {
+    expect(stageNames.map((name) => loadStageConfig(name, {}, {}).policies.sweepRateShare)).toEqual([
+      0.2, 0.2, 0.2,
+    ]);
+    expect(() => stageConfigSchema.shape.policies.parse({ sweepRateShare: 0 })).toThrow();
   });
 
   it('rejects an unknown stage', () => {

@@ -7,7 +7,15 @@ import { logger } from '../logger.js';
 import { getTransatelCredentials } from '../secrets.js';
 
 /** This container's Transatel HTTP layer: one token, one keep-alive agent and one pacer for every API it calls. */
-export const transatelHttp = lazy((): TransatelHttp => {
+export const transatelHttp = lazy(
+  (): TransatelHttp => transatelHttpAt(loadConfig(transatelApiEnv).TRANSATEL_MAX_RPS),
+);
+
+/**
+ * A Transatel HTTP layer paced at its own rate (unset: not paced), for a function that must keep to a share of
+ * the rate limit of its own (the policy sweep), whatever the container's other work.
+ */
+export function transatelHttpAt(maxRequestsPerSecond: number | undefined): TransatelHttp {
   const env = loadConfig(transatelApiEnv);
   return new TransatelHttp(
     resolveClientConfig({
@@ -16,7 +24,7 @@ export const transatelHttp = lazy((): TransatelHttp => {
       cos: env.TRANSATEL_COS,
       ratePlan: env.TRANSATEL_RATE_PLAN,
       defaultOptions: env.TRANSATEL_DEFAULT_OPTIONS,
-      maxRequestsPerSecond: env.TRANSATEL_MAX_RPS,
+      maxRequestsPerSecond,
       credentials: getTransatelCredentials,
       logger: {
         debug: (message, attributes) => logger.debug(message, attributes ?? {}),
@@ -24,7 +32,7 @@ export const transatelHttp = lazy((): TransatelHttp => {
       },
     }),
   );
-});
+}
 
 /**
  * One Transatel API (ConnectivityApi, OcsInventoryApi, ...) over the container's HTTP layer, built on first

@@ -87,7 +87,9 @@ describe('provisioning the local resources', () => {
     const { Subscriptions } = await clients.sns.send(
       new ListSubscriptionsByTopicCommand({ TopicArn: first.topicArn }),
     );
-    expect(Subscriptions).toHaveLength(1);
+    // The tap, and each queue fed by the events topic.
+    const fed = Object.values(queues).filter((queue) => queue.eventTypes !== undefined);
+    expect(Subscriptions).toHaveLength(1 + fed.length);
   });
 
   it('brings existing queues to new attributes (a visibility override) instead of failing', async () => {

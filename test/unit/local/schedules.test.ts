@@ -25,7 +25,7 @@ function recordingLog() {
 }
 
 describe('startSchedules', () => {
-  it('runs catalog-sync with a scheduled event before it resolves, then on every period', async () => {
+  it('runs every scheduled function with a scheduled event before it resolves, then on every period', async () => {
     const events: Record<string, unknown>[] = [];
     const { loader, loaded } = recordingLoader(async (event) => {
       events.push(event as Record<string, unknown>);
@@ -34,13 +34,12 @@ describe('startSchedules', () => {
     const { log, lines } = recordingLog();
     schedules = await startSchedules({ loadHandler: loader, log, periodSeconds: 0.05 });
 
-    expect(loaded).toEqual(['catalog-sync']);
-    expect(events).toHaveLength(1);
+    expect(loaded.sort()).toEqual(['catalog-sync', 'policy-sweep']);
+    expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
-    expect(lines.info).toEqual(['catalog-sync: scheduled run done']);
+    expect(lines.info.sort()).toEqual(['catalog-sync: scheduled run done', 'policy-sweep: scheduled run done']);
 
-    await new Promise((resolve) => setTimeout(resolve, 180));
-    expect(events.length).toBeGreaterThanOrEqual(3);
+    await expect.poll(() => events.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(6);
     await schedules.stop();
     const afterStop = events.length;
     await new Promise((resolve) => setTimeout(resolve, 120));
@@ -49,16 +48,16 @@ describe('startSchedules', () => {
 
   it('logs a failed run and keeps the schedule: the next period tries again', async () => {
     let calls = 0;
-    const { loader } = recordingLoader(async () => {
+    const loader: HandlerLoader = async (name) => async () => {
+      if (name !== 'catalog-sync') return {};
       calls += 1;
       if (calls === 1) throw new Error('Transatel is down');
       return { plans: 3 };
-    });
+    };
     const { log, lines } = recordingLog();
     schedules = await startSchedules({ loadHandler: loader, log, periodSeconds: 0.05 });
     expect(lines.warn).toEqual(['catalog-sync: scheduled run failed: Error: Transatel is down']);
-    await new Promise((resolve) => setTimeout(resolve, 120));
-    expect(calls).toBeGreaterThanOrEqual(2);
-    expect(lines.info).toContain('catalog-sync: scheduled run done');
+    await expect.poll(() => calls, { timeout: 5_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(() => lines.info, { timeout: 5_000 }).toContain('catalog-sync: scheduled run done');
   });
 });
