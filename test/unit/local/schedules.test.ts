@@ -37,7 +37,10 @@ describe('startSchedules', () => {
     expect(loaded.sort()).toEqual(['catalog-sync', 'policy-sweep']);
     expect(events).toHaveLength(2);
     expect(events[0]).toMatchObject({ source: 'aws.events', 'detail-type': 'Scheduled Event', detail: {} });
-    expect(lines.info.sort()).toEqual(['catalog-sync: scheduled run done', 'policy-sweep: scheduled run done']);
+    expect(lines.info.sort()).toEqual([
+      'catalog-sync: scheduled run done',
+      'policy-sweep: scheduled run done',
+    ]);
 
     await expect.poll(() => events.length, { timeout: 5_000 }).toBeGreaterThanOrEqual(6);
     await schedules.stop();
