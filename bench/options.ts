@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { isSimulatorVariant, SIMULATOR_VARIANTS, type SimulatorVariant } from '../local/simulator/index.js';
 
-export const PARTS = ['bundle', 'warm', 'bulk', 'reliability', 'webhooks', 'fuzz'] as const;
+export const PARTS = ['bundle', 'warm', 'bulk', 'reliability', 'webhooks', 'fuzz', 'policies'] as const;
 export type PartName = (typeof PARTS)[number];
 
 const ALIASES: Record<string, PartName> = {
@@ -45,6 +45,9 @@ export interface BenchOptions {
   abuseVisibilitySeconds: number;
   /** Part 6: requests per route. */
   fuzzPerRoute: number;
+  /** Part 7: SIMs whose plan runs out, and replays of each exhausted event. */
+  policySims: number;
+  policyReplays: number;
   /** Also write the report (a markdown section) to this file. */
   out?: string;
 }
@@ -68,7 +71,8 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
 
 --quick: cold init 2 runs, 300 warm calls (no latency variant), bulk 60 orders (no
 control run), reliability 24 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
-requests per route; the bundle part alone, then the others two at a time (the default: one at a time).
+requests per route, 10 SIMs topped up by a policy (default 200, each exhausted event replayed 3 times); the
+bundle part alone, then the others two at a time (the default: one at a time).
   --out FILE           also write the report (markdown) to FILE
   -h, --help           this help`;
 
@@ -129,6 +133,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 150 : 1500),
     abuseVisibilitySeconds: quick ? 1 : 5,
     fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 40 : 10_000),
+    policySims: quick ? 10 : 200,
+    policyReplays: quick ? 1 : 3,
     ...(values.out ? { out: values.out } : {}),
     ...(values.node ? { coldInitNode: values.node } : {}),
   };

@@ -63,6 +63,10 @@ async function run(): Promise<PartResult> {
       const { runFuzz } = await import('./fuzz.js');
       return runFuzz({ perRoute: options.fuzzPerRoute, progress });
     }
+    case 'policies': {
+      const { runPoliciesPart } = await import('./policies.js');
+      return runPoliciesPart({ sims: options.policySims, replays: options.policyReplays, progress });
+    }
     default:
       throw new Error(`unknown part ${String(part)}`);
   }
