@@ -5,11 +5,11 @@ import { policyStore } from './clients/policy-store.js';
 import { loadConfig } from './config.js';
 
 /**
- * The policies, as the engine and the sweep read them: cached per container for a minute (a company has a
- * handful, and a changed policy is acted on within the minute), so a burst of events reads them once.
+ * The policies, as the engine and the sweep read them: cached per container for a few seconds, so that a burst
+ * of events reads them once and a policy just created or changed is acted on within those seconds.
  */
 const cacheEnv = z.object({
-  POLICY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3_600)), 60),
+  POLICY_CACHE_SECONDS: z._default(z.coerce.number().check(z.int(), z.minimum(0), z.maximum(3_600)), 5),
 });
 
 const cached = cachedFor(
