@@ -114,7 +114,8 @@ export async function runPolicies(options: PoliciesOptions): Promise<PoliciesRep
     const exhaustedAt = new Map<string, number>();
     await forEachAtOnce(sims, 8, async (iccid) => {
       exhaustedAt.set(iccid, Date.now());
-      await bench.simAdmin('POST', '/usage', { iccid, bytes: 2 * 1024 ** 3, country: 'FR' });
+      // More than any seeded plan holds (the largest is 5 GB): every plan runs out.
+      await bench.simAdmin('POST', '/usage', { iccid, bytes: 8 * 1024 ** 3, country: 'FR' });
     });
     const { events } = await bench.simAdmin<{ events: { body: Record<string, unknown> }[] }>(
       'GET',
