@@ -197,9 +197,9 @@ export function policiesTables(report: PoliciesReport): Table[] {
           'orders carrying the policy id, per SIM, read from the orders table once every queue is empty',
         ],
         [
-          'deliveries of the exhausted events',
-          `${fmtInt(report.exhaustedEmitted)} events: ${fmtInt(report.webhooksDuplicated)} duplicated, ${fmtInt(report.webhooksReordered)} reordered; ${fmtInt(report.replaysSent)} replays under new event ids`,
-          '/_sim/counters webhooks; replays through /_sim/webhooks/test, 16 at once',
+          'exhausted events, and copies',
+          `${fmtInt(report.exhaustedEmitted)} exhausted events, ${fmtInt(report.replaysSent)} replays of them under new event ids; webhooks of every type ${fmtInt(report.webhooksDuplicated)} duplicated, ${fmtInt(report.webhooksReordered)} reordered`,
+          '/_sim/events and /_sim/counters webhooks; replays through /_sim/webhooks/test, 16 at once',
         ],
         ['top-ups COMPLETED', fmtInt(report.topUpsCompleted), 'order status'],
         [
