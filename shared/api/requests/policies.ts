@@ -40,7 +40,7 @@ export const documentedPolicyFields = {
     })
     .check(
       z.meta({
-        description: `The SIMs the policy looks after: those of a group (Transatel's SIM group), a list of up to ${MAX_SCOPE_ICCIDS.toLocaleString('en-US')} ICCIDs, or all`,
+        description: `The SIMs the policy looks after: those of a group (Transatel's SIM group), a list of up to ${MAX_SCOPE_ICCIDS} ICCIDs, or all`,
       }),
     ),
   trigger: policyTriggerSchema.check(
