@@ -1,9 +1,10 @@
+import { requestActivation as requestActivationMove } from '../order/lifecycle.js';
 import type { Order } from '../store/order.js';
 import type { Subscriber } from '../transatel/connectivity.js';
 import { TransatelApiError, TransatelUnknownOutcomeError } from '../transatel/errors.js';
 import type { WorkflowDeps, WorkflowTransatel } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
-import { enqueue, failOrder, markSimReady } from './order-moves.js';
+import { enqueue, failOrder, markSimReadyAndQueuePlan } from './order-moves.js';
 
 /** The activation step calls Connectivity Management only. */
 export type ActivationStepDeps = WorkflowDeps<Pick<WorkflowTransatel, 'connectivity'>>;
@@ -50,15 +51,12 @@ async function routeBySimStatus(
     case 'Available':
       return requestActivation(deps, order);
     case 'Pre-activated':
-      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'preload' }, 'SIM pre-activated');
-      return;
+      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'preload' }, 'SIM pre-activated');
     case 'Active':
-      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'subscribe' }, 'SIM already active');
-      return;
+      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'subscribe' }, 'SIM already active');
     case 'TestMode':
       // An account in IoT test mode puts every activated SIM there: usable, so its plan is asked for.
-      await markSimReady(deps, order, 'RECEIVED', { ...sim, orderType: 'subscribe' }, 'SIM in TestMode');
-      return;
+      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'subscribe' }, 'SIM in TestMode');
     default:
       await failOrder(deps, order, {
         code: 'SIM_NOT_ACTIVATABLE',
@@ -125,14 +123,7 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
       : transactionId
         ? `activation requested (transaction ${transactionId})`
         : 'activation requested (Transatel named no transaction)';
-  const result = await deps.store.transition(order.orderId, {
-    from: 'RECEIVED',
-    to: 'ACTIVATING',
-    set: transactionId ? { transactionId } : {},
-    increment: { activationCalls: 1 },
-    note,
-    at: deps.now(),
-  });
+  const result = await requestActivationMove(deps, order, transactionId, note);
   if (result.applied)
     await enqueue(deps, result.order, 'await-activation', deps.settings.firstPollDelaySeconds);
 }

@@ -1,7 +1,8 @@
+import { completePlan } from '../order/lifecycle.js';
 import type { Order } from '../store/order.js';
 import { orderIdSchema } from '../store/order-id.js';
 import type { TransatelEvent } from '../transatel/webhooks/events.js';
-import { enqueue, markSimReady, type OrderMoveDeps } from './order-moves.js';
+import { enqueue, markSimReadyAndQueuePlan, type OrderMoveDeps } from './order-moves.js';
 
 export type EventDeps = OrderMoveDeps;
 
@@ -19,10 +20,9 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
         await enqueue(deps, order, 'await-activation', 0);
         continue;
       }
-      await markSimReady(
+      await markSimReadyAndQueuePlan(
         deps,
         order,
-        'ACTIVATING',
         { msisdn, orderType: 'subscribe' },
         'SIM active (ACTIVATED event)',
       );
@@ -40,16 +40,12 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
     // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way,
     // and one that stopped for review because the inventory could not tell.
     if (order?.status !== 'ACTIVE' && order?.status !== 'NEEDS_REVIEW') return [];
-    const result = await deps.store.transition(order.orderId, {
-      from: order.status,
-      to: 'COMPLETED',
-      set: {
-        subscriptionId: event.body.productSubscription?.subscriptionId ?? order.subscriptionId,
-        planClaimedAt: undefined,
-      },
-      note: `plan confirmed by ${event.type} event`,
-      at: deps.now(),
-    });
+    const result = await completePlan(
+      deps,
+      order,
+      event.body.productSubscription?.subscriptionId,
+      `plan confirmed by ${event.type} event`,
+    );
     return result.applied ? [order.orderId] : [];
   }
   return [];

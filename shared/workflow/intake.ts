@@ -1,4 +1,5 @@
 import { forEachConcurrently } from '../concurrency.js';
+import { failUnqueued as failUnqueuedMove } from '../order/lifecycle.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import { hashRequest } from '../store/idempotency.js';
 import { claimConcurrency } from '../store/open-order-marker.js';
@@ -88,13 +89,7 @@ async function failUnqueued(
 ): Promise<Map<string, Order>> {
   const failed = new Map<string, Order>();
   for (const order of orders) {
-    const result = await deps.store.transition(order.orderId, {
-      from: 'RECEIVED',
-      to: 'FAILED',
-      set: { failure: { code: 'ENQUEUE_FAILED', detail } },
-      note: 'ENQUEUE_FAILED',
-      at: deps.now(),
-    });
+    const result = await failUnqueuedMove(deps, order, detail);
     if (result.applied) failed.set(order.orderId, result.order);
   }
   return failed;

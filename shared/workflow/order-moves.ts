@@ -1,16 +1,15 @@
-import type { Order, OrderStatus } from '../store/order.js';
+import * as lifecycle from '../order/lifecycle.js';
+import type { OcsOrderType, Order } from '../store/order.js';
 import type { TransitionResult } from '../store/order-store.js';
 import type { WorkflowDeps } from './deps.js';
 import type { FailureReason } from './failures.js';
 import { MAX_DELAY_SECONDS, type WorkflowStep } from './messages.js';
 import { needsReviewNotification } from './notifications.js';
 
-/** The moves every step shares. Each is a conditional write; a conflict means another path got there first. */
+/** What the workflow does around the lifecycle's moves (shared/order/lifecycle.ts): logs, queues, announces. */
 
 /** What the shared moves need: no Transatel access. */
 export type OrderMoveDeps = Pick<WorkflowDeps, 'store' | 'queue' | 'now' | 'logger' | 'notify'>;
-
-const NOT_TERMINAL: readonly OrderStatus[] = ['RECEIVED', 'ACTIVATING', 'ACTIVE'];
 
 export async function failOrder(
   deps: OrderMoveDeps,
@@ -18,13 +17,7 @@ export async function failOrder(
   reason: FailureReason,
 ): Promise<TransitionResult> {
   deps.logger.warn('order failed', { orderId: order.orderId, iccid: order.iccid, code: reason.code });
-  return deps.store.transition(order.orderId, {
-    from: NOT_TERMINAL,
-    to: 'FAILED',
-    set: { failure: { code: reason.code, detail: reason.detail.slice(0, 2000) } },
-    note: reason.code,
-    at: deps.now(),
-  });
+  return lifecycle.fail(deps, order, reason);
 }
 
 export async function enqueue(
@@ -37,58 +30,60 @@ export async function enqueue(
   await deps.queue.send({ orderId: order.orderId, step }, delay);
 }
 
+export interface UsableSim {
+  msisdn: string | undefined;
+  orderType: OcsOrderType;
+}
+
 /**
- * The SIM is usable: record its MSISDN and how the plan will be ordered, then either finish (no plan
- * asked for) or hand over the plan subscription: queued for the subscription worker (`next: 'queue'`),
- * or returned as the ACTIVE order for a caller that is the subscription worker and orders it at once
- * (`next: 'caller'`; a failure there redelivers the message, and the step follows the order's status).
+ * The SIM is usable: the order completes if it asked for no plan; else it goes ACTIVE with the SIM's MSISDN
+ * (without one the plan cannot be ordered: it fails) and is returned, for the caller to order the plan now.
  */
 export async function markSimReady(
   deps: OrderMoveDeps,
   order: Order,
-  from: OrderStatus,
-  sim: { msisdn: string | undefined; orderType: 'preload' | 'subscribe' },
+  sim: UsableSim,
   note: string,
-  next: 'queue' | 'caller' = 'queue',
 ): Promise<Order | undefined> {
   if (!order.planId) {
-    await deps.store.transition(order.orderId, {
-      from,
-      to: 'COMPLETED',
-      set: sim.msisdn ? { msisdn: sim.msisdn } : {},
-      note: `${note}; no plan requested`,
-      at: deps.now(),
-    });
+    await lifecycle.completeWithoutPlan(deps, order, sim.msisdn, `${note}; no plan requested`);
     return undefined;
   }
   if (!sim.msisdn) {
-    // OCS orders are addressed by MSISDN: without one the plan cannot be ordered.
+    // OCS orders are addressed by MSISDN.
     await failOrder(deps, order, {
       code: 'MSISDN_UNKNOWN',
       detail: 'Transatel reports no MSISDN for this SIM',
     });
     return undefined;
   }
-  const result = await deps.store.transition(order.orderId, {
-    from,
-    to: 'ACTIVE',
-    set: { msisdn: sim.msisdn, orderType: sim.orderType },
+  const result = await lifecycle.simReady(
+    deps,
+    order,
+    { msisdn: sim.msisdn, orderType: sim.orderType },
     note,
-    at: deps.now(),
-  });
-  if (!result.applied) return undefined;
-  if (next === 'caller') return result.order;
-  await enqueue(deps, result.order, 'subscribe');
-  return undefined;
+  );
+  return result.applied ? result.order : undefined;
 }
+
+/** As markSimReady, then the plan is queued for the subscription worker. */
+export async function markSimReadyAndQueuePlan(
+  deps: OrderMoveDeps,
+  order: Order,
+  sim: UsableSim,
+  note: string,
+): Promise<void> {
+  const ready = await markSimReady(deps, order, sim, note);
+  if (ready) await enqueue(deps, ready, 'subscribe');
+}
+
+/** The log line of an order held for review: the infra's alarm counts it (infra/constructs/monitoring.ts). */
+export const ORDER_HELD_FOR_REVIEW_MESSAGE = 'order needs review';
 
 /**
  * The plan may have been bought and Transatel cannot prove either way: the order stops for a person instead
  * of buying again, with the evidence, and the company's systems are told (`order.needs_review`).
  */
-/** The log line of an order held for review: the infra's alarm counts it (infra/constructs/monitoring.ts). */
-export const ORDER_HELD_FOR_REVIEW_MESSAGE = 'order needs review';
-
 export async function holdForReview(
   deps: OrderMoveDeps,
   order: Order,
@@ -99,23 +94,7 @@ export async function holdForReview(
     iccid: order.iccid,
     code: evidence.code,
   });
-  const result = await deps.store.transition(order.orderId, {
-    from: 'ACTIVE',
-    to: 'NEEDS_REVIEW',
-    set: { failure: { code: evidence.code, detail: evidence.detail.slice(0, 2000) } },
-    // The evidence goes to the timeline too, where it stays once the order is resolved.
-    note: `${evidence.code}: ${evidence.detail}`.slice(0, 1000),
-    at: deps.now(),
-  });
+  const result = await lifecycle.holdForReview(deps, order, evidence);
   if (result.applied) await deps.notify?.(needsReviewNotification(result.order, deps.now()));
   return result;
-}
-
-/** When the order entered a status (its latest timeline entry for it). */
-export function enteredAt(order: Order, status: OrderStatus): Date {
-  for (let i = order.timeline.length - 1; i >= 0; i--) {
-    const entry = order.timeline[i];
-    if (entry?.status === status) return new Date(entry.at);
-  }
-  return new Date(order.createdAt);
 }

@@ -1,3 +1,4 @@
+import { resolveAbandon, resolveRetry, resolveSubscribed, returnToReview } from '../order/lifecycle.js';
 import type { Order, ReviewOutcome } from '../store/order.js';
 import type { OrderMoveDeps } from './order-moves.js';
 import { enqueue } from './order-moves.js';
@@ -33,44 +34,22 @@ export async function resolveReview(
   if (!order) return { kind: 'not-found' };
   if (order.status !== 'NEEDS_REVIEW') return { kind: 'not-in-review', order };
   const audit = `resolved by ${resolution.by}: ${resolution.outcome}${resolution.note ? ` (${resolution.note})` : ''}`;
-  const common = {
-    from: 'NEEDS_REVIEW' as const,
-    expectedVersion: order.version,
-    note: audit.slice(0, 1000),
-    at: deps.now(),
-  };
   const result = await (() => {
     switch (resolution.outcome) {
       case 'subscribed':
-        return deps.store.transition(orderId, {
-          ...common,
-          to: 'COMPLETED',
-          set: {
-            failure: undefined,
-            planClaimedAt: undefined,
-            ...(resolution.subscriptionId ? { subscriptionId: resolution.subscriptionId } : {}),
-          },
-        });
+        return resolveSubscribed(deps, order, resolution.subscriptionId, audit);
       case 'retry':
-        return deps.store.transition(orderId, {
-          ...common,
-          to: 'ACTIVE',
-          set: { failure: undefined, planClaimedAt: undefined },
-        });
+        return resolveRetry(deps, order, audit);
       case 'abandon':
-        return deps.store.transition(orderId, {
-          ...common,
-          to: 'FAILED',
-          set: {
-            failure: {
-              code: 'ABANDONED_BY_OPERATOR',
-              detail: `${audit}. ${order.failure ? `Held for review: ${order.failure.detail}` : ''}`.slice(
-                0,
-                2000,
-              ),
-            },
+        return resolveAbandon(
+          deps,
+          order,
+          {
+            code: 'ABANDONED_BY_OPERATOR',
+            detail: `${audit}. ${order.failure ? `Held for review: ${order.failure.detail}` : ''}`,
           },
-        });
+          audit,
+        );
     }
   })();
   if (!result.applied) {
@@ -82,14 +61,7 @@ export async function resolveReview(
       await enqueue(deps, result.order, 'subscribe');
     } catch (error) {
       // Without its message the order would wait forever: put it back in review, and say so.
-      await deps.store.transition(orderId, {
-        from: 'ACTIVE',
-        to: 'NEEDS_REVIEW',
-        expectedVersion: result.order.version,
-        set: { failure: order.failure },
-        note: 'retry could not be queued; still in review',
-        at: deps.now(),
-      });
+      await returnToReview(deps, result.order, order.failure);
       throw error;
     }
   }

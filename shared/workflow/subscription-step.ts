@@ -1,10 +1,17 @@
+import {
+  claimPlan,
+  completePlan,
+  countStatusCheck,
+  enteredAt,
+  releasePlanClaim,
+} from '../order/lifecycle.js';
 import type { Order } from '../store/order.js';
 import type { Subscriber } from '../transatel/connectivity.js';
 import { TransatelUnknownOutcomeError } from '../transatel/errors.js';
 import type { WorkflowDeps } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
 import { MAX_DELAY_SECONDS } from './messages.js';
-import { enqueue, enteredAt, failOrder, holdForReview, markSimReady } from './order-moves.js';
+import { enqueue, failOrder, holdForReview, markSimReady } from './order-moves.js';
 import { reconcilePlanOrder } from './plan-evidence.js';
 
 /**
@@ -61,10 +68,8 @@ async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
   const ready = await markSimReady(
     deps,
     order,
-    'RECEIVED',
     { msisdn: subscriber.msisdn, orderType },
     `SIM ${subscriber.status}`,
-    'caller',
   );
   if (ready) await subscribePlan(deps, ready);
 }
@@ -84,10 +89,8 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
     const ready = await markSimReady(
       deps,
       order,
-      'ACTIVATING',
       { msisdn: subscriber.msisdn, orderType: 'subscribe' },
       `SIM ${subscriber.status} (status check)`,
-      'caller',
     );
     if (ready) await subscribePlan(deps, ready);
     return;
@@ -111,13 +114,7 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
     });
     return;
   }
-  const counted = await deps.store.transition(order.orderId, {
-    from: 'ACTIVATING',
-    to: 'ACTIVATING',
-    expectedVersion: order.version,
-    increment: { statusPolls: 1 },
-    at: deps.now(),
-  });
+  const counted = await countStatusCheck(deps, order);
   if (!counted.applied) return; // the webhook moved it meanwhile
   // Back off in proportion to the time already waited: frequent checks early, at most SQS's 15 minutes later.
   const elapsedSeconds = (now - since) / 1000;
@@ -188,14 +185,7 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
     });
   }
 
-  const claim = await deps.store.transition(order.orderId, {
-    from: 'ACTIVE',
-    to: 'ACTIVE',
-    expectedVersion: order.version,
-    set: { planClaimedAt: now.toISOString() },
-    increment: { subscriptionCalls: 1 },
-    at: now,
-  });
+  const claim = await claimPlan(deps, order);
   if (!claim.applied) return; // another delivery of this order owns the subscription now
   const claimed = claim.order;
 
@@ -227,13 +217,7 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
       return;
     }
     // Refused before processing (429, token, connection refused): release the claim and try again soon.
-    await deps.store.transition(order.orderId, {
-      from: 'ACTIVE',
-      to: 'ACTIVE',
-      expectedVersion: claimed.version,
-      set: { planClaimedAt: undefined },
-      at: deps.now(),
-    });
+    await releasePlanClaim(deps, claimed);
     throw error;
   }
 }
@@ -253,11 +237,5 @@ async function completeWith(
   subscriptionId: string | undefined,
   note: string,
 ): Promise<void> {
-  await deps.store.transition(order.orderId, {
-    from: 'ACTIVE',
-    to: 'COMPLETED',
-    set: { subscriptionId, planClaimedAt: undefined },
-    note,
-    at: deps.now(),
-  });
+  await completePlan(deps, order, subscriptionId, note);
 }
