@@ -62,7 +62,7 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --control-rps R      bulk control run at a limit this machine keeps up with (default 40; 0: none)
   --runs N             cold-init runs per bundle (default 101)
   --node PATH          also measure cold init with this node binary: Lambda runs nodejs22.x, this machine
-                       Node ${process.versions.node.split('.')[0]} (README: how to get Node 22 from npm)
+                       Node ${process.versions.node.split('.')[0]} (docs/performance.md: Node 22 from npm)
   --calls N            warm-overhead calls (default 2000)
   --abuse N            webhook-abuse requests (default 1500)
   --fuzz N             fuzz requests per route (default 10000)

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  *
  * Node would do it for every stack with NODE_OPTIONS=--enable-source-maps, but then it reads and parses the
  * bundle's map at every cold start, error or not: +27 ms on Node 20 and +33 ms on Node 22 in the subscription
- * worker's cold init (README, design notes). Here the map beside the bundle (`index.mjs.map`, which CDK ships)
+ * worker's cold init (docs/design.md). Here the map beside the bundle (`index.mjs.map`, which CDK ships)
  * is read on the first logged error of the container, and only frames of `.mjs` files that have one change:
  * locally (tsx runs the TypeScript) and in tests stacks pass through untouched.
  */
