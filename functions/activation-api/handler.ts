@@ -1,12 +1,12 @@
-import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
+import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
 import {
   activationRequestSchema,
   bulkActivationRequestSchema,
   bulkSimSchema,
   idempotencyHeadersSchema,
   MAX_BULK_SIMS,
-} from '../../shared/api/requests/ordering.js';
-import type { HttpAudit } from '../../shared/runtime/audit.js';
+} from '#shared/api/requests/ordering.js';
+import type { HttpAudit } from '#shared/runtime/audit.js';
 import {
   arrayField,
   compact,
@@ -15,28 +15,28 @@ import {
   simOfPath,
   stringField,
   validIccid,
-} from '../../shared/runtime/audit-subjects.js';
-import { orderStore } from '../../shared/runtime/clients/dynamo.js';
-import { historyStore } from '../../shared/runtime/clients/history.js';
-import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
-import { workQueue } from '../../shared/runtime/clients/sqs.js';
-import { toFieldIssues } from '../../shared/runtime/field-issues.js';
-import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { routeHandlers } from '../../shared/runtime/http-router.js';
-import { knownPlanIds } from '../../shared/runtime/known-plans.js';
+} from '#shared/runtime/audit-subjects.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { historyStore } from '#shared/runtime/clients/history.js';
+import { idempotencyStore } from '#shared/runtime/clients/idempotency.js';
+import { workQueue } from '#shared/runtime/clients/sqs.js';
+import { toFieldIssues } from '#shared/runtime/field-issues.js';
+import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { routeHandlers } from '#shared/runtime/http-router.js';
+import { knownPlanIds } from '#shared/runtime/known-plans.js';
 import {
   type BulkRejection,
   busySimRejection,
   noSimAccepted,
   simHasOpenOrder,
-} from '../../shared/runtime/open-order-problems.js';
+} from '#shared/runtime/open-order-problems.js';
 import {
   acceptBulkActivation,
   acceptOrder,
   type BulkItem,
   type IntakeDeps,
-} from '../../shared/workflow/intake.js';
-import type * as z from '../../shared/zod.js';
+} from '#shared/workflow/intake.js';
+import type * as z from '#shared/zod.js';
 
 const intakeDeps = (): IntakeDeps => ({
   store: orderStore(),

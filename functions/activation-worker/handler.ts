@@ -1,10 +1,10 @@
-import { sqsHandler } from '../../shared/runtime/sqs.js';
-import { workflowDeps } from '../../shared/runtime/workflow-deps.js';
-import { queues } from '../../shared/topology.js';
-import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
-import { runActivateStep } from '../../shared/workflow/activation-step.js';
-import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
-import { workflowMessageSchema } from '../../shared/workflow/messages.js';
+import { sqsHandler } from '#shared/runtime/sqs.js';
+import { workflowDeps } from '#shared/runtime/workflow-deps.js';
+import { queues } from '#shared/topology.js';
+import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { runActivateStep } from '#shared/workflow/activation-step.js';
+import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
+import { workflowMessageSchema } from '#shared/workflow/messages.js';
 
 const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityApi(http) }));
 

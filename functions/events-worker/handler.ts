@@ -1,14 +1,14 @@
-import { historyStore } from '../../shared/runtime/clients/history.js';
-import { processedEventStore } from '../../shared/runtime/clients/processed-events.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { publishNotification } from '../../shared/runtime/notifier.js';
-import { orderMoveDeps } from '../../shared/runtime/order-move-deps.js';
-import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
-import { processEventOnce } from '../../shared/store/processed-events.js';
-import { envelopeSchema, parseEvent } from '../../shared/transatel/webhooks/events.js';
-import { eventHistoryEntry } from '../../shared/workflow/event-history.js';
-import { applyEventToOrders } from '../../shared/workflow/event-step.js';
-import { toNotification } from '../../shared/workflow/notifications.js';
+import { historyStore } from '#shared/runtime/clients/history.js';
+import { processedEventStore } from '#shared/runtime/clients/processed-events.js';
+import { logger } from '#shared/runtime/logger.js';
+import { publishNotification } from '#shared/runtime/notifier.js';
+import { orderMoveDeps } from '#shared/runtime/order-move-deps.js';
+import { RetryLaterError, sqsHandler } from '#shared/runtime/sqs.js';
+import { processEventOnce } from '#shared/store/processed-events.js';
+import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js';
+import { eventHistoryEntry } from '#shared/workflow/event-history.js';
+import { applyEventToOrders } from '#shared/workflow/event-step.js';
+import { toNotification } from '#shared/workflow/notifications.js';
 
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;

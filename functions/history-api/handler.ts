@@ -1,9 +1,9 @@
-import { simEventsQuerySchema } from '../../shared/api/requests/history.js';
-import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
-import { orderStore } from '../../shared/runtime/clients/dynamo.js';
-import { historyRetentionDays, historyStore } from '../../shared/runtime/clients/history.js';
-import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { readSimHistory } from '../../shared/workflow/sim-history.js';
+import { simEventsQuerySchema } from '#shared/api/requests/history.js';
+import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { historyRetentionDays, historyStore } from '#shared/runtime/clients/history.js';
+import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { readSimHistory } from '#shared/workflow/sim-history.js';
 
 /**
  * GET /v1/sims/{iccid}/events: the SIM's history, newest first, a page at a time: Transatel's events, policy

@@ -1,16 +1,16 @@
-import { lazy } from '../../shared/lazy.js';
-import { sweep } from '../../shared/policies/sweep.js';
-import { policyLedger } from '../../shared/runtime/clients/policy-ledger.js';
-import { transatelHttpAt } from '../../shared/runtime/clients/transatel.js';
-import { loadConfig } from '../../shared/runtime/config.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { publishNotification } from '../../shared/runtime/notifier.js';
-import { currentPolicies } from '../../shared/runtime/policies.js';
-import { scheduledHandler } from '../../shared/runtime/scheduled.js';
-import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
-import { OcsInventoryApi } from '../../shared/transatel/ocs-inventory.js';
-import { SimSearchApi } from '../../shared/transatel/sim-search.js';
-import * as z from '../../shared/zod.js';
+import { lazy } from '#shared/lazy.js';
+import { sweep } from '#shared/policies/sweep.js';
+import { policyLedger } from '#shared/runtime/clients/policy-ledger.js';
+import { transatelHttpAt } from '#shared/runtime/clients/transatel.js';
+import { loadConfig } from '#shared/runtime/config.js';
+import { logger } from '#shared/runtime/logger.js';
+import { publishNotification } from '#shared/runtime/notifier.js';
+import { currentPolicies } from '#shared/runtime/policies.js';
+import { scheduledHandler } from '#shared/runtime/scheduled.js';
+import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
+import { SimSearchApi } from '#shared/transatel/sim-search.js';
+import * as z from '#shared/zod.js';
 
 const sweepEnv = z.object({
   /** The sweep's share of Transatel's rate limit, in requests per second (infra: 20 % of the stage's limit). */

@@ -1,18 +1,18 @@
-import { applyPolicies, OccurrenceInFlightError, SimBusyError } from '../../shared/policies/engine.js';
-import { orderStore } from '../../shared/runtime/clients/dynamo.js';
-import { historyStore } from '../../shared/runtime/clients/history.js';
-import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
-import { policyLedger } from '../../shared/runtime/clients/policy-ledger.js';
-import { processedEventStore } from '../../shared/runtime/clients/processed-events.js';
-import { workQueue } from '../../shared/runtime/clients/sqs.js';
-import { transatelApi } from '../../shared/runtime/clients/transatel.js';
-import { logger } from '../../shared/runtime/logger.js';
-import { publishNotification } from '../../shared/runtime/notifier.js';
-import { catalogProducts } from '../../shared/runtime/plan-catalog.js';
-import { currentPolicies } from '../../shared/runtime/policies.js';
-import { RetryLaterError, sqsHandler } from '../../shared/runtime/sqs.js';
-import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
-import { fleetNotificationSchema } from '../../shared/workflow/notifications.js';
+import { applyPolicies, OccurrenceInFlightError, SimBusyError } from '#shared/policies/engine.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { historyStore } from '#shared/runtime/clients/history.js';
+import { idempotencyStore } from '#shared/runtime/clients/idempotency.js';
+import { policyLedger } from '#shared/runtime/clients/policy-ledger.js';
+import { processedEventStore } from '#shared/runtime/clients/processed-events.js';
+import { workQueue } from '#shared/runtime/clients/sqs.js';
+import { transatelApi } from '#shared/runtime/clients/transatel.js';
+import { logger } from '#shared/runtime/logger.js';
+import { publishNotification } from '#shared/runtime/notifier.js';
+import { catalogProducts } from '#shared/runtime/plan-catalog.js';
+import { currentPolicies } from '#shared/runtime/policies.js';
+import { RetryLaterError, sqsHandler } from '#shared/runtime/sqs.js';
+import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { fleetNotificationSchema } from '#shared/workflow/notifications.js';
 
 const connectivity = transatelApi(ConnectivityApi);
 

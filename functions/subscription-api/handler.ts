@@ -1,14 +1,14 @@
-import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
-import { idempotencyHeadersSchema, planOrderRequestSchema } from '../../shared/api/requests/ordering.js';
-import { compact, simOfPath, stringField } from '../../shared/runtime/audit-subjects.js';
-import { orderStore } from '../../shared/runtime/clients/dynamo.js';
-import { historyStore } from '../../shared/runtime/clients/history.js';
-import { idempotencyStore } from '../../shared/runtime/clients/idempotency.js';
-import { workQueue } from '../../shared/runtime/clients/sqs.js';
-import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { knownPlanIds } from '../../shared/runtime/known-plans.js';
-import { simHasOpenOrder } from '../../shared/runtime/open-order-problems.js';
-import { acceptOrder } from '../../shared/workflow/intake.js';
+import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
+import { idempotencyHeadersSchema, planOrderRequestSchema } from '#shared/api/requests/ordering.js';
+import { compact, simOfPath, stringField } from '#shared/runtime/audit-subjects.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { historyStore } from '#shared/runtime/clients/history.js';
+import { idempotencyStore } from '#shared/runtime/clients/idempotency.js';
+import { workQueue } from '#shared/runtime/clients/sqs.js';
+import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { knownPlanIds } from '#shared/runtime/known-plans.js';
+import { simHasOpenOrder } from '#shared/runtime/open-order-problems.js';
+import { acceptOrder } from '#shared/workflow/intake.js';
 
 /**
  * POST /v1/sims/{iccid}/plans: a plan (top-up) for an activated or pre-activated SIM, as an order; 409

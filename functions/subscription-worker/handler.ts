@@ -1,13 +1,13 @@
-import { publishNotification } from '../../shared/runtime/notifier.js';
-import { sqsHandler } from '../../shared/runtime/sqs.js';
-import { workflowDeps } from '../../shared/runtime/workflow-deps.js';
-import { queues } from '../../shared/topology.js';
-import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
-import { OcsInventoryApi } from '../../shared/transatel/ocs-inventory.js';
-import { OcsSubscriptionsApi } from '../../shared/transatel/ocs-subscriptions.js';
-import { failOrderOnLastAttempt } from '../../shared/workflow/last-attempt.js';
-import { workflowMessageSchema } from '../../shared/workflow/messages.js';
-import { runSubscriptionStep } from '../../shared/workflow/subscription-step.js';
+import { publishNotification } from '#shared/runtime/notifier.js';
+import { sqsHandler } from '#shared/runtime/sqs.js';
+import { workflowDeps } from '#shared/runtime/workflow-deps.js';
+import { queues } from '#shared/topology.js';
+import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
+import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
+import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
+import { workflowMessageSchema } from '#shared/workflow/messages.js';
+import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
 
 const subscriptionDeps = workflowDeps(
   (http) => ({

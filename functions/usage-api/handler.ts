@@ -1,11 +1,11 @@
-import { iccidParamsSchema } from '../../shared/api/requests/iccid.js';
-import { usageQuerySchema } from '../../shared/api/requests/usage.js';
-import { transatelApi } from '../../shared/runtime/clients/transatel.js';
-import { HttpError, httpHandler, json } from '../../shared/runtime/http.js';
-import { callTransatel } from '../../shared/runtime/transatel-errors.js';
-import { ConnectivityApi } from '../../shared/transatel/connectivity.js';
-import { NetworkUsageApi } from '../../shared/transatel/network-usage.js';
-import type * as z from '../../shared/zod.js';
+import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
+import { usageQuerySchema } from '#shared/api/requests/usage.js';
+import { transatelApi } from '#shared/runtime/clients/transatel.js';
+import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { NetworkUsageApi } from '#shared/transatel/network-usage.js';
+import type * as z from '#shared/zod.js';
 
 const DAY_MS = 86_400_000;
 const DEFAULT_RANGE_DAYS = 30;

@@ -13,7 +13,7 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup } from 'aws-cdk-lib/aws-logs';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
-import { type FunctionName, type RouteSpec, routes as routeSpecs } from '../../shared/topology.js';
+import { type FunctionName, type RouteSpec, routes as routeSpecs } from '#shared/topology.js';
 import type { StageConfig } from '../stages.js';
 
 export interface ApiProps {

@@ -26,7 +26,7 @@ import {
   queueUrlEnv,
   SECRET_ID_ENV,
   tableNameEnv,
-} from '../../shared/topology.js';
+} from '#shared/topology.js';
 import { aliasEsbuildArgs, ESM_REQUIRE_BANNER } from '../bundling.js';
 import { entriesOf, mapRecord } from '../records.js';
 import type { StageConfig } from '../stages.js';

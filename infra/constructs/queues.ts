@@ -8,7 +8,7 @@ import {
   type QueueName,
   type QueueSpec,
   queues as queueSpecs,
-} from '../../shared/topology.js';
+} from '#shared/topology.js';
 import { mapRecord } from '../records.js';
 
 export interface QueuePair {

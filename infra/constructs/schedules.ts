@@ -3,7 +3,7 @@ import { Rule, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { Construct } from 'constructs';
-import { type FunctionName, type FunctionSpec, functions as functionSpecs } from '../../shared/topology.js';
+import { type FunctionName, type FunctionSpec, functions as functionSpecs } from '#shared/topology.js';
 import { entriesOf } from '../records.js';
 
 export interface SchedulesProps {

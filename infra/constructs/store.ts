@@ -2,9 +2,9 @@ import { RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { Grant, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
-import type { KeyAttribute } from '../../shared/store/table-definition.js';
-import { tableDefinitions } from '../../shared/store/tables.js';
-import type { TableAccess, TableName } from '../../shared/topology.js';
+import type { KeyAttribute } from '#shared/store/table-definition.js';
+import { tableDefinitions } from '#shared/store/tables.js';
+import type { TableAccess, TableName } from '#shared/topology.js';
 import { mapRecord } from '../records.js';
 
 export type { TableAccess };

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, type RunningSimulator, startSimulator } from '../../local/simulator/index.js';
-import { createTransatelClient, type TransatelClient } from '../../shared/transatel/client.js';
-import { TransatelApiError, TransatelUnknownOutcomeError } from '../../shared/transatel/errors.js';
+import { iccidFor, type RunningSimulator, startSimulator } from '#local/simulator/index.js';
+import { createTransatelClient, type TransatelClient } from '#shared/transatel/client.js';
+import { TransatelApiError, TransatelUnknownOutcomeError } from '#shared/transatel/errors.js';
 
 /** Every client method against the simulator over real HTTP: the happy path and each documented error. */
 

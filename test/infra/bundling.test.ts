@@ -9,8 +9,8 @@ import { Readable } from 'node:stream';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { aliasEsbuildArgs, BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '../../infra/bundling.js';
-import { ReadableStream as ShimmedReadableStream } from '../../infra/shims/node-stream-web.js';
+import { aliasEsbuildArgs, BUNDLE_ALIASES, ESM_REQUIRE_BANNER } from '#infra/bundling.js';
+import { ReadableStream as ShimmedReadableStream } from '#infra/shims/node-stream-web.js';
 
 const outDir = await mkdtemp(join(tmpdir(), 'bundling-test-'));
 afterAll(() => rm(outDir, { recursive: true, force: true }));

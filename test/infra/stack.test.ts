@@ -1,13 +1,13 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_CACHE_TTL_SECONDS } from '../../infra/constructs/functions.js';
-import { SCHEDULE_RETRY_ATTEMPTS } from '../../infra/constructs/schedules.js';
-import { tableDefinitions } from '../../infra/constructs/store.js';
-import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '../../infra/stages.js';
-import { envSchema, loadConfig } from '../../shared/runtime/config.js';
-import { runtimeEnv } from '../../shared/runtime/env/runtime.js';
-import { transatelApiEnv } from '../../shared/runtime/env/transatel.js';
-import { activationDeadlineEnv } from '../../shared/runtime/env/workflow.js';
+import { SECRET_CACHE_TTL_SECONDS } from '#infra/constructs/functions.js';
+import { SCHEDULE_RETRY_ATTEMPTS } from '#infra/constructs/schedules.js';
+import { tableDefinitions } from '#infra/constructs/store.js';
+import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '#infra/stages.js';
+import { envSchema, loadConfig } from '#shared/runtime/config.js';
+import { runtimeEnv } from '#shared/runtime/env/runtime.js';
+import { transatelApiEnv } from '#shared/runtime/env/transatel.js';
+import { activationDeadlineEnv } from '#shared/runtime/env/workflow.js';
 import {
   DLQ_RETENTION_DAYS,
   EVENTS_TOPIC_ENV,
@@ -21,7 +21,7 @@ import {
   SECRET_ID_ENV,
   type TableName,
   tableNameEnv,
-} from '../../shared/topology.js';
+} from '#shared/topology.js';
 import {
   actionsOf,
   environmentOf,

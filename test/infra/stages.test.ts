@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { Notifications } from '../../infra/constructs/notifications.js';
-import { Queues } from '../../infra/constructs/queues.js';
+import { Notifications } from '#infra/constructs/notifications.js';
+import { Queues } from '#infra/constructs/queues.js';
 import {
   loadStageConfig,
   PLACEHOLDER_MVNO_REF,
@@ -14,8 +14,8 @@ import {
   stackName,
   stageConfigSchema,
   stageNames,
-} from '../../infra/stages.js';
-import { functions, queues } from '../../shared/topology.js';
+} from '#infra/stages.js';
+import { functions, queues } from '#shared/topology.js';
 
 /** An app synthesizing into its own temporary directory (App would otherwise leave a /tmp/cdk.out* behind). */
 function tempApp(): { app: App; dispose: () => void } {

@@ -5,8 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { App, Aspects } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { BackendStack } from '../../infra/stack.js';
-import { type ContextOverrides, loadStageConfig, type StageName, stackName } from '../../infra/stages.js';
+import { BackendStack } from '#infra/stack.js';
+import { type ContextOverrides, loadStageConfig, type StageName, stackName } from '#infra/stages.js';
 
 const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
 

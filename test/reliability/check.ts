@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { type ReliabilityReport, runReliability, settleSecondsFor } from '../../bench/reliability.js';
-import type { SimulatorVariant } from '../../local/simulator/index.js';
+import { type ReliabilityReport, runReliability, settleSecondsFor } from '#bench/reliability.js';
+import type { SimulatorVariant } from '#local/simulator/index.js';
 
 /**
  * The CI-sized variant of `npm run bench -- reliability`: the same fault mix (10 % 5xx, 5 % 429, 2 % responses

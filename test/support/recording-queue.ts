@@ -1,4 +1,4 @@
-import type { WorkflowMessage, WorkQueue } from '../../shared/workflow/messages.js';
+import type { WorkflowMessage, WorkQueue } from '#shared/workflow/messages.js';
 
 /** A work queue that records what would be sent, with its delay, for the workflow tests to take and check. */
 export class RecordingQueue implements WorkQueue {

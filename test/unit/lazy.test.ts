@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { lazy } from '../../shared/lazy.js';
-import { optionalString } from '../../shared/transatel/wire.js';
-import * as z from '../../shared/zod.js';
+import { lazy } from '#shared/lazy.js';
+import { optionalString } from '#shared/transatel/wire.js';
+import * as z from '#shared/zod.js';
 
 describe('lazy', () => {
   it('builds nothing until asked, then builds once and hands back the same schema', () => {

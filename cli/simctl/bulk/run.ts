@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bulkActivationResponseSchema } from '../../../shared/api/schemas.js';
+import { bulkActivationResponseSchema } from '#shared/api/schemas.js';
 import { getOrder, type Order } from '../commands/order.js';
 import { type ApiClient, ApiError } from '../http.js';
 import { CliError, type CliIo, InterruptedError } from '../io.js';

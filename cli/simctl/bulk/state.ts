@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import * as z from 'zod';
-import { orderStatuses } from '../../../shared/store/order.js';
+import { orderStatuses } from '#shared/store/order.js';
 import { CliError } from '../io.js';
 
 /**

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { orderAcceptedSchema } from '../../../shared/api/schemas.js';
-import { isSettled } from '../../../shared/store/order.js';
+import { orderAcceptedSchema } from '#shared/api/schemas.js';
+import { isSettled } from '#shared/store/order.js';
 import { flag, numberOption, stringOption } from '../args.js';
 import { runBulkActivation } from '../bulk/run.js';
 import { statePathFor } from '../bulk/state.js';

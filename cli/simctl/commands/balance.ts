@@ -1,4 +1,4 @@
-import { balanceResponseSchema } from '../../../shared/api/schemas.js';
+import { balanceResponseSchema } from '#shared/api/schemas.js';
 import { expectPositionals } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_OK } from '../io.js';

@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import QRCode from 'qrcode';
-import { esimResponseSchema } from '../../../shared/api/schemas.js';
+import { esimResponseSchema } from '#shared/api/schemas.js';
 import { expectPositionals, flag, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, EXIT_OK } from '../io.js';

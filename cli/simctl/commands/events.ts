@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { MAX_EVENTS_PAGE, simEventsResponseSchema } from '../../../shared/api/schemas.js';
+import { MAX_EVENTS_PAGE, simEventsResponseSchema } from '#shared/api/schemas.js';
 import { expectPositionals, flag, numberOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import type { ApiClient } from '../http.js';

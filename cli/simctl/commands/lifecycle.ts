@@ -1,5 +1,5 @@
 import { createInterface } from 'node:readline';
-import { transactionAcceptedSchema } from '../../../shared/api/schemas.js';
+import { transactionAcceptedSchema } from '#shared/api/schemas.js';
 import { expectPositionals, flag, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { CliError, type CliIo, EXIT_OK, InterruptedError } from '../io.js';

@@ -1,6 +1,6 @@
 import type * as z from 'zod';
-import { orderSchema } from '../../../shared/api/schemas.js';
-import { reviewOutcomes } from '../../../shared/store/order.js';
+import { orderSchema } from '#shared/api/schemas.js';
+import { reviewOutcomes } from '#shared/store/order.js';
 import { expectPositionals, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ApiClient } from '../http.js';

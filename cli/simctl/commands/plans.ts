@@ -1,4 +1,4 @@
-import { plansResponseSchema } from '../../../shared/api/schemas.js';
+import { plansResponseSchema } from '#shared/api/schemas.js';
 import { expectPositionals, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import { EXIT_OK } from '../io.js';

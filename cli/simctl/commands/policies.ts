@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import type * as z from 'zod';
-import { policiesResponseSchema, policySchema } from '../../../shared/api/schemas.js';
+import { policiesResponseSchema, policySchema } from '#shared/api/schemas.js';
 import { expectPositionals, stringOption } from '../args.js';
 import type { Command, CommandContext } from '../command.js';
 import type { ApiClient } from '../http.js';

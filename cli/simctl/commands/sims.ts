@@ -1,5 +1,5 @@
 import type * as z from 'zod';
-import { simStatusFilterSchema, simsResponseSchema } from '../../../shared/api/schemas.js';
+import { simStatusFilterSchema, simsResponseSchema } from '#shared/api/schemas.js';
 import { expectPositionals, flag, numberOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import type { ApiClient } from '../http.js';

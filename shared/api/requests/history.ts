@@ -1,5 +1,5 @@
-import { decodeHistoryCursor } from '../../store/history-keys.js';
-import * as z from '../../zod.js';
+import { decodeHistoryCursor } from '#shared/store/history-keys.js';
+import * as z from '#shared/zod.js';
 
 /** GET /v1/sims/{iccid}/events. */
 

@@ -1,5 +1,5 @@
-import { iccidSchema } from '../../transatel/identifiers.js';
-import * as z from '../../zod.js';
+import { iccidSchema } from '#shared/transatel/identifiers.js';
+import * as z from '#shared/zod.js';
 
 /** The `{iccid}` path parameter of the SIM routes. */
 

@@ -1,6 +1,6 @@
-import { idempotencyKeySchema } from '../../store/idempotency-key.js';
-import { iccidSchema } from '../../transatel/identifiers.js';
-import * as z from '../../zod.js';
+import { idempotencyKeySchema } from '#shared/store/idempotency-key.js';
+import { iccidSchema } from '#shared/transatel/identifiers.js';
+import * as z from '#shared/zod.js';
 import { groupSchema, planIdSchema, referenceSchema, simOptionSchema } from './fields.js';
 
 /** The ordering routes: activations (one SIM and bulk) and plan orders, with their Idempotency-Key. */

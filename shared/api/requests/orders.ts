@@ -1,6 +1,6 @@
-import { reviewOutcomes } from '../../store/order.js';
-import { orderIdSchema } from '../../store/order-id.js';
-import * as z from '../../zod.js';
+import { reviewOutcomes } from '#shared/store/order.js';
+import { orderIdSchema } from '#shared/store/order-id.js';
+import * as z from '#shared/zod.js';
 
 /** GET /v1/orders/{orderId}. */
 

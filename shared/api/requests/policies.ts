@@ -5,9 +5,9 @@ import {
   policyLimitsSchema,
   policyScopeSchema,
   policyTriggerSchema,
-} from '../../store/policy.js';
-import { iccidProblem } from '../../transatel/identifiers.js';
-import * as z from '../../zod.js';
+} from '#shared/store/policy.js';
+import { iccidProblem } from '#shared/transatel/identifiers.js';
+import * as z from '#shared/zod.js';
 
 /** The policies routes: PUT, GET and DELETE /v1/policies/{policyId}, GET /v1/policies. */
 

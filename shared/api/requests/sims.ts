@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { groupSchema, referenceSchema, simOptionSchema } from './fields.js';
 
 /** The SIM list, SIM changes and lifecycle routes. */

@@ -1,5 +1,5 @@
-import { countryCodeSchema } from '../../transatel/identifiers.js';
-import * as z from '../../zod.js';
+import { countryCodeSchema } from '#shared/transatel/identifiers.js';
+import * as z from '#shared/zod.js';
 
 /** GET /v1/sims/{iccid}/usage. */
 

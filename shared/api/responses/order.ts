@@ -1,5 +1,5 @@
-import { orderSchema as storedOrderSchema } from '../../store/order.js';
-import * as z from '../../zod.js';
+import { orderSchema as storedOrderSchema } from '#shared/store/order.js';
+import * as z from '#shared/zod.js';
 
 /**
  * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, attempt

@@ -1,5 +1,5 @@
-import { policySchema as storedPolicySchema } from '../../store/policy.js';
-import * as z from '../../zod.js';
+import { policySchema as storedPolicySchema } from '#shared/store/policy.js';
+import * as z from '#shared/zod.js';
 import { documentedPolicyFields } from '../requests/policies.js';
 
 /** A stored policy as the API answers it: the store's schema, its fields documented as the request's are. */

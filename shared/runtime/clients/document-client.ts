@@ -1,5 +1,5 @@
-import { lazy } from '../../lazy.js';
-import { createDocumentClient } from '../../store/dynamo-support.js';
+import { lazy } from '#shared/lazy.js';
+import { createDocumentClient } from '#shared/store/dynamo-support.js';
 import { awsClientSettings } from '../aws.js';
 
 /** The container's one DynamoDB document client; its own module, so a function without orders bundles no order store. */

@@ -1,6 +1,6 @@
-import { lazy } from '../../lazy.js';
-import { DynamoOrderStore } from '../../store/dynamo-order-store.js';
-import type { OrderStore } from '../../store/order-store.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoOrderStore } from '#shared/store/dynamo-order-store.js';
+import type { OrderStore } from '#shared/store/order-store.js';
 import { loadConfig } from '../config.js';
 import { ordersTableEnv } from '../env/tables.js';
 import { documentClient } from './document-client.js';

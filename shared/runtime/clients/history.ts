@@ -1,6 +1,6 @@
-import { lazy } from '../../lazy.js';
-import { DynamoHistoryStore } from '../../store/dynamo-history-store.js';
-import type { HistoryStore } from '../../store/history.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoHistoryStore } from '#shared/store/dynamo-history-store.js';
+import type { HistoryStore } from '#shared/store/history.js';
 import { loadConfig } from '../config.js';
 import { historyTableEnv } from '../env/tables.js';
 import { documentClient } from './document-client.js';

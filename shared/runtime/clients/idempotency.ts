@@ -1,5 +1,5 @@
-import { lazy } from '../../lazy.js';
-import { DynamoIdempotencyStore, type IdempotencyStore } from '../../store/idempotency.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoIdempotencyStore, type IdempotencyStore } from '#shared/store/idempotency.js';
 import { loadConfig } from '../config.js';
 import { idempotencyTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';

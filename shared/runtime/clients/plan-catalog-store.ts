@@ -1,5 +1,5 @@
-import { lazy } from '../../lazy.js';
-import { DynamoPlanCatalogStore, type PlanCatalogStore } from '../../store/plan-catalog-store.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoPlanCatalogStore, type PlanCatalogStore } from '#shared/store/plan-catalog-store.js';
 import { loadConfig } from '../config.js';
 import { catalogTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';

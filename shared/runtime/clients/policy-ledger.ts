@@ -1,5 +1,5 @@
-import { lazy } from '../../lazy.js';
-import { DynamoPolicyLedger, type PolicyLedger } from '../../store/policy-ledger.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoPolicyLedger, type PolicyLedger } from '#shared/store/policy-ledger.js';
 import { loadConfig } from '../config.js';
 import { policiesTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';

@@ -1,6 +1,6 @@
-import { lazy } from '../../lazy.js';
-import { DynamoPolicyStore } from '../../store/dynamo-policy-store.js';
-import type { PolicyStore } from '../../store/policy.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoPolicyStore } from '#shared/store/dynamo-policy-store.js';
+import type { PolicyStore } from '#shared/store/policy.js';
 import { loadConfig } from '../config.js';
 import { policiesTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';

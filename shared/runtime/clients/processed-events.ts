@@ -1,5 +1,5 @@
-import { lazy } from '../../lazy.js';
-import { DynamoProcessedEventStore, type ProcessedEventStore } from '../../store/processed-events.js';
+import { lazy } from '#shared/lazy.js';
+import { DynamoProcessedEventStore, type ProcessedEventStore } from '#shared/store/processed-events.js';
 import { loadConfig } from '../config.js';
 import { idempotencyTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';

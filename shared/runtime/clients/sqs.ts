@@ -1,6 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { lazy } from '../../lazy.js';
-import * as z from '../../zod.js';
+import { lazy } from '#shared/lazy.js';
+import * as z from '#shared/zod.js';
 import { awsClientSettings } from '../aws.js';
 import { loadConfig } from '../config.js';
 import { SqsWorkQueue } from '../work-queue.js';

@@ -1,6 +1,6 @@
-import { lazy } from '../../lazy.js';
-import { resolveClientConfig } from '../../transatel/config.js';
-import { TransatelHttp } from '../../transatel/http.js';
+import { lazy } from '#shared/lazy.js';
+import { resolveClientConfig } from '#shared/transatel/config.js';
+import { TransatelHttp } from '#shared/transatel/http.js';
 import { loadConfig } from '../config.js';
 import { transatelApiEnv } from '../env/transatel.js';
 import { logger } from '../logger.js';

@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { httpUrl } from '../config.js';
 
 export const activationQueueEnv = z.object({ ACTIVATION_QUEUE_URL: httpUrl() });

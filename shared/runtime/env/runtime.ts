@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { expected, httpUrl } from '../config.js';
 
 export const logLevels = ['TRACE', 'DEBUG', 'INFO', 'WARN', 'ERROR', 'CRITICAL', 'SILENT'] as const;

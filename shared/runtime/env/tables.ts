@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { nonEmptyString, positiveInteger } from '../config.js';
 
 export const ordersTableEnv = z.object({ ORDERS_TABLE_NAME: nonEmptyString() });

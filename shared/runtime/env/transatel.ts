@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { expected, httpUrl, nonEmptyString, positiveInteger } from '../config.js';
 
 const optionText = z

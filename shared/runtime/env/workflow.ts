@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { positiveInteger } from '../config.js';
 
 export const activationDeadlineEnv = z.object({

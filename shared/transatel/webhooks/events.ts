@@ -1,4 +1,4 @@
-import * as z from '../../zod.js';
+import * as z from '#shared/zod.js';
 import { optionalString, tolerant, tolerantString } from '../wire.js';
 
 /** Event types this product understands; any other type is still accepted, as `unknown`. */

@@ -1,11 +1,11 @@
 import { request } from 'node:http';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Gateway, MAX_BODY_BYTES, startGateway } from '../../../local/gateway.js';
-import { type HandlerLoader, type LambdaHandler, topologyHandlerLoader } from '../../../local/handlers.js';
-import type { RuntimeLog } from '../../../local/log.js';
-import type { FunctionName } from '../../../shared/topology.js';
-import { binaryReply, echo, malformed, plainObject, throws } from '../../fixtures/local/http-handlers.js';
+import { type Gateway, MAX_BODY_BYTES, startGateway } from '#local/gateway.js';
+import { type HandlerLoader, type LambdaHandler, topologyHandlerLoader } from '#local/handlers.js';
+import type { RuntimeLog } from '#local/log.js';
+import type { FunctionName } from '#shared/topology.js';
+import { binaryReply, echo, malformed, plainObject, throws } from '#test/fixtures/local/http-handlers.js';
 
 interface Echoed {
   event: APIGatewayProxyEventV2 & { requestContext: { authorizer?: { iam: { accountId: string } } } };

@@ -6,8 +6,8 @@ import { fileURLToPath } from 'node:url';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/aws.js';
-import { startLocalStack } from '../../../local/stack.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
+import { startLocalStack } from '#local/stack.js';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));
 

@@ -5,14 +5,14 @@ import {
   SendMessageCommand,
 } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAwsClients, localAwsClients } from '../../../local/aws.js';
-import { type Emulators, startEmulators } from '../../../local/emulators.js';
-import type { HandlerLoader } from '../../../local/handlers.js';
-import { type Pollers, startPollers } from '../../../local/poller.js';
-import { type Provisioned, provision } from '../../../local/provision.js';
-import { queues as topologyQueues } from '../../../shared/topology.js';
-import { type RecordingConsumer, recordingConsumer } from '../../fixtures/local/sqs-consumer.js';
-import { waitFor } from '../../fixtures/local/wait.js';
+import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
+import { type Emulators, startEmulators } from '#local/emulators.js';
+import type { HandlerLoader } from '#local/handlers.js';
+import { type Pollers, startPollers } from '#local/poller.js';
+import { type Provisioned, provision } from '#local/provision.js';
+import { queues as topologyQueues } from '#shared/topology.js';
+import { type RecordingConsumer, recordingConsumer } from '#test/fixtures/local/sqs-consumer.js';
+import { waitFor } from '#test/fixtures/local/wait.js';
 
 describe('queue pollers', () => {
   let emulators: Emulators;

@@ -2,11 +2,11 @@ import { DescribeTableCommand, ListTablesCommand } from '@aws-sdk/client-dynamod
 import { ListSubscriptionsByTopicCommand, PublishCommand } from '@aws-sdk/client-sns';
 import { GetQueueAttributesCommand, ListQueuesCommand, ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalAwsClients, localAwsClients } from '../../../local/aws.js';
-import { type Emulators, startEmulators } from '../../../local/emulators.js';
-import { type Provisioned, provision } from '../../../local/provision.js';
-import { ordersTableIndexes } from '../../../shared/store/dynamo-order-store.js';
-import { DLQ_RETENTION_DAYS, type QueueName, queues } from '../../../shared/topology.js';
+import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
+import { type Emulators, startEmulators } from '#local/emulators.js';
+import { type Provisioned, provision } from '#local/provision.js';
+import { ordersTableIndexes } from '#shared/store/dynamo-order-store.js';
+import { DLQ_RETENTION_DAYS, type QueueName, queues } from '#shared/topology.js';
 
 describe('provisioning the local resources', () => {
   let emulators: Emulators;

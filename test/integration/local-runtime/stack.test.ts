@@ -1,21 +1,21 @@
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/aws.js';
-import { startupBanner } from '../../../local/banner.js';
-import { LocalConfigError } from '../../../local/env.js';
-import type { HandlerLoader, LambdaHandler } from '../../../local/handlers.js';
-import type { RuntimeLog } from '../../../local/log.js';
-import { iccidFor } from '../../../local/simulator/index.js';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
-import type { FunctionName } from '../../../shared/topology.js';
-import { waitFor } from '../../fixtures/local/wait.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
+import { startupBanner } from '#local/banner.js';
+import { LocalConfigError } from '#local/env.js';
+import type { HandlerLoader, LambdaHandler } from '#local/handlers.js';
+import type { RuntimeLog } from '#local/log.js';
+import { iccidFor } from '#local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
+import type { FunctionName } from '#shared/topology.js';
+import { waitFor } from '#test/fixtures/local/wait.js';
 import {
   enqueueApi,
   readOrderApi,
   receivedWebhooks,
   storingWorker,
   verifyingWebhook,
-} from '../../fixtures/local/wiring-handlers.js';
+} from '#test/fixtures/local/wiring-handlers.js';
 
 const fixtures: Partial<Record<FunctionName, LambdaHandler>> = {
   'activation-api': enqueueApi,

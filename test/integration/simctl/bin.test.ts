@@ -5,8 +5,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iccidFor } from '../../../local/simulator/index.js';
-import type { LocalStack } from '../../../local/stack.js';
+import { iccidFor } from '#local/simulator/index.js';
+import type { LocalStack } from '#local/stack.js';
 import { simctl, startTestStack } from './harness.js';
 
 const BIN = resolve(import.meta.dirname, '../../../cli/simctl/bin.mjs');

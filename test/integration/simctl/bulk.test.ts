@@ -3,10 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseCsv } from '../../../cli/simctl/csv.js';
-import { localAwsClients } from '../../../local/aws.js';
-import { iccidFor } from '../../../local/simulator/index.js';
-import type { LocalStack } from '../../../local/stack.js';
+import { parseCsv } from '#cli/simctl/csv.js';
+import { localAwsClients } from '#local/aws.js';
+import { iccidFor } from '#local/simulator/index.js';
+import type { LocalStack } from '#local/stack.js';
 import { simctl, simulatorCounters, startTestStack } from './harness.js';
 
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';

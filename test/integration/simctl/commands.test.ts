@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iccidFor } from '../../../local/simulator/index.js';
-import type { LocalStack } from '../../../local/stack.js';
+import { iccidFor } from '#local/simulator/index.js';
+import type { LocalStack } from '#local/stack.js';
 import { simctl, simulatorCounters, startTestStack } from './harness.js';
 
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';

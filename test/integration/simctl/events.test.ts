@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { sinceToFrom } from '../../../cli/simctl/commands/events.js';
+import { sinceToFrom } from '#cli/simctl/commands/events.js';
 import { simctl } from './harness.js';
 
 /** simctl events against a stand-in API on 127.0.0.1: paging, options, output. */

@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
-import { type CliIo, run } from '../../../cli/simctl/main.js';
-import type { CountersSnapshot } from '../../../local/simulator/index.js';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
+import { type CliIo, run } from '#cli/simctl/main.js';
+import type { CountersSnapshot } from '#local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
 
 export interface CliResult {
   code: number;

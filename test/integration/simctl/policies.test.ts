@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
 import { simctl } from './harness.js';
 
 const POLICY = {

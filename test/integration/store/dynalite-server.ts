@@ -2,8 +2,8 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
-import { createDocumentClient } from '../../../shared/store/dynamo-support.js';
-import { createTableInput, type TableDefinition } from '../../../shared/store/table-definition.js';
+import { createDocumentClient } from '#shared/store/dynamo-support.js';
+import { createTableInput, type TableDefinition } from '#shared/store/table-definition.js';
 
 /** Dummy identity: nothing here may ever reach real AWS. */
 const localAws = {

@@ -6,8 +6,8 @@ import {
   ordersTableDefinition,
   ordersTableIndexes,
   simMarkerKey,
-} from '../../../shared/store/dynamo-order-store.js';
-import { isTerminal, type Order } from '../../../shared/store/order.js';
+} from '#shared/store/dynamo-order-store.js';
+import { isTerminal, type Order } from '#shared/store/order.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 import { anOrder, describeOrderStoreContract } from './order-store-contract.js';
 

@@ -1,13 +1,9 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoPolicyStore,
-  policiesTableDefinition,
-  policyKey,
-} from '../../../shared/store/dynamo-policy-store.js';
-import { MAX_SCOPE_ICCIDS } from '../../../shared/store/policy.js';
-import { luhnCheckDigit } from '../../../shared/transatel/identifiers.js';
+import { DynamoPolicyStore, policiesTableDefinition, policyKey } from '#shared/store/dynamo-policy-store.js';
+import { MAX_SCOPE_ICCIDS } from '#shared/store/policy.js';
+import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 import { aDefinition, describePolicyStoreContract, T0, T1 } from './policy-store-contract.js';
 

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry, HistoryQuery, HistoryStore } from '../../../shared/store/history.js';
+import type { HistoryEntry, HistoryQuery, HistoryStore } from '#shared/store/history.js';
 import {
   compareNewestFirst,
   encodeHistoryCursor,
   InvalidHistoryCursorError,
   positionOf,
-} from '../../../shared/store/history-keys.js';
+} from '#shared/store/history-keys.js';
 
 let iccidSequence = 0;
 /** A distinct ICCID per call, so tests sharing one table never see each other's entries. */

@@ -1,7 +1,7 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DynamoHistoryStore, historyTableDefinition } from '../../../shared/store/dynamo-history-store.js';
-import { MemoryHistoryStore } from '../../../shared/store/memory-history-store.js';
+import { DynamoHistoryStore, historyTableDefinition } from '#shared/store/dynamo-history-store.js';
+import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 import {
   anEntry,

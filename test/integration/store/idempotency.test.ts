@@ -6,8 +6,8 @@ import {
   type IdempotencyStore,
   idempotencyTableDefinition,
   MemoryIdempotencyStore,
-} from '../../../shared/store/idempotency.js';
-import { newOrderId } from '../../../shared/store/order-id.js';
+} from '#shared/store/idempotency.js';
+import { newOrderId } from '#shared/store/order-id.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 
 const tableName = 'idempotency-test';

@@ -1,4 +1,4 @@
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { describeOrderStoreContract } from './order-store-contract.js';
 
 const store = new MemoryOrderStore();

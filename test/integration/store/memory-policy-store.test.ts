@@ -1,4 +1,4 @@
-import { MemoryPolicyStore } from '../../../shared/store/memory-policy-store.js';
+import { MemoryPolicyStore } from '#shared/store/memory-policy-store.js';
 import { describePolicyStoreContract } from './policy-store-contract.js';
 
 describePolicyStoreContract('MemoryPolicyStore', async () => new MemoryPolicyStore());

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { type NewOrderInput, newOrder, type Order, type OrderChanges } from '../../../shared/store/order.js';
-import { newOrderId } from '../../../shared/store/order-id.js';
+import { type NewOrderInput, newOrder, type Order, type OrderChanges } from '#shared/store/order.js';
+import { newOrderId } from '#shared/store/order-id.js';
 import {
   OrderAlreadyExistsError,
   type OrderStore,
   requireApplied,
   SimHasOpenOrderError,
   TransitionConflictError,
-} from '../../../shared/store/order-store.js';
+} from '#shared/store/order-store.js';
 
 let iccidSequence = 0;
 /** A distinct ICCID per call, so tests sharing one table never see each other's orders. */

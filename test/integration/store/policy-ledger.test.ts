@@ -1,10 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  DynamoPolicyLedger,
-  MemoryPolicyLedger,
-  type PolicyLedger,
-} from '../../../shared/store/policy-ledger.js';
-import type { TableDefinition } from '../../../shared/store/table-definition.js';
+import { DynamoPolicyLedger, MemoryPolicyLedger, type PolicyLedger } from '#shared/store/policy-ledger.js';
+import type { TableDefinition } from '#shared/store/table-definition.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 
 /** The policies table's layout (pk, sk, expiresAt), which the ledger's items share with the policies. */

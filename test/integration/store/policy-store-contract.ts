@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { PolicyDefinition, PolicyStore } from '../../../shared/store/policy.js';
+import type { PolicyDefinition, PolicyStore } from '#shared/store/policy.js';
 
 export const T0 = new Date('2026-12-01T10:00:00.000Z');
 export const T1 = new Date('2026-12-01T11:00:00.000Z');

@@ -1,12 +1,12 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { idempotencyTableDefinition } from '../../../shared/store/idempotency-table.js';
+import { idempotencyTableDefinition } from '#shared/store/idempotency-table.js';
 import {
   DynamoProcessedEventStore,
   MemoryProcessedEventStore,
   type ProcessedEventStore,
   processEventOnce,
-} from '../../../shared/store/processed-events.js';
+} from '#shared/store/processed-events.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 
 const tableName = 'processed-events-test';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { samplePlanId } from '../../../local/banner.js';
-import { iccidFor, type SimulatorVariant } from '../../../local/simulator/index.js';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
+import { samplePlanId } from '#local/banner.js';
+import { iccidFor, type SimulatorVariant } from '#local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
 import { simctl } from '../simctl/harness.js';
 import {
   counters,

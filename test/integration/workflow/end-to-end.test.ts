@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../../../local/aws.js';
-import { iccidFor } from '../../../local/simulator/index.js';
-import type { LocalStack } from '../../../local/stack.js';
-import { createDocumentClient } from '../../../shared/store/dynamo-support.js';
-import { DynamoPlanCatalogStore } from '../../../shared/store/plan-catalog-store.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
+import { iccidFor } from '#local/simulator/index.js';
+import type { LocalStack } from '#local/stack.js';
+import { createDocumentClient } from '#shared/store/dynamo-support.js';
+import { DynamoPlanCatalogStore } from '#shared/store/plan-catalog-store.js';
 import {
   api,
   counters,
@@ -570,7 +570,7 @@ describe('bad input never reaches Transatel', () => {
   });
 
   it('covers every route of the topology', async () => {
-    const { routes } = await import('../../../shared/topology.js');
+    const { routes } = await import('#shared/topology.js');
     const covered = new Set([...cases.map((c) => c.route), 'POST /v1/webhooks/transatel']);
     for (const route of routes) expect(covered).toContain(`${route.method} ${route.path}`);
   });
@@ -587,7 +587,7 @@ describe('OpenAPI document', () => {
     };
     expect(document.openapi).toBe('3.1.0');
     expect(document.servers[0]?.url).toBe(stack.url);
-    const { routes } = await import('../../../shared/topology.js');
+    const { routes } = await import('#shared/topology.js');
     for (const route of routes)
       expect(document.paths[route.path]?.[route.method.toLowerCase()]).toBeDefined();
   });

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { iccidFor } from '../../../local/simulator/index.js';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
+import { iccidFor } from '#local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
 import {
   api,
   counters,

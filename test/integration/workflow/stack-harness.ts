@@ -4,10 +4,10 @@ import {
   SendMessageCommand,
   SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { FaultConfig } from '../../../local/simulator/index.js';
-import { type LocalStack, startLocalStack } from '../../../local/stack.js';
-import { luhnCheckDigit } from '../../../shared/transatel/identifiers.js';
-import { signBody } from '../../../shared/transatel/webhooks/signature.js';
+import type { FaultConfig } from '#local/simulator/index.js';
+import { type LocalStack, startLocalStack } from '#local/stack.js';
+import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
+import { signBody } from '#shared/transatel/webhooks/signature.js';
 
 export const PLAN = 'IOTC_CAPPED_EU_1GB_1M';
 export const WEBHOOK_SECRET = 'integration-webhook-secret';

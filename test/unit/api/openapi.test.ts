@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { buildOpenApiDocument, type JsonSchema, operations, routeKey } from '../../../shared/api/openapi.js';
-import { problemSchema } from '../../../shared/api/schemas.js';
-import { routes } from '../../../shared/topology.js';
+import { buildOpenApiDocument, type JsonSchema, operations, routeKey } from '#shared/api/openapi.js';
+import { problemSchema } from '#shared/api/schemas.js';
+import { routes } from '#shared/topology.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'] as const;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { forEachAtOnce } from '../../../bench/at-once.js';
+import { forEachAtOnce } from '#bench/at-once.js';
 
 describe('forEachAtOnce', () => {
   it('runs every item once, with its index, never more than atOnce at a time', async () => {

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type Bundle, bundleAll } from '../../../bench/bundle.js';
-import { lambdaLikeEnv } from '../../../bench/cold-init.js';
+import { type Bundle, bundleAll } from '#bench/bundle.js';
+import { lambdaLikeEnv } from '#bench/cold-init.js';
 
 const run = promisify(execFile);
 const outDir = await mkdtemp(join(tmpdir(), 'stand-ins-test-'));

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { routes } from '../../../shared/topology.js';
+import { routes } from '#shared/topology.js';
 
 // The README is what a newcomer reads top to bottom, docs/ has the depth (issue #17): every relative link
 // must lead somewhere in the repository, and the two files with a size budget keep to it.

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/catalog-api/handler.js';
-import { resetCatalogCache } from '../../../shared/runtime/plan-catalog.js';
-import { invoke } from '../../support/api-event.js';
-import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '../../support/scripted-server.js';
+import { handler } from '#functions/catalog-api/handler.js';
+import { resetCatalogCache } from '#shared/runtime/plan-catalog.js';
+import { invoke } from '#test/support/api-event.js';
+import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { handler } from '../../../functions/catalog-api/handler.js';
-import type { RunningSimulator } from '../../../local/simulator/index.js';
-import { invoke } from '../../support/api-event.js';
+import { handler } from '#functions/catalog-api/handler.js';
+import type { RunningSimulator } from '#local/simulator/index.js';
+import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { routeCalls, startSimulatorForFunctions, transatelCalls } from './harness.js';
 

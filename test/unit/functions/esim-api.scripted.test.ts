@@ -1,8 +1,8 @@
 import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/esim-api/handler.js';
-import { invoke } from '../../support/api-event.js';
-import { json, startScriptedServer, tokenOk } from '../../support/scripted-server.js';
+import { handler } from '#functions/esim-api/handler.js';
+import { invoke } from '#test/support/api-event.js';
+import { json, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 

@@ -1,4 +1,4 @@
-import { type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
+import { type RunningSimulator, startSimulator } from '#local/simulator/index.js';
 
 /** What every function needs to reach Transatel (or the simulator) locally. */
 export function transatelEnv(baseUrl: string): Record<string, string> {

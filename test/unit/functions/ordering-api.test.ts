@@ -1,16 +1,16 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler as activationApi } from '../../../functions/activation-api/handler.js';
-import { handler as subscriptionApi } from '../../../functions/subscription-api/handler.js';
-import { type LocalAwsClients, localAwsClients } from '../../../local/aws.js';
-import { type Emulators, startEmulators } from '../../../local/emulators.js';
-import { applyEnv, functionEnv } from '../../../local/env.js';
-import { type Provisioned, provision } from '../../../local/provision.js';
-import { iccidFor } from '../../../local/simulator/index.js';
-import { orderStore } from '../../../shared/runtime/clients/dynamo.js';
-import { historyStore } from '../../../shared/runtime/clients/history.js';
-import { requireApplied } from '../../../shared/store/order-store.js';
-import { invoke } from '../../support/api-event.js';
+import { handler as activationApi } from '#functions/activation-api/handler.js';
+import { handler as subscriptionApi } from '#functions/subscription-api/handler.js';
+import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
+import { type Emulators, startEmulators } from '#local/emulators.js';
+import { applyEnv, functionEnv } from '#local/env.js';
+import { type Provisioned, provision } from '#local/provision.js';
+import { iccidFor } from '#local/simulator/index.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { historyStore } from '#shared/runtime/clients/history.js';
+import { requireApplied } from '#shared/store/order-store.js';
+import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 
 /**

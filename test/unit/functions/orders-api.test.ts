@@ -1,14 +1,14 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/orders-api/handler.js';
-import { orderSchema as publicOrderSchema } from '../../../shared/api/schemas.js';
-import { orderStore } from '../../../shared/runtime/clients/dynamo.js';
-import { ordersTableDefinition } from '../../../shared/store/dynamo-order-store.js';
-import { newOrder, type Order, orderSchema as storedOrderSchema } from '../../../shared/store/order.js';
-import { newOrderId } from '../../../shared/store/order-id.js';
-import { requireApplied } from '../../../shared/store/order-store.js';
-import { type LocalDynamo, startLocalDynamo } from '../../integration/store/dynalite-server.js';
-import { type ApiEventInput, invoke } from '../../support/api-event.js';
+import { handler } from '#functions/orders-api/handler.js';
+import { orderSchema as publicOrderSchema } from '#shared/api/schemas.js';
+import { orderStore } from '#shared/runtime/clients/dynamo.js';
+import { ordersTableDefinition } from '#shared/store/dynamo-order-store.js';
+import { newOrder, type Order, orderSchema as storedOrderSchema } from '#shared/store/order.js';
+import { newOrderId } from '#shared/store/order-id.js';
+import { requireApplied } from '#shared/store/order-store.js';
+import { type LocalDynamo, startLocalDynamo } from '#test/integration/store/dynalite-server.js';
+import { type ApiEventInput, invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 

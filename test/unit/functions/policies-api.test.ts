@@ -1,13 +1,13 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/policies-api/handler.js';
-import { catalogTableDefinition } from '../../../shared/store/catalog-table.js';
-import { policiesTableDefinition } from '../../../shared/store/dynamo-policy-store.js';
-import { DynamoPlanCatalogStore } from '../../../shared/store/plan-catalog-store.js';
-import { MAX_SCOPE_ICCIDS } from '../../../shared/store/policy.js';
-import { luhnCheckDigit } from '../../../shared/transatel/identifiers.js';
-import { type LocalDynamo, startLocalDynamo } from '../../integration/store/dynalite-server.js';
-import { type ApiEventInput, type ApiResult, invoke } from '../../support/api-event.js';
+import { handler } from '#functions/policies-api/handler.js';
+import { catalogTableDefinition } from '#shared/store/catalog-table.js';
+import { policiesTableDefinition } from '#shared/store/dynamo-policy-store.js';
+import { DynamoPlanCatalogStore } from '#shared/store/plan-catalog-store.js';
+import { MAX_SCOPE_ICCIDS } from '#shared/store/policy.js';
+import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
+import { type LocalDynamo, startLocalDynamo } from '#test/integration/store/dynalite-server.js';
+import { type ApiEventInput, type ApiResult, invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 

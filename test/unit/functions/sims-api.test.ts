@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/sims-api/handler.js';
-import { iccidFor, imsiFor, msisdnFor, type RunningSimulator } from '../../../local/simulator/index.js';
-import { routes } from '../../../shared/topology.js';
-import { type ApiEventInput, type ApiResult, invoke } from '../../support/api-event.js';
+import { handler } from '#functions/sims-api/handler.js';
+import { iccidFor, imsiFor, msisdnFor, type RunningSimulator } from '#local/simulator/index.js';
+import { routes } from '#shared/topology.js';
+import { type ApiEventInput, type ApiResult, invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import {
   routeCalls,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { handler } from '../../../functions/usage-api/handler.js';
-import { iccidFor, type RunningSimulator } from '../../../local/simulator/index.js';
-import { invoke } from '../../support/api-event.js';
+import { handler } from '#functions/usage-api/handler.js';
+import { iccidFor, type RunningSimulator } from '#local/simulator/index.js';
+import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import {
   routeCalls,

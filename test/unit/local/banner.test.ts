@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { startupBanner } from '../../../local/banner.js';
-import type { LocalStack } from '../../../local/stack.js';
+import { startupBanner } from '#local/banner.js';
+import type { LocalStack } from '#local/stack.js';
 
 const stack = {
   url: 'http://127.0.0.1:3000',

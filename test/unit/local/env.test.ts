@@ -1,10 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import {
-  applyEnv,
-  LocalConfigError,
-  resolveTransatelTarget,
-  resolveWebhookSecret,
-} from '../../../local/env.js';
+import { applyEnv, LocalConfigError, resolveTransatelTarget, resolveWebhookSecret } from '#local/env.js';
 
 describe('local runtime settings', () => {
   it('uses the simulator with local credentials unless TRANSATEL_BASE_URL is set', () => {

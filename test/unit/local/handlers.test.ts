@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { type HandlerLoader, invokeFunction, lambdaContext } from '../../../local/handlers.js';
+import { type HandlerLoader, invokeFunction, lambdaContext } from '#local/handlers.js';
 
 describe('invoking a function locally', () => {
   afterEach(() => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toReply } from '../../../local/gateway.js';
-import { apiGatewayTime, createRouter, isTextContentType } from '../../../local/http-event.js';
-import { routes } from '../../../shared/topology.js';
+import { toReply } from '#local/gateway.js';
+import { apiGatewayTime, createRouter, isTextContentType } from '#local/http-event.js';
+import { routes } from '#shared/topology.js';
 
 describe('route matching', () => {
   const match = createRouter(routes);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { failedMessageIds, toSqsRecord } from '../../../local/poller.js';
+import { failedMessageIds, toSqsRecord } from '#local/poller.js';
 
 const batch = [toSqsRecord({ MessageId: 'a' }, 'arn:q'), toSqsRecord({ MessageId: 'b' }, 'arn:q')];
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import type { HandlerLoader, LambdaHandler } from '../../../local/handlers.js';
-import type { RuntimeLog } from '../../../local/log.js';
-import { type Schedules, startSchedules } from '../../../local/schedules.js';
+import type { HandlerLoader, LambdaHandler } from '#local/handlers.js';
+import type { RuntimeLog } from '#local/log.js';
+import { type Schedules, startSchedules } from '#local/schedules.js';
 
 let schedules: Schedules | undefined;
 afterEach(async () => {

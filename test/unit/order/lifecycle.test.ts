@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import * as lifecycle from '../../../shared/order/lifecycle.js';
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
-import { newOrder, type Order, orderStatuses } from '../../../shared/store/order.js';
+import * as lifecycle from '#shared/order/lifecycle.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
+import { newOrder, type Order, orderStatuses } from '#shared/store/order.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 

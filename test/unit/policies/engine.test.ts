@@ -5,17 +5,17 @@ import {
   OccurrenceInFlightError,
   type PolicyEngineDeps,
   SimBusyError,
-} from '../../../shared/policies/engine.js';
-import type { HistoryEntry } from '../../../shared/store/history.js';
-import { MemoryIdempotencyStore } from '../../../shared/store/idempotency.js';
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
-import type { Order } from '../../../shared/store/order.js';
-import { requireApplied } from '../../../shared/store/order-store.js';
-import type { Policy, PolicyDefinition } from '../../../shared/store/policy.js';
-import { MemoryPolicyLedger } from '../../../shared/store/policy-ledger.js';
-import { MemoryProcessedEventStore } from '../../../shared/store/processed-events.js';
-import type { FleetNotification } from '../../../shared/workflow/notifications.js';
-import { RecordingQueue } from '../../support/recording-queue.js';
+} from '#shared/policies/engine.js';
+import type { HistoryEntry } from '#shared/store/history.js';
+import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
+import type { Order } from '#shared/store/order.js';
+import { requireApplied } from '#shared/store/order-store.js';
+import type { Policy, PolicyDefinition } from '#shared/store/policy.js';
+import { MemoryPolicyLedger } from '#shared/store/policy-ledger.js';
+import { MemoryProcessedEventStore } from '#shared/store/processed-events.js';
+import type { FleetNotification } from '#shared/workflow/notifications.js';
+import { RecordingQueue } from '#test/support/recording-queue.js';
 
 /**
  * The policy engine against in-memory stores: what a trigger occurrence orders, under duplicated, replayed,
@@ -281,10 +281,8 @@ describe('scope, limits and refusals', () => {
 
 describe('the notification a policy queue receives', () => {
   it('reads back every normalized event the events worker publishes (property)', async () => {
-    const { fleetNotificationSchema, toNotification } = await import(
-      '../../../shared/workflow/notifications.js'
-    );
-    const { parseEvent } = await import('../../../shared/transatel/webhooks/events.js');
+    const { fleetNotificationSchema, toNotification } = await import('#shared/workflow/notifications.js');
+    const { parseEvent } = await import('#shared/transatel/webhooks/events.js');
     const eventTypes = ['OCS/PRODUCT/RESOURCE/EXHAUSTED', 'OCS/RESOURCE/THRESHOLD', 'OCS/PRODUCT/ACTIVATED'];
     fc.assert(
       fc.property(

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
-import { type SweepDeps, sweep } from '../../../shared/policies/sweep.js';
-import type { Policy, PolicyDefinition } from '../../../shared/store/policy.js';
-import { MemoryPolicyLedger } from '../../../shared/store/policy-ledger.js';
-import { createTransatelClient, type TransatelClient } from '../../../shared/transatel/client.js';
-import type { FleetNotification } from '../../../shared/workflow/notifications.js';
+import { iccidFor, type RunningSimulator, startSimulator } from '#local/simulator/index.js';
+import { type SweepDeps, sweep } from '#shared/policies/sweep.js';
+import type { Policy, PolicyDefinition } from '#shared/store/policy.js';
+import { MemoryPolicyLedger } from '#shared/store/policy-ledger.js';
+import { createTransatelClient, type TransatelClient } from '#shared/transatel/client.js';
+import type { FleetNotification } from '#shared/workflow/notifications.js';
 
 /**
  * The sweep against the simulator over HTTP: it reads the balances of the SIMs in scope of threshold and

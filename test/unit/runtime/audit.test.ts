@@ -1,10 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import type { AuditedCall, HttpAudit } from '../../../shared/runtime/audit.js';
-import { HttpError, type HttpEvent, httpHandler, json } from '../../../shared/runtime/http.js';
-import { logger } from '../../../shared/runtime/logger.js';
-import type { HistoryEntry, HistoryStore } from '../../../shared/store/history.js';
-import { MemoryHistoryStore } from '../../../shared/store/memory-history-store.js';
+import type { AuditedCall, HttpAudit } from '#shared/runtime/audit.js';
+import { HttpError, type HttpEvent, httpHandler, json } from '#shared/runtime/http.js';
+import { logger } from '#shared/runtime/logger.js';
+import type { HistoryEntry, HistoryStore } from '#shared/store/history.js';
+import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { httpEvent, lambdaContext } from './lambda-fixtures.js';
 import { type CaptureLogs, captureLogs } from './log-capture.js';
 

@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, envSchema, loadConfig } from '../../../shared/runtime/config.js';
-import { eventsTopicEnv } from '../../../shared/runtime/env/events-topic.js';
-import { activationQueueEnv } from '../../../shared/runtime/env/queues.js';
-import { runtimeEnv } from '../../../shared/runtime/env/runtime.js';
-import { ordersTableEnv } from '../../../shared/runtime/env/tables.js';
-import { transatelApiEnv } from '../../../shared/runtime/env/transatel.js';
-import { activationDeadlineEnv } from '../../../shared/runtime/env/workflow.js';
+import { ConfigError, envSchema, loadConfig } from '#shared/runtime/config.js';
+import { eventsTopicEnv } from '#shared/runtime/env/events-topic.js';
+import { activationQueueEnv } from '#shared/runtime/env/queues.js';
+import { runtimeEnv } from '#shared/runtime/env/runtime.js';
+import { ordersTableEnv } from '#shared/runtime/env/tables.js';
+import { transatelApiEnv } from '#shared/runtime/env/transatel.js';
+import { activationDeadlineEnv } from '#shared/runtime/env/workflow.js';
 
 const workerSchema = envSchema(
   runtimeEnv,

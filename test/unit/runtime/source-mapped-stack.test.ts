@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mapStack, sourceMapError } from '../../../shared/runtime/source-mapped-stack.js';
+import { mapStack, sourceMapError } from '#shared/runtime/source-mapped-stack.js';
 
 const run = promisify(execFile);
 const runtime = resolve('shared/runtime');

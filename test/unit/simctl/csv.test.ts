@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { CsvSyntaxError, formatCsv, parseCsv } from '../../../cli/simctl/csv.js';
+import { CsvSyntaxError, formatCsv, parseCsv } from '#cli/simctl/csv.js';
 
 const fieldsOf = (text: string) => parseCsv(text).map((record) => record.fields);
 

@@ -7,7 +7,7 @@ import {
   msisdnFor,
   type RunningSimulator,
   startSimulator,
-} from '../../../local/simulator/index.js';
+} from '#local/simulator/index.js';
 import {
   adminClient,
   apiClient,

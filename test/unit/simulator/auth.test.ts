@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TokenStore } from '../../../local/simulator/auth.js';
-import { iccidFor, type RunningSimulator } from '../../../local/simulator/index.js';
+import { TokenStore } from '#local/simulator/auth.js';
+import { iccidFor, type RunningSimulator } from '#local/simulator/index.js';
 import { adminClient, apiClient, CM, getToken, type Problem, startTestSim } from './helpers.js';
 
 const TOKEN_PATH = '/authentication/api/token';

@@ -1,7 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SIMULATOR_VARIANTS, variantDescriptions } from '../../../local/simulator/index.js';
+import { SIMULATOR_VARIANTS, variantDescriptions } from '#local/simulator/index.js';
 import { waitFor } from './helpers.js';
 
 const projectRoot = fileURLToPath(new URL('../../../', import.meta.url));

@@ -1,11 +1,7 @@
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import {
-  type RunningSimulator,
-  type SimulatorOptions,
-  startSimulator,
-} from '../../../local/simulator/index.js';
+import { type RunningSimulator, type SimulatorOptions, startSimulator } from '#local/simulator/index.js';
 
 export const CM = '/connectivity-management/subscribers/api';
 export const ORDERS = '/ocs/subscriptions/api/orders/products';

@@ -8,7 +8,7 @@ import {
   msisdnFor,
   parseIccid,
   SIM_CATEGORIES,
-} from '../../../local/simulator/ids.js';
+} from '#local/simulator/ids.js';
 
 function luhnValid(digits: string): boolean {
   let sum = 0;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, msisdnFor, type RunningSimulator } from '../../../local/simulator/index.js';
+import { iccidFor, msisdnFor, type RunningSimulator } from '#local/simulator/index.js';
 import {
   adminClient,
   apiClient,

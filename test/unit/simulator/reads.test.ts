@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  iccidFor,
-  imsiFor,
-  msisdnFor,
-  type RunningSimulator,
-  SMDP_ADDRESS,
-} from '../../../local/simulator/index.js';
+import { iccidFor, imsiFor, msisdnFor, type RunningSimulator, SMDP_ADDRESS } from '#local/simulator/index.js';
 import { adminClient, apiClient, getToken, type Problem, startTestSim } from './helpers.js';
 
 const SEARCH = '/sim-search/api/sim/search';

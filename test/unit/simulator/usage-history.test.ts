@@ -5,7 +5,7 @@ import {
   msisdnFor,
   type RunningSimulator,
   SIMULATOR_VARIANTS,
-} from '../../../local/simulator/index.js';
+} from '#local/simulator/index.js';
 import {
   adminClient,
   apiClient,

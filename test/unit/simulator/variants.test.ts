@@ -8,7 +8,7 @@ import {
   SIMULATOR_VARIANTS,
   type SimulatorVariant,
   variantDescriptions,
-} from '../../../local/simulator/index.js';
+} from '#local/simulator/index.js';
 import {
   type ApiResponse,
   adminClient,

@@ -1,7 +1,7 @@
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type RunningSimulator, SIGNATURE_HEADER, signBody } from '../../../local/simulator/index.js';
+import { type RunningSimulator, SIGNATURE_HEADER, signBody } from '#local/simulator/index.js';
 import {
   adminClient,
   type Receiver,

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { forEachConcurrently } from '../../../shared/concurrency.js';
+import { forEachConcurrently } from '#shared/concurrency.js';
 import {
   claimConcurrency,
   claimNewOrder,
   claimNewOrders,
   type SimMarkerOps,
-} from '../../../shared/store/open-order-marker.js';
-import { newOrder, type Order } from '../../../shared/store/order.js';
-import { SimHasOpenOrderError } from '../../../shared/store/order-store.js';
+} from '#shared/store/open-order-marker.js';
+import { newOrder, type Order } from '#shared/store/order.js';
+import { SimHasOpenOrderError } from '#shared/store/order-store.js';
 
 /** Marker primitives over two maps, with a hook to fail or slow down a primitive. */
 function fakeOps(hooks: { beforeClaim?: (orderId: string) => Promise<void> } = {}) {

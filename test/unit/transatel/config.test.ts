@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeOptions, resolveClientConfig } from '../../../shared/transatel/config.js';
+import { mergeOptions, resolveClientConfig } from '#shared/transatel/config.js';
 
 const credentials = async () => ({ clientId: 'id', clientSecret: 'secret' });
 const required = {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { EventParseError, parseEvent, safeParseEvent } from '../../../shared/transatel/webhooks/events.js';
+import { EventParseError, parseEvent, safeParseEvent } from '#shared/transatel/webhooks/events.js';
 
 const header = (eventType: string) => ({ eventId: 'b3f1', eventType, eventDate: '2026-08-04T13:30:00Z' });
 

@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createTransatelClient } from '../../../shared/transatel/client.js';
-import type { TransatelClientConfig } from '../../../shared/transatel/config.js';
+import { createTransatelClient } from '#shared/transatel/client.js';
+import type { TransatelClientConfig } from '#shared/transatel/config.js';
 import {
   TransatelApiError,
   TransatelAuthError,
   TransatelInvalidResponseError,
   TransatelNetworkError,
   TransatelUnknownOutcomeError,
-} from '../../../shared/transatel/errors.js';
-import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '../../support/scripted-server.js';
+} from '#shared/transatel/errors.js';
+import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
 
 const ICCID = '8988247000148411086';
 const SUBSCRIBER_PATH = `/connectivity-management/subscribers/api/subscribers/sim-serial/${ICCID}`;

@@ -9,7 +9,7 @@ import {
   luhnCheckDigit,
   msisdnSchema,
   normalizeMsisdn,
-} from '../../../shared/transatel/identifiers.js';
+} from '#shared/transatel/identifiers.js';
 
 const digitString = (min: number, max: number) =>
   fc

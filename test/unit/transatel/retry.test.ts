@@ -1,11 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  backoffDelayMs,
-  defaultRetryPolicy,
-  nextDelayMs,
-  parseRetryAfter,
-} from '../../../shared/transatel/retry.js';
+import { backoffDelayMs, defaultRetryPolicy, nextDelayMs, parseRetryAfter } from '#shared/transatel/retry.js';
 
 describe('retry timing', () => {
   it('parses Retry-After as seconds or as an HTTP date', () => {

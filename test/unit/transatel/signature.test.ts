@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { signBody, verifySignature } from '../../../shared/transatel/webhooks/signature.js';
+import { signBody, verifySignature } from '#shared/transatel/webhooks/signature.js';
 
 const body = JSON.stringify({
   header: { eventId: 'e-1', eventType: 'OCS/PRODUCT/ACTIVATED', eventDate: '2026-08-04T13:30:00Z' },

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { createTransatelClient, type TransatelClient } from '../../../shared/transatel/client.js';
-import { TransatelInvalidResponseError } from '../../../shared/transatel/errors.js';
-import { resetDriftReports } from '../../../shared/transatel/wire.js';
-import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '../../support/scripted-server.js';
+import { createTransatelClient, type TransatelClient } from '#shared/transatel/client.js';
+import { TransatelInvalidResponseError } from '#shared/transatel/errors.js';
+import { resetDriftReports } from '#shared/transatel/wire.js';
+import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
 
 /**
  * Transatel's answers in shapes its documentation leaves open: the client takes what it can read, drops

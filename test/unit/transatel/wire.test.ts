@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { optionalString, singleOrWrapped, wrappedList } from '../../../shared/transatel/wire.js';
-import * as z from '../../../shared/zod.js';
+import { optionalString, singleOrWrapped, wrappedList } from '#shared/transatel/wire.js';
+import * as z from '#shared/zod.js';
 
 const item = z.looseObject({ id: z.string(), note: optionalString });
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { historyEntrySchema } from '../../../shared/store/history.js';
-import { parseEvent } from '../../../shared/transatel/webhooks/events.js';
-import { eventHistoryEntry } from '../../../shared/workflow/event-history.js';
-import { toNotification } from '../../../shared/workflow/notifications.js';
+import { historyEntrySchema } from '#shared/store/history.js';
+import { parseEvent } from '#shared/transatel/webhooks/events.js';
+import { eventHistoryEntry } from '#shared/workflow/event-history.js';
+import { toNotification } from '#shared/workflow/notifications.js';
 
 const ICCID = '8988247000000000019';
 const RECEIVED = new Date('2026-11-27T10:00:05.000Z');

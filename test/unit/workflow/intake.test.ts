@@ -1,14 +1,14 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryIdempotencyStore } from '../../../shared/store/idempotency.js';
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
-import { requireApplied } from '../../../shared/store/order-store.js';
+import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
+import { requireApplied } from '#shared/store/order-store.js';
 import {
   acceptBulkActivation,
   acceptOrder,
   type IntakeDeps,
   type OrderOutcome,
-} from '../../../shared/workflow/intake.js';
-import type { WorkflowMessage, WorkQueue } from '../../../shared/workflow/messages.js';
+} from '#shared/workflow/intake.js';
+import type { WorkflowMessage, WorkQueue } from '#shared/workflow/messages.js';
 
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';
 

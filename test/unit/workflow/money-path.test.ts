@@ -1,25 +1,25 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
-import { newOrder, type Order } from '../../../shared/store/order.js';
-import type { Subscriber, Transaction, TransactionStatus } from '../../../shared/transatel/connectivity.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
+import { newOrder, type Order } from '#shared/store/order.js';
+import type { Subscriber, Transaction, TransactionStatus } from '#shared/transatel/connectivity.js';
 import {
   TransatelApiError,
   TransatelNetworkError,
   TransatelUnknownOutcomeError,
-} from '../../../shared/transatel/errors.js';
-import type { ProductSubscription } from '../../../shared/transatel/ocs-inventory.js';
-import type { OcsOrderRequest, OcsOrderResult } from '../../../shared/transatel/ocs-subscriptions.js';
-import { parseEvent } from '../../../shared/transatel/webhooks/events.js';
-import { runActivateStep } from '../../../shared/workflow/activation-step.js';
-import type { WorkflowDeps, WorkflowTransatel } from '../../../shared/workflow/deps.js';
-import { applyEventToOrders } from '../../../shared/workflow/event-step.js';
-import { failOrderOnLastAttempt } from '../../../shared/workflow/last-attempt.js';
-import type { FleetNotification } from '../../../shared/workflow/notifications.js';
-import { weighInventory } from '../../../shared/workflow/plan-evidence.js';
-import { resolveReview } from '../../../shared/workflow/review.js';
-import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.js';
-import { RecordingQueue } from '../../support/recording-queue.js';
+} from '#shared/transatel/errors.js';
+import type { ProductSubscription } from '#shared/transatel/ocs-inventory.js';
+import type { OcsOrderRequest, OcsOrderResult } from '#shared/transatel/ocs-subscriptions.js';
+import { parseEvent } from '#shared/transatel/webhooks/events.js';
+import { runActivateStep } from '#shared/workflow/activation-step.js';
+import type { WorkflowDeps, WorkflowTransatel } from '#shared/workflow/deps.js';
+import { applyEventToOrders } from '#shared/workflow/event-step.js';
+import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
+import type { FleetNotification } from '#shared/workflow/notifications.js';
+import { weighInventory } from '#shared/workflow/plan-evidence.js';
+import { resolveReview } from '#shared/workflow/review.js';
+import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
+import { RecordingQueue } from '#test/support/recording-queue.js';
 
 /**
  * The workflow against a scripted Transatel: each test says what Transatel answers, including the

@@ -1,16 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { HistoryEntry, HistoryQuery } from '../../../shared/store/history.js';
+import type { HistoryEntry, HistoryQuery } from '#shared/store/history.js';
 import {
   compareNewestFirst,
   encodeHistoryCursor,
   InvalidHistoryCursorError,
   positionOf,
-} from '../../../shared/store/history-keys.js';
-import { MemoryHistoryStore } from '../../../shared/store/memory-history-store.js';
-import { newOrder, type Order, orderStatuses } from '../../../shared/store/order.js';
-import { newOrderId } from '../../../shared/store/order-id.js';
-import { orderSteps, readSimHistory, type SimHistoryDeps } from '../../../shared/workflow/sim-history.js';
+} from '#shared/store/history-keys.js';
+import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
+import { newOrder, type Order, orderStatuses } from '#shared/store/order.js';
+import { newOrderId } from '#shared/store/order-id.js';
+import { orderSteps, readSimHistory, type SimHistoryDeps } from '#shared/workflow/sim-history.js';
 
 const ICCID = '89882470000000000011';
 const T0 = Date.parse('2026-06-01T00:00:00.000Z');

@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, type RunningSimulator, startSimulator } from '../../../local/simulator/index.js';
-import { MemoryOrderStore } from '../../../shared/store/memory-order-store.js';
-import { newOrder, type Order } from '../../../shared/store/order.js';
-import { createTransatelClient } from '../../../shared/transatel/client.js';
-import { parseEvent } from '../../../shared/transatel/webhooks/events.js';
-import { runActivateStep } from '../../../shared/workflow/activation-step.js';
-import type { WorkflowDeps } from '../../../shared/workflow/deps.js';
-import { applyEventToOrders } from '../../../shared/workflow/event-step.js';
-import { runSubscriptionStep } from '../../../shared/workflow/subscription-step.js';
-import { RecordingQueue } from '../../support/recording-queue.js';
+import { iccidFor, type RunningSimulator, startSimulator } from '#local/simulator/index.js';
+import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
+import { newOrder, type Order } from '#shared/store/order.js';
+import { createTransatelClient } from '#shared/transatel/client.js';
+import { parseEvent } from '#shared/transatel/webhooks/events.js';
+import { runActivateStep } from '#shared/workflow/activation-step.js';
+import type { WorkflowDeps } from '#shared/workflow/deps.js';
+import { applyEventToOrders } from '#shared/workflow/event-step.js';
+import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
+import { RecordingQueue } from '#test/support/recording-queue.js';
 
 /**
  * The activation-then-plan steps against the simulator over HTTP, with an in-memory store and a queue

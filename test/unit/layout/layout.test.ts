@@ -1,0 +1,29 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+// The layout rules of docs/development.md, checked so that they keep holding.
+const root = fileURLToPath(new URL('../../../', import.meta.url));
+
+function sourcesUnder(folder: string): string[] {
+  return readdirSync(join(root, folder)).flatMap((name) => {
+    const path = join(folder, name);
+    if (statSync(join(root, path)).isDirectory()) return sourcesUnder(path);
+    return /\.(ts|mts|mjs)$/.test(path) ? [path] : [];
+  });
+}
+
+const importSpecifiers = /(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g;
+
+describe('the source layout', () => {
+  it('has no import that climbs more than one folder (the #shared/... aliases of package.json instead)', () => {
+    const climbing = ['functions', 'test', 'bench', 'cli'].flatMap(sourcesUnder).flatMap((path) =>
+      [...readFileSync(join(root, path), 'utf8').matchAll(importSpecifiers)]
+        .map((match) => match[1] ?? '')
+        .filter((specifier) => specifier.startsWith('../../'))
+        .map((specifier) => `${path}: ${specifier}`),
+    );
+    expect(climbing).toEqual([]);
+  });
+});
