@@ -69,7 +69,7 @@ function phases(orders: readonly StoredOrder[]): string[][] {
   const rows: [string, string, string][] = [
     ['RECEIVED', 'ACTIVATING', 'activation worker picked the order up and Transatel accepted the activation'],
     ['ACTIVATING', 'ACTIVE', 'ACTIVATED webhook processed, or the status poll saw the SIM Active'],
-    ['ACTIVE', 'COMPLETED', 'subscription worker ordered the plan'],
+    ['ACTIVE', 'COMPLETED', 'plan worker ordered the plan'],
     ['RECEIVED', 'COMPLETED', 'the whole order'],
   ];
   return rows.map(([from, to, what]) => {
@@ -261,7 +261,7 @@ function summaryTable(m: BulkMeasurement): Table {
       ],
     ],
     notes: [
-      "startLocalStack as `npm start` runs it: gateway, API functions and the activation and subscription workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: 10 activation, 10 subscription, 5 events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
+      "startLocalStack as `npm start` runs it: gateway, API functions and the activation and plan workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: 10 activation, 10 plan, 5 events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
       `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b).`,
     ],
   };

@@ -45,7 +45,7 @@ export function lambdaLikeEnv(extra: Record<string, string> = {}): Record<string
     ORDERS_TABLE_NAME: 'bench-orders',
     IDEMPOTENCY_TABLE_NAME: 'bench-idempotency',
     ACTIVATION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-activation',
-    SUBSCRIPTION_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-subscription',
+    PLAN_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-subscription',
     EVENTS_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/bench-events',
     EVENTS_TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:bench-events',
     ...extra,

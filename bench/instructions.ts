@@ -12,7 +12,7 @@
  * What a design without some package would save: `--without <package>` (repeatable) bundles the functions
  * twice, as they are and with the package replaced by a do-nothing stand-in (`bench/bundle.ts`), and counts
  * both; `--only a,b` limits that to some functions. E.g.
- * `npx tsx bench/instructions.ts --repeat 5 --without @aws-sdk/client-sqs --only activation-api,subscription-api`.
+ * `npx tsx bench/instructions.ts --repeat 5 --without @aws-sdk/client-sqs --only activation-api,plan-api`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';

@@ -65,7 +65,7 @@ async function topUpsOf(client: DynamoDBDocumentClient, table: string, iccid: st
 /** Messages still on the policy and events queues (visible or in flight). */
 async function inFlight(sqs: SQSClient, stack: LocalStack): Promise<number> {
   let count = 0;
-  for (const url of [stack.queueUrls.events, stack.queueUrls.policy, stack.queueUrls.subscription]) {
+  for (const url of [stack.queueUrls.events, stack.queueUrls.policy, stack.queueUrls.plan]) {
     const { Attributes = {} } = await sqs.send(
       new GetQueueAttributesCommand({
         QueueUrl: url,

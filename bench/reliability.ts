@@ -321,7 +321,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
 
 /** The settle time for a visibility timeout: every delivery of a message failing, twice the claim lease, a minute. */
 export function settleSecondsFor(visibilityTimeoutSeconds: number, claimLeaseSeconds = 60): number {
-  return queues.subscription.maxReceiveCount * visibilityTimeoutSeconds + 2 * (claimLeaseSeconds + 1) + 60;
+  return queues.plan.maxReceiveCount * visibilityTimeoutSeconds + 2 * (claimLeaseSeconds + 1) + 60;
 }
 
 export function reliabilityTables(report: ReliabilityReport): Table[] {

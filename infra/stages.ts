@@ -11,7 +11,7 @@ export const PROJECT = 'iot-capped-plans';
 /** The pattern of every account's mvnoRef; the real suffix is shown in Transatel's SIM Management Portal. */
 export const PLACEHOLDER_MVNO_REF = 'M2MA_WW_TSL_SET_ME';
 
-/** SQS delays (the subscription worker's polling backoff) go up to 900 s; an age alarm below that would cry wolf. */
+/** SQS delays (the plan worker's polling backoff) go up to 900 s; an age alarm below that would cry wolf. */
 const SQS_MAX_DELAY_SECONDS = 900;
 
 const MAX_RPS_MESSAGE = 'must be a positive integer (requests per second)';

@@ -5,7 +5,7 @@ import type { RuntimeLog } from './log.js';
 import type { PolledQueue, Pollers, QueueCounters } from './poller.js';
 import { startRuntimeChild } from './runtime-child.js';
 
-const queueNames = ['activation', 'subscription', 'events'] as const satisfies readonly QueueName[];
+const queueNames = ['activation', 'plan', 'events'] as const satisfies readonly QueueName[];
 
 export const workerHostConfigSchema = z.object({
   /** The functions' environment (functionEnv), applied before any handler loads. */

@@ -2,7 +2,7 @@ import { sqsHandler } from '#shared/runtime/sqs.js';
 import { workflowDeps } from '#shared/runtime/workflow-deps.js';
 import { queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
-import { runActivateStep } from '#shared/workflow/activation-step.js';
+import { runActivationStep } from '#shared/workflow/activation-step.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '#shared/workflow/messages.js';
 
@@ -12,6 +12,6 @@ const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityA
 export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
   const deps = activationDeps();
   await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
-    runActivateStep(deps, message.orderId),
+    runActivationStep(deps, message.orderId),
   );
 });

@@ -9,7 +9,7 @@ const ocsCatalog = transatelApi(OcsCatalogApi);
 
 /**
  * Every few minutes (EventBridge): the plan ids of the COS's available products, copied into the catalog
- * table, where activation-api and subscription-api check each order's plan without calling Transatel.
+ * table, where activation-api and plan-api check each order's plan without calling Transatel.
  */
 export const handler = scheduledHandler(async () => {
   const { cos } = transatelHttp().settings;

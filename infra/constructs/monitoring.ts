@@ -37,7 +37,7 @@ export interface MonitoringProps {
 }
 
 /** The workers whose steps may hold an order for review, and the line they log when they do. */
-const REVIEW_HOLDERS: readonly FunctionName[] = ['subscription-worker', 'activation-worker'];
+const REVIEW_HOLDERS: readonly FunctionName[] = ['plan-worker', 'activation-worker'];
 
 const ONE_MINUTE = Duration.minutes(1);
 const FIVE_MINUTES = Duration.minutes(5);

@@ -1,3 +1,4 @@
+import { SECRET_ID_ENV } from '#shared/topology/env-names.js';
 import { lazy } from '../lazy.js';
 import { sendAttempt } from '../transatel/http-attempt.js';
 import * as z from '../zod.js';
@@ -234,7 +235,7 @@ const sourceEnv = z.object({
 });
 
 const secretsManagerEnv = z.object({
-  TRANSATEL_SECRET_ID: secretString,
+  [SECRET_ID_ENV]: secretString,
   // Lambda sets both: the session token of the function's role, and the port when infra configures one.
   AWS_SESSION_TOKEN: secretString,
   PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: z._default(positiveInteger(), secretsExtensionDefaultPort),

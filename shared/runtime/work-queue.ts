@@ -7,7 +7,7 @@ const PARALLEL_BATCHES = 8;
 export interface SqsWorkQueueOptions {
   client: SQSClient;
   /** URL of each queue this function may send to; a step whose queue is missing is a wiring bug. */
-  queueUrls: Partial<Record<'activation' | 'subscription', string>>;
+  queueUrls: Partial<Record<'activation' | 'plan', string>>;
 }
 
 /** The workflow's queue port over SQS: each step goes to the queue of the worker that runs it. */

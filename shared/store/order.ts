@@ -1,3 +1,4 @@
+import { type OcsOrderType, ocsOrderTypes } from '../transatel/ocs-order-type.js';
 import * as z from '../zod.js';
 import { newOrderId, orderIdSchema } from './order-id.js';
 
@@ -39,9 +40,8 @@ export function isSettled(status: OrderStatus): boolean {
 export const orderKindSchema = z.enum(['activation', 'plan']);
 export type OrderKind = z.output<typeof orderKindSchema>;
 
-/** OCS order type: `preload` for a pre-activated SIM, `subscribe` for an active one. */
-export const ocsOrderTypeSchema = z.enum(['preload', 'subscribe']);
-export type OcsOrderType = z.output<typeof ocsOrderTypeSchema>;
+export const ocsOrderTypeSchema = z.enum(ocsOrderTypes);
+export type { OcsOrderType };
 
 const isoTimestamp = z.iso.datetime();
 
@@ -95,7 +95,7 @@ export const orderSchema = z.object({
   orderType: z.optional(ocsOrderTypeSchema),
   failure: z.optional(orderFailureSchema),
   /**
-   * Set when a subscription worker claims the paid plan order, cleared when it completes or releases
+   * Set when a plan worker claims the paid plan order, cleared when it completes or releases
    * the claim: while present, an ambiguous outcome must be reconciled against the inventory first.
    */
   planClaimedAt: z.optional(isoTimestamp),

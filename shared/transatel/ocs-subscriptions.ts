@@ -2,12 +2,10 @@ import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 import { compact } from './connectivity.js';
 import type { TransatelHttp } from './http.js';
+import type { OcsOrderType } from './ocs-order-type.js';
 import { tolerantString, totalObject } from './wire.js';
 
 const PATH = '/ocs/subscriptions/api/orders/products';
-
-/** preload: on a Pre-activated SIM, starts when the SIM activates. subscribe: on an Active SIM. */
-export type OcsOrderType = 'preload' | 'subscribe';
 
 export interface OcsOrderRequest {
   msisdn: string;

@@ -13,13 +13,13 @@ export type ActivationStepDeps = WorkflowDeps<Pick<WorkflowTransatel, 'connectiv
  * The activation worker's step: look at the SIM, then activate it (Available), or go straight to the
  * plan (Pre-activated: preload; Active or TestMode: subscribe). Safe to run twice for the same order.
  */
-export async function runActivateStep(deps: ActivationStepDeps, orderId: string): Promise<void> {
+export async function runActivationStep(deps: ActivationStepDeps, orderId: string): Promise<void> {
   const order = await deps.store.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
   if (order.status === 'ACTIVATING' || order.status === 'ACTIVE') {
     // Moved on, yet not final: the earlier run may have died between its transition and queueing the next
     // step. Queue it again; a duplicate step is a no-op, a missing one would leave the order waiting forever.
-    const next = order.status === 'ACTIVATING' ? 'await-activation' : 'subscribe';
+    const next = order.status === 'ACTIVATING' ? 'await-activation' : 'order-plan';
     await enqueue(deps, order, next, next === 'await-activation' ? deps.settings.firstPollDelaySeconds : 0);
     return;
   }

@@ -68,7 +68,7 @@ export interface BulkAcceptance {
   busy: BusySim[];
 }
 
-const firstStep: Record<OrderKind, WorkflowStep> = { activation: 'activate', plan: 'subscribe' };
+const firstStep: Record<OrderKind, WorkflowStep> = { activation: 'activate', plan: 'order-plan' };
 
 const singleResultSchema = z.object({ orderId: z.string() });
 const bulkResultSchema = z.object({ orderIds: z.array(z.string()) });

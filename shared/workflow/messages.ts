@@ -4,7 +4,7 @@ import * as z from '../zod.js';
  * Queue messages carry an order id and the step to run, nothing else: the order record is the only
  * state, so a duplicate, late or reordered message is a no-op once the order has moved on.
  */
-export const workflowSteps = ['activate', 'await-activation', 'subscribe'] as const;
+export const workflowSteps = ['activate', 'await-activation', 'order-plan'] as const;
 export type WorkflowStep = (typeof workflowSteps)[number];
 
 export const workflowMessageSchema = z.object({
@@ -16,9 +16,9 @@ export type WorkflowMessage = z.infer<typeof workflowMessageSchema>;
 /** The queue that runs each step. */
 export const stepQueue = {
   activate: 'activation',
-  'await-activation': 'subscription',
-  subscribe: 'subscription',
-} as const satisfies Record<WorkflowStep, 'activation' | 'subscription'>;
+  'await-activation': 'plan',
+  'order-plan': 'plan',
+} as const satisfies Record<WorkflowStep, 'activation' | 'plan'>;
 
 /** SQS caps a message delay at 15 minutes. */
 export const MAX_DELAY_SECONDS = 900;

@@ -66,7 +66,7 @@ export async function markSimReady(
   return result.applied ? result.order : undefined;
 }
 
-/** As markSimReady, then the plan is queued for the subscription worker. */
+/** As markSimReady, then the plan is queued for the plan worker. */
 export async function markSimReadyAndQueuePlan(
   deps: OrderMoveDeps,
   order: Order,
@@ -74,7 +74,7 @@ export async function markSimReadyAndQueuePlan(
   note: string,
 ): Promise<void> {
   const ready = await markSimReady(deps, order, sim, note);
-  if (ready) await enqueue(deps, ready, 'subscribe');
+  if (ready) await enqueue(deps, ready, 'order-plan');
 }
 
 /** The log line of an order held for review: the infra's alarm counts it (infra/constructs/monitoring.ts). */

@@ -58,7 +58,7 @@ export async function resolveReview(
   }
   if (resolution.outcome === 'retry') {
     try {
-      await enqueue(deps, result.order, 'subscribe');
+      await enqueue(deps, result.order, 'order-plan');
     } catch (error) {
       // Without its message the order would wait forever: put it back in review, and say so.
       await returnToReview(deps, result.order, order.failure);

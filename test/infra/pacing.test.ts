@@ -50,7 +50,7 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
   afterAll(() => dispose?.());
 
   it('paces the two Transatel workers at 20 each: 0.8 × 100 over 2 + 2 containers', () => {
-    expect(pacedWorkers.sort()).toEqual(['activation-worker', 'subscription-worker']);
+    expect(pacedWorkers.sort()).toEqual(['activation-worker', 'plan-worker']);
     expect(loadStageConfig('dev', {}, {}).transatel.maxConcurrency).toBe(2);
     const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
     for (const name of pacedWorkers) {

@@ -285,14 +285,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
       expect(writers.sort()).toEqual(
-        [
-          'activation-api',
-          'events-worker',
-          'policy-worker',
-          'review-api',
-          'sims-api',
-          'subscription-api',
-        ].sort(),
+        ['activation-api', 'events-worker', 'policy-worker', 'review-api', 'sims-api', 'plan-api'].sort(),
       );
       for (const name of writers)
         expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);
@@ -332,8 +325,8 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       );
     });
 
-    it('keeps activation-api and subscription-api read-only on the catalog table, away from the secret', () => {
-      for (const name of ['activation-api', 'subscription-api'] as const) {
+    it('keeps activation-api and plan-api read-only on the catalog table, away from the secret', () => {
+      for (const name of ['activation-api', 'plan-api'] as const) {
         expect(actionsOn(name, tableId('catalog')).sort(), name).toEqual([...tableReadActions].sort());
         const actions = statementsOf(name).flatMap(actionsOf);
         expect(

@@ -6,7 +6,6 @@ const optionText = z
   .check(z.minLength(1, 'must not be empty'), z.maxLength(100, 'is too long'));
 
 export const transatelOptionSchema = z.object({ name: optionText, value: optionText });
-export type TransatelOption = z.output<typeof transatelOptionSchema>;
 
 const jsonOptionList = () =>
   z.pipe(

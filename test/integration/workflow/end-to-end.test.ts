@@ -98,8 +98,8 @@ describe('activation then plan', () => {
       for (const orderId of orderIds) {
         for (let copy = 0; copy < 2; copy++) {
           await duplicateDelivery(stack, 'activation', { orderId, step: 'activate' });
-          await duplicateDelivery(stack, 'subscription', { orderId, step: 'subscribe' });
-          await duplicateDelivery(stack, 'subscription', { orderId, step: 'await-activation' });
+          await duplicateDelivery(stack, 'plan', { orderId, step: 'order-plan' });
+          await duplicateDelivery(stack, 'plan', { orderId, step: 'await-activation' });
         }
       }
       const orders = await waitForOrders(stack, orderIds);

@@ -124,11 +124,7 @@ export async function postWebhook(stack: LocalStack, rawBody: string, signature:
 export const sign = (rawBody: string, secret = WEBHOOK_SECRET) => signBody(rawBody, secret);
 
 /** Sends workflow messages straight to a queue, as SQS's at-least-once delivery may. */
-export async function duplicateDelivery(
-  stack: LocalStack,
-  queue: 'activation' | 'subscription',
-  message: unknown,
-) {
+export async function duplicateDelivery(stack: LocalStack, queue: 'activation' | 'plan', message: unknown) {
   const sqs = new SQSClient({
     endpoint: stack.endpoints.sqs,
     region: 'us-east-1',

@@ -1,7 +1,7 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler as activationApi } from '#functions/activation-api/handler.js';
-import { handler as subscriptionApi } from '#functions/subscription-api/handler.js';
+import { handler as subscriptionApi } from '#functions/plan-api/handler.js';
 import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
 import { applyEnv, functionEnv } from '#local/env.js';

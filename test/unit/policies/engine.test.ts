@@ -122,7 +122,7 @@ describe('an exhausted plan tops the SIM up, once per occurrence', () => {
     });
     expect(order?.timeline[0]?.note).toBe('top-up by policy auto: data exhausted on subscription sub-1');
     expect(queue.take()).toEqual([
-      { message: { orderId: order?.orderId, step: 'subscribe' }, delaySeconds: 0 },
+      { message: { orderId: order?.orderId, step: 'order-plan' }, delaySeconds: 0 },
     ]);
     expect(published.map((n) => n.type)).toEqual(['policy.topup_ordered']);
     expect(history.map((e) => [e.source, e.type, e.orderId])).toEqual([

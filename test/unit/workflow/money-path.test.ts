@@ -11,14 +11,14 @@ import {
 import type { ProductSubscription } from '#shared/transatel/ocs-inventory.js';
 import type { OcsOrderRequest, OcsOrderResult } from '#shared/transatel/ocs-subscriptions.js';
 import { parseEvent } from '#shared/transatel/webhooks/events.js';
-import { runActivateStep } from '#shared/workflow/activation-step.js';
+import { runActivationStep } from '#shared/workflow/activation-step.js';
 import type { WorkflowDeps, WorkflowTransatel } from '#shared/workflow/deps.js';
 import { applyEventToOrders } from '#shared/workflow/event-step.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import type { FleetNotification } from '#shared/workflow/notifications.js';
 import { weighInventory } from '#shared/workflow/plan-evidence.js';
+import { runPlanStep } from '#shared/workflow/plan-step.js';
 import { resolveReview } from '#shared/workflow/review.js';
-import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
 import { RecordingQueue } from '#test/support/recording-queue.js';
 
 /**
@@ -174,7 +174,7 @@ const lost = () => new TransatelUnknownOutcomeError({ operation: 'ocsSubscriptio
 async function activeOrder(): Promise<string> {
   script.subscriber = () => subscriber('Active');
   const orderId = await place();
-  await runActivateStep(deps, orderId);
+  await runActivationStep(deps, orderId);
   queue.take();
   expect((await orderOf(orderId)).status).toBe('ACTIVE');
   return orderId;
@@ -190,9 +190,9 @@ async function heldForReview(inventory: ProductSubscription[] = [product({})]): 
     throw lost();
   };
   script.inventory = () => inventory;
-  await runSubscriptionStep(deps, orderId);
+  await runPlanStep(deps, orderId);
   advance(LEASE_SECONDS + 1);
-  await runSubscriptionStep(deps, orderId);
+  await runPlanStep(deps, orderId);
   queue.take();
   expect((await orderOf(orderId)).status).toBe('NEEDS_REVIEW');
   return orderId;
@@ -202,7 +202,7 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
   it('an activate answer without transactionId (an empty 2xx) moves the order to ACTIVATING', async () => {
     script.activate = async () => ({ transactionId: undefined, iccid: undefined, state: 'PENDING' });
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     const order = await orderOf(orderId);
     expect(order.status).toBe('ACTIVATING');
     expect(order.transactionId).toBeUndefined();
@@ -214,7 +214,7 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
       throw apiError(409, 'TRANSACTION_IN_PROGRESS', 'Transaction is still pending');
     };
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('ACTIVATING');
   });
 
@@ -227,7 +227,7 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
       );
     };
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({
       status: 'FAILED',
       failure: {
@@ -245,7 +245,7 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
       throw apiError(400, 'BAD_REQUEST', 'Subscriber is not ready for activation (status: Active)');
     };
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({
       status: 'ACTIVE',
       orderType: 'subscribe',
@@ -256,14 +256,14 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
   it('a SIM in TestMode takes its plan with subscribe', async () => {
     script.subscriber = () => subscriber('TestMode');
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: 'ACTIVE', orderType: 'subscribe' });
   });
 
   it('an order without a plan completes on a SIM without MSISDN', async () => {
     script.subscriber = () => subscriber('Active', { msisdn: undefined });
     const orderId = await place({ planId: undefined });
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('COMPLETED');
   });
 });
@@ -271,7 +271,7 @@ describe('activation: a 2xx is an acceptance, a refusal is checked against the S
 describe('activation polling', () => {
   async function activating(): Promise<string> {
     const orderId = await place();
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     queue.take();
     return orderId;
   }
@@ -282,11 +282,11 @@ describe('activation polling', () => {
       throw apiError(500, 'INTERNAL_ERROR', 'boom');
     };
     advance(60);
-    await runSubscriptionStep(deps, orderId); // still Available: another check later, no failure
+    await runPlanStep(deps, orderId); // still Available: another check later, no failure
     expect((await orderOf(orderId)).status).toBe('ACTIVATING');
     expect(queue.take()[0]?.message.step).toBe('await-activation');
     script.subscriber = () => subscriber('Active');
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('COMPLETED');
     expect(calls.order).toBe(1);
   });
@@ -294,7 +294,7 @@ describe('activation polling', () => {
   it('a SIM that goes TestMode instead of Active gets its plan', async () => {
     const orderId = await activating();
     script.subscriber = () => subscriber('TestMode');
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('COMPLETED');
   });
 
@@ -304,7 +304,7 @@ describe('activation polling', () => {
     script.order = async () => {
       throw apiError(400, 'PRODUCT_NOT_ELIGIBLE', 'Subscriber is in TestMode');
     };
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'SIM_IN_TEST_MODE', detail: 'PRODUCT_NOT_ELIGIBLE: Subscriber is in TestMode' },
@@ -314,10 +314,10 @@ describe('activation polling', () => {
   it('an undocumented SIM status keeps the order waiting until its deadline, not failed', async () => {
     const orderId = await activating();
     script.subscriber = () => subscriber('Activation_Pending');
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('ACTIVATING');
     advance(3_601);
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect((await orderOf(orderId)).failure?.code).toBe('ACTIVATION_DEADLINE_PASSED');
   });
 
@@ -335,7 +335,7 @@ describe('activation polling', () => {
     expect((await orderOf(orderId)).status).toBe('ACTIVATING');
     expect(queue.take()).toEqual([{ message: { orderId, step: 'await-activation' }, delaySeconds: 0 }]);
     script.subscriber = () => subscriber('Active');
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect((await orderOf(orderId)).status).toBe('COMPLETED');
   });
 });
@@ -349,7 +349,7 @@ describe('the plan is bought at most once', () => {
       transactionReference: undefined,
     });
     const orderId = await activeOrder();
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     const order = await orderOf(orderId);
     expect(order.status).toBe('COMPLETED');
     expect(order.subscriptionId).toBeUndefined();
@@ -362,9 +362,9 @@ describe('the plan is bought at most once', () => {
     script.order = async () => {
       throw lost();
     };
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(queue.take()).toEqual([
-      { message: { orderId, step: 'subscribe' }, delaySeconds: LEASE_SECONDS + 1 },
+      { message: { orderId, step: 'order-plan' }, delaySeconds: LEASE_SECONDS + 1 },
     ]);
     // Another product of another plan, with its reference: the tenant echoes references, ours is not there.
     script.inventory = () => [product({ productId: 'OTHER', transactionReference: 'someone-else' })];
@@ -375,7 +375,7 @@ describe('the plan is bought at most once', () => {
       transactionReference: undefined,
     });
     advance(LEASE_SECONDS + 1);
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: 'COMPLETED', subscriptionId: 'sub-2' });
     expect(calls.order).toBe(2);
   });
@@ -397,7 +397,7 @@ describe('the plan is bought at most once', () => {
     // Redeliveries, however many, buy nothing.
     for (let i = 0; i < 5; i++) {
       advance(LEASE_SECONDS + 1);
-      await runSubscriptionStep(deps, orderId);
+      await runPlanStep(deps, orderId);
     }
     expect(calls.order).toBe(1);
     expect((await orderOf(orderId)).status).toBe('NEEDS_REVIEW');
@@ -409,7 +409,7 @@ describe('the plan is bought at most once', () => {
       throw lost();
     };
     script.inventory = () => [product({ subscriptionId: 'sub-9', transactionReference: orderId })];
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: 'COMPLETED', subscriptionId: 'sub-9' });
     expect(calls.order).toBe(1);
   });
@@ -429,7 +429,7 @@ describe('the plan is bought at most once', () => {
     script.order = async () => {
       throw lost();
     };
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     script.inventory = () => {
       throw new TransatelNetworkError({ operation: 'ocsInventory.listProducts', timedOut: true });
     };
@@ -440,7 +440,7 @@ describe('the plan is bought at most once', () => {
         orderId,
         { attributes: { ApproximateReceiveCount: '5' } } as never,
         5,
-        () => runSubscriptionStep(deps, orderId),
+        () => runPlanStep(deps, orderId),
       ),
     ).rejects.toThrow();
     expect(await orderOf(orderId)).toMatchObject({
@@ -483,8 +483,8 @@ describe('resolving an order held for review', () => {
     });
     await resolveReview(deps, orderId, { outcome: 'retry', by: 'local' });
     expect((await orderOf(orderId)).status).toBe('ACTIVE');
-    expect(queue.take()).toEqual([{ message: { orderId, step: 'subscribe' }, delaySeconds: 0 }]);
-    await runSubscriptionStep(deps, orderId);
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'order-plan' }, delaySeconds: 0 }]);
+    await runPlanStep(deps, orderId);
     expect(await orderOf(orderId)).toMatchObject({ status: 'COMPLETED', subscriptionId: 'sub-3' });
     expect(calls.order).toBe(2);
   });

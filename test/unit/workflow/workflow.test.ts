@@ -4,10 +4,10 @@ import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { newOrder, type Order } from '#shared/store/order.js';
 import { createTransatelClient } from '#shared/transatel/client.js';
 import { parseEvent } from '#shared/transatel/webhooks/events.js';
-import { runActivateStep } from '#shared/workflow/activation-step.js';
+import { runActivationStep } from '#shared/workflow/activation-step.js';
 import type { WorkflowDeps } from '#shared/workflow/deps.js';
 import { applyEventToOrders } from '#shared/workflow/event-step.js';
-import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
+import { runPlanStep } from '#shared/workflow/plan-step.js';
 import { RecordingQueue } from '#test/support/recording-queue.js';
 
 /**
@@ -63,17 +63,17 @@ describe('activation then plan', () => {
   it('activates an Available SIM, polls until Active, subscribes once: COMPLETED', async () => {
     const iccid = iccidFor('available', 0);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('ACTIVATING');
     expect(queue.take()).toEqual([{ message: { orderId, step: 'await-activation' }, delaySeconds: 5 }]);
 
-    await runSubscriptionStep(deps, orderId); // still pending at Transatel: poll again later
+    await runPlanStep(deps, orderId); // still pending at Transatel: poll again later
     expect(await statusOf(orderId)).toBe('ACTIVATING');
     expect(queue.take()[0]?.message.step).toBe('await-activation');
 
     await sleep(80);
     // The check that sees the SIM Active orders the plan in the same invocation: no message to itself.
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(queue.take()).toEqual([]);
     const order = await store.get(orderId);
     expect(order).toMatchObject({ status: 'COMPLETED', orderType: 'subscribe' });
@@ -91,7 +91,7 @@ describe('activation then plan', () => {
   it('a plan order refused right after the status check leaves the order ACTIVE; the redelivery orders it', async () => {
     const iccid = iccidFor('available', 6);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     queue.take();
     await sleep(80);
     const order = deps.transatel.ocsSubscriptions.order.bind(deps.transatel.ocsSubscriptions);
@@ -100,11 +100,11 @@ describe('activation then plan', () => {
       if (refusals-- > 0) throw new Error('connection refused before the order was sent');
       return order(request);
     };
-    await expect(runSubscriptionStep(deps, orderId)).rejects.toThrow(/connection refused/);
+    await expect(runPlanStep(deps, orderId)).rejects.toThrow(/connection refused/);
     const refused = await store.get(orderId);
     expect(refused?.status).toBe('ACTIVE');
     expect(refused?.planClaimedAt).toBeUndefined(); // the claim was released
-    await runSubscriptionStep(deps, orderId); // SQS redelivers the same message
+    await runPlanStep(deps, orderId); // SQS redelivers the same message
     expect(await statusOf(orderId)).toBe('COMPLETED');
     expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
   });
@@ -112,9 +112,9 @@ describe('activation then plan', () => {
   it('preloads the plan on a Pre-activated SIM without activating it', async () => {
     const iccid = iccidFor('preactivated', 2);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await store.get(orderId)).toMatchObject({ status: 'ACTIVE', orderType: 'preload' });
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('COMPLETED');
     expect(sim.counters().activationsBySim[iccid]).toBeUndefined();
     expect(sim.counters().subscriptionsBySim[iccid]).toBe(1);
@@ -122,16 +122,16 @@ describe('activation then plan', () => {
 
   it('subscribes straight away on an Active SIM, and completes without a plan when none is asked', async () => {
     const withPlan = await place(iccidFor('active', 1));
-    await runActivateStep(deps, withPlan);
+    await runActivationStep(deps, withPlan);
     expect(await store.get(withPlan)).toMatchObject({ status: 'ACTIVE', orderType: 'subscribe' });
     const withoutPlan = await place(iccidFor('active', 3), null);
-    await runActivateStep(deps, withoutPlan);
+    await runActivationStep(deps, withoutPlan);
     expect(await statusOf(withoutPlan)).toBe('COMPLETED');
   });
 
   it("fails an unknown SIM with Transatel's error title", async () => {
     const orderId = await place('89882479999999999990');
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     expect(await store.get(orderId)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'SUBSCRIBER_NOT_FOUND' },
@@ -140,14 +140,14 @@ describe('activation then plan', () => {
 
   it('fails a Suspended SIM and a plan Transatel refuses', async () => {
     const suspended = await place(iccidFor('suspended', 0));
-    await runActivateStep(deps, suspended);
+    await runActivationStep(deps, suspended);
     expect(await store.get(suspended)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'SIM_NOT_ACTIVATABLE' },
     });
     const badPlan = await place(iccidFor('active', 5), 'NO_SUCH_PLAN');
-    await runActivateStep(deps, badPlan);
-    await runSubscriptionStep(deps, badPlan);
+    await runActivationStep(deps, badPlan);
+    await runPlanStep(deps, badPlan);
     expect(await store.get(badPlan)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'PRODUCT_NOT_FOUND' },
@@ -157,9 +157,9 @@ describe('activation then plan', () => {
   it('fails the order when the activation deadline passes', async () => {
     const orderId = await place(iccidFor('available', 1));
     sim.core.config.activationDelayMs = 60_000;
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     clock = new Date(clock.getTime() + 601_000);
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await store.get(orderId)).toMatchObject({
       status: 'FAILED',
       failure: { code: 'ACTIVATION_DEADLINE_PASSED' },
@@ -169,13 +169,13 @@ describe('activation then plan', () => {
   it('backs off between status checks, never beyond 15 minutes', async () => {
     const orderId = await place(iccidFor('available', 2));
     sim.core.config.activationDelayMs = 60_000;
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     queue.take();
     const delays: number[] = [];
     for (let i = 0; i < 6; i++) {
       clock = new Date(clock.getTime() + 400_000);
       deps.settings.activationDeadlineSeconds = 100_000;
-      await runSubscriptionStep(deps, orderId);
+      await runPlanStep(deps, orderId);
       delays.push(queue.take()[0]?.delaySeconds ?? -1);
     }
     expect(delays.every((delay, i) => i === 0 || delay >= (delays[i - 1] ?? 0))).toBe(true);
@@ -186,19 +186,19 @@ describe('activation then plan', () => {
 describe('a step lost between a transition and its message', () => {
   it('a redelivered activate step queues the step the order is waiting on', async () => {
     const activating = await place(iccidFor('available', 7));
-    await runActivateStep(deps, activating);
+    await runActivationStep(deps, activating);
     queue.take(); // as if SQS had refused the await-activation message
-    await runActivateStep(deps, activating);
+    await runActivationStep(deps, activating);
     expect(queue.take()).toEqual([
       { message: { orderId: activating, step: 'await-activation' }, delaySeconds: 5 },
     ]);
     expect(sim.counters().activationsBySim[iccidFor('available', 7)]).toBe(1);
 
     const active = await place(iccidFor('active', 17));
-    await runActivateStep(deps, active);
+    await runActivationStep(deps, active);
     queue.take();
-    await runActivateStep(deps, active);
-    expect(queue.take()).toEqual([{ message: { orderId: active, step: 'subscribe' }, delaySeconds: 0 }]);
+    await runActivationStep(deps, active);
+    expect(queue.take()).toEqual([{ message: { orderId: active, step: 'order-plan' }, delaySeconds: 0 }]);
   });
 });
 
@@ -206,13 +206,9 @@ describe('at most one plan per order', () => {
   it('two deliveries of the subscribe step at once order the plan once', async () => {
     const iccid = iccidFor('active', 7);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
-    await Promise.all([
-      runSubscriptionStep(deps, orderId),
-      runSubscriptionStep(deps, orderId),
-      runSubscriptionStep(deps, orderId),
-    ]);
-    await runSubscriptionStep(deps, orderId);
+    await runActivationStep(deps, orderId);
+    await Promise.all([runPlanStep(deps, orderId), runPlanStep(deps, orderId), runPlanStep(deps, orderId)]);
+    await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('COMPLETED');
     expect(sim.counters().ocsOrders[iccid]).toBe(1);
   });
@@ -220,9 +216,9 @@ describe('at most one plan per order', () => {
   it('a response lost after the commit is reconciled from the inventory, not ordered again', async () => {
     const iccid = iccidFor('active', 9);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     sim.setFaults({ routes: { ocsOrder: { loseResponseRate: 1 } } });
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     sim.setFaults({});
     const order = await store.get(orderId);
     expect(order).toMatchObject({ status: 'COMPLETED' });
@@ -233,7 +229,7 @@ describe('at most one plan per order', () => {
   it('a claim left by a crashed worker is honoured during its lease, then reconciled', async () => {
     const iccid = iccidFor('active', 13);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     const active = await store.get(orderId);
     // A worker claimed the order, then died before calling Transatel.
     await store.transition(orderId, {
@@ -243,11 +239,11 @@ describe('at most one plan per order', () => {
       set: { planClaimedAt: clock.toISOString() },
     });
     queue.take();
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('ACTIVE');
     expect(queue.take()[0]?.delaySeconds).toBe(61);
     clock = new Date(clock.getTime() + 61_000);
-    await runSubscriptionStep(deps, orderId);
+    await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('COMPLETED');
     expect(sim.counters().ocsOrders[iccid]).toBe(1);
   });
@@ -255,7 +251,7 @@ describe('at most one plan per order', () => {
   it('the OCS ACTIVATED event settles an order whose answer was lost', async () => {
     const iccid = iccidFor('active', 15);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     const active = await store.get(orderId);
     await store.transition(orderId, {
       from: 'ACTIVE',
@@ -281,7 +277,7 @@ describe('webhook path', () => {
   it('the ACTIVATED event moves the order on; duplicates and a late poll change nothing', async () => {
     const iccid = iccidFor('available', 5);
     const orderId = await place(iccid);
-    await runActivateStep(deps, orderId);
+    await runActivationStep(deps, orderId);
     const { transactionId } = (await store.get(orderId)) as Order;
     queue.take();
     const event = parseEvent({
@@ -294,18 +290,18 @@ describe('webhook path', () => {
     });
     expect(await applyEventToOrders(deps, event)).toEqual([orderId]);
     expect(await store.get(orderId)).toMatchObject({ status: 'ACTIVE', msisdn: '882470000000001' });
-    expect(queue.take()).toEqual([{ message: { orderId, step: 'subscribe' }, delaySeconds: 0 }]);
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'order-plan' }, delaySeconds: 0 }]);
     await applyEventToOrders(deps, event);
     expect(queue.take()).toEqual([]);
   });
 
   it('a plan order for an Available SIM fails; for an Active SIM it subscribes', async () => {
     const refused = await place(iccidFor('available', 6), PLAN, 'plan');
-    await runSubscriptionStep(deps, refused);
+    await runPlanStep(deps, refused);
     expect(await store.get(refused)).toMatchObject({ status: 'FAILED', failure: { code: 'SIM_NOT_ACTIVE' } });
     const topUp = await place(iccidFor('active', 0), PLAN, 'plan');
-    await runSubscriptionStep(deps, topUp);
-    await runSubscriptionStep(deps, topUp);
+    await runPlanStep(deps, topUp);
+    await runPlanStep(deps, topUp);
     expect(await statusOf(topUp)).toBe('COMPLETED');
   });
 });

@@ -7,9 +7,9 @@ import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '#shared/workflow/messages.js';
-import { runSubscriptionStep } from '#shared/workflow/subscription-step.js';
+import { runPlanStep } from '#shared/workflow/plan-step.js';
 
-const subscriptionDeps = workflowDeps(
+const planDeps = workflowDeps(
   (http) => ({
     connectivity: new ConnectivityApi(http),
     ocsSubscriptions: new OcsSubscriptionsApi(http),
@@ -19,10 +19,10 @@ const subscriptionDeps = workflowDeps(
   { notify: publishNotification },
 );
 
-/** Subscription queue consumer: activation checks (polling) and plan subscriptions. */
+/** Plan queue consumer: activation checks (polling) and plan subscriptions. */
 export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
-  const deps = subscriptionDeps();
-  await failOrderOnLastAttempt(deps, message.orderId, record, queues.subscription.maxReceiveCount, () =>
-    runSubscriptionStep(deps, message.orderId),
+  const deps = planDeps();
+  await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
+    runPlanStep(deps, message.orderId),
   );
 });

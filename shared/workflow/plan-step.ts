@@ -15,10 +15,10 @@ import { enqueue, failOrder, holdForReview, markSimReady } from './order-moves.j
 import { reconcilePlanOrder } from './plan-evidence.js';
 
 /**
- * The subscription worker's step, chosen by the order's state (the message only names the order):
+ * The plan worker's step, chosen by the order's state (the message only names the order):
  * a plan order is routed by the SIM's status, an activating SIM is checked, an active one gets its plan.
  */
-export async function runSubscriptionStep(deps: WorkflowDeps, orderId: string): Promise<void> {
+export async function runPlanStep(deps: WorkflowDeps, orderId: string): Promise<void> {
   const order = await deps.store.get(orderId);
   if (!order) throw new Error(`Order ${orderId} does not exist`);
   switch (order.status) {
@@ -30,7 +30,7 @@ export async function runSubscriptionStep(deps: WorkflowDeps, orderId: string): 
     case 'ACTIVE':
       return subscribePlan(deps, order);
     default:
-      deps.logger.info('subscription step skipped: order is settled', { orderId, status: order.status });
+      deps.logger.info('plan step skipped: order is settled', { orderId, status: order.status });
   }
 }
 
@@ -173,7 +173,7 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
     if (ageSeconds < deps.settings.claimLeaseSeconds) {
       // Another invocation holds the claim and may still be waiting for Transatel, or the inventory may not
       // list a fresh product yet: look again after the lease.
-      await enqueue(deps, order, 'subscribe', deps.settings.claimLeaseSeconds - ageSeconds + 1);
+      await enqueue(deps, order, 'order-plan', deps.settings.claimLeaseSeconds - ageSeconds + 1);
       return;
     }
     if (evidence.kind === 'unproven') {
@@ -209,7 +209,7 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
       if (evidence?.kind === 'found')
         return completeWith(deps, claimed, evidence.subscriptionId, evidence.note);
       // Not visible (yet): keep the claim and look again once its lease has run out.
-      await enqueue(deps, claimed, 'subscribe', deps.settings.claimLeaseSeconds + 1);
+      await enqueue(deps, claimed, 'order-plan', deps.settings.claimLeaseSeconds + 1);
       return;
     }
     if (isPermanentTransatelError(error)) {
