@@ -94,6 +94,15 @@ const bodySizeLimit = (maxBodyBytes: number): HttpMiddleware => ({
   before: ({ event }) => assertBodyWithinLimit(event, maxBodyBytes),
 });
 
+/** middy's own error when the function's time is about to run out (its `timeoutEarlyResponse`). */
+function isFunctionTimeout(error: unknown): boolean {
+  return (
+    error instanceof Error &&
+    error.name === 'TimeoutError' &&
+    (error.cause as { package?: unknown } | undefined)?.package === '@middy/core'
+  );
+}
+
 /** Every error becomes a problem response; unexpected ones are logged and answered with an opaque 500. */
 const problemErrors = (): HttpMiddleware => ({
   onError: (request) => {
@@ -106,6 +115,23 @@ const problemErrors = (): HttpMiddleware => ({
         logger.info('request rejected', { status: error.status, type: error.type, detail: error.detail });
       }
       request.response = problemResponse(error.toProblem(instance), error.headers);
+      return;
+    }
+    if (isFunctionTimeout(error)) {
+      // Out of time, not broken: the work done so far stands, and a replay with the same Idempotency-Key
+      // finishes it (the ordering routes pick their order ids before any write).
+      logger.error('function timed out before answering', { error });
+      request.response = problemResponse(
+        {
+          type: problemTypes.unavailable,
+          title: 'Service Unavailable',
+          status: 503,
+          detail:
+            'The request ran out of time before it was answered; part of it may be done. Repeat it with the same Idempotency-Key to finish it.',
+          ...(instance === undefined ? {} : { instance }),
+        },
+        { 'Retry-After': '1' },
+      );
       return;
     }
     logger.error('unhandled error', { error });

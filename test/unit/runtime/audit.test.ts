@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import type { AuditedCall, HttpAudit } from '#shared/runtime/audit.js';
 import { HttpError, type HttpEvent, httpHandler, json } from '#shared/runtime/http.js';
@@ -184,11 +184,16 @@ describe('httpHandler audit option', () => {
       throw new Error('Invalid environment: HISTORY_TABLE_NAME is required');
     });
 
-    for (const handler of [failing, hanging, throwingSubjects, unbuildable]) {
-      const started = Date.now();
-      const response = await handler(suspendEvent(), lambdaContext());
-      expect(response).toEqual(expected);
-      expect(Date.now() - started).toBeLessThan(1_500);
+    // Fake timers: the hanging write's 50 ms run on the test's clock, not the machine's.
+    vi.useFakeTimers();
+    try {
+      for (const handler of [failing, hanging, throwingSubjects, unbuildable]) {
+        const pending = handler(suspendEvent(), lambdaContext());
+        await vi.advanceTimersByTimeAsync(50);
+        expect(await pending).toEqual(expected);
+      }
+    } finally {
+      vi.useRealTimers();
     }
     const refused = await failing(suspendEvent({ refuse: 409 }), lambdaContext());
     expect(refused.statusCode).toBe(409);
@@ -215,16 +220,19 @@ describe('httpHandler audit option', () => {
       timeoutMs: 100,
       subjects: () => iccids.map((iccid) => ({ iccid, summary: 'bulk' })),
     });
-    const response = await many(suspendEvent(), lambdaContext());
-    expect(response.statusCode).toBe(202);
-    // 64 per chunk, 60 ms each: at most two had started at 100 ms, and none starts later.
-    const started = chunks.length;
-    expect(started).toBeGreaterThanOrEqual(1);
-    expect(started).toBeLessThanOrEqual(2);
-    await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(chunks).toHaveLength(started);
-    expect(chunks.every((size) => size === 64)).toBe(true);
-    expect(JSON.stringify(warnings())).toMatch(/no answer within \d+ ms/);
+    // Fake timers: 64 per chunk, 60 ms each, so two chunks start within the 100 ms (at 0 and 60 ms), the
+    // second is cut off at 100 ms, and none starts later.
+    vi.useFakeTimers();
+    try {
+      const pending = many(suspendEvent(), lambdaContext());
+      await vi.advanceTimersByTimeAsync(100);
+      expect((await pending).statusCode).toBe(202);
+      await vi.advanceTimersByTimeAsync(1_000);
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(chunks).toEqual([64, 64]);
+    expect(JSON.stringify(warnings())).toContain('no answer within 40 ms');
 
     const roomy = route(() => slow, {
       timeoutMs: 2_000,
@@ -253,10 +261,16 @@ describe('httpHandler audit option', () => {
     const hanging = route(() => ({ append: () => new Promise<void>(() => undefined) }), {
       timeoutMs: 60_000,
     });
-    const started = Date.now();
-    const response = await hanging(suspendEvent(), lambdaContext({ getRemainingTimeInMillis: () => 600 }));
-    expect(response.statusCode).toBe(202);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    // 600 ms left, 500 kept back to answer: the write gets 100 ms of the test's clock.
+    vi.useFakeTimers();
+    try {
+      const pending = hanging(suspendEvent(), lambdaContext({ getRemainingTimeInMillis: () => 600 }));
+      await vi.advanceTimersByTimeAsync(100);
+      expect((await pending).statusCode).toBe(202);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(warnings()).toHaveLength(1);
+    expect(JSON.stringify(warnings())).toContain('no answer within 100 ms');
   });
 });

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { afterEach, beforeEach, describe, expect, expectTypeOf, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import * as z from 'zod';
 import { HttpError, httpHandler, json, noContent, problemTypes } from '#shared/runtime/http.js';
 import { logger } from '#shared/runtime/logger.js';
@@ -281,6 +281,29 @@ describe('httpHandler', () => {
       level: 'ERROR',
       error: { message: expect.stringContaining('ECONNREFUSED') },
     });
+  });
+
+  it('answers 503 with Retry-After when the function runs out of time, never 500', async () => {
+    const slow = httpHandler({}, () => new Promise<never>(() => undefined));
+    vi.useFakeTimers();
+    try {
+      const pending = slow(
+        httpEvent({ path: '/v1/activations' }),
+        lambdaContext({ getRemainingTimeInMillis: () => 1_000 }),
+      );
+      await vi.advanceTimersByTimeAsync(1_000);
+      const response = await pending;
+      expect(response.statusCode).toBe(503);
+      expect(response.headers).toMatchObject({ 'Retry-After': '1' });
+      expect(parseBody(response)).toMatchObject({
+        type: problemTypes.unavailable,
+        status: 503,
+        detail: expect.stringContaining('same Idempotency-Key'),
+      });
+    } finally {
+      vi.useRealTimers();
+    }
+    expect(logs.lines().find((line) => line.message === 'function timed out before answering')).toBeDefined();
   });
 
   it('logs one line per request with the request and SIM identifiers', async () => {
