@@ -81,7 +81,7 @@ describe('startLocalStack', () => {
     expect(process.env.POLL_FIRST_DELAY_SECONDS).toBe('3');
     expect(process.env.STAGE).toBe('local');
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(Object.keys(stack.dlqUrls).sort()).toEqual(['activation', 'events', 'policy', 'plan']);
+    expect(Object.keys(stack.dlqUrls).sort()).toEqual(['activation', 'events', 'plan', 'policy']);
     expect(stack.webhook).toEqual({
       url: `${stack.url}/v1/webhooks/transatel`,
       secret: 'local-webhook-secret',
