@@ -20,9 +20,9 @@ interface ColdInitFigures {
   medianMs: number;
   ratio: number;
   /**
-   * The same ratio between 25th percentiles. This machine's noise is bimodal (a fast and a slow mode, the
-   * same file 42-74 ms in one minute), and a median of a few dozen runs moves with the share of slow runs;
-   * the lower quartile stays in the fast mode.
+   * The same ratio between 25th percentiles. This machine's noise is bimodal (a fast and a slow mode for the
+   * same file), and a median of a few dozen runs moves with the share of slow runs; the lower quartile stays
+   * in the fast mode.
    */
   quietRatio: number;
 }

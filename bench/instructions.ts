@@ -1,18 +1,9 @@
 /**
- * Cold init counted in CPU instructions rather than milliseconds: a cross-check of table 1 that this machine's
- * timing noise does not reach. Each bundle of `.bench-out/bundles` (run `npm run bench -- bundle` first) is
- * imported by a fresh `node` under valgrind's callgrind; the figure is the main thread's instructions minus
- * those of a process importing an empty module, the median of `--repeat` processes (default 3), and its ratio
- * to the reference's. Two processes at a time. Beside it, the minor page faults the import takes (without
- * valgrind): a cost that instruction counts miss and that is dear under a hypervisor.
- *
- * Usage: `npx tsx bench/instructions.ts [--repeat N] [--dir <folder of <name>/index.mjs>]` (needs valgrind: `apt-get install valgrind`).
- * Not part of `npm run bench`: it takes ~4 minutes and a tool npm does not install.
- *
- * What a design without some package would save: `--without <package>` (repeatable) bundles the functions
- * twice, as they are and with the package replaced by a do-nothing stand-in (`bench/bundle.ts`), and counts
- * both; `--only a,b` limits that to some functions. E.g.
- * `npx tsx bench/instructions.ts --repeat 5 --without @aws-sdk/client-sqs --only activation-api,plan-api`.
+ * Cold init counted in CPU instructions (valgrind's callgrind) of a fresh `node` importing each bundle of
+ * `npm run bench -- bundle`, with the import's minor page faults beside it: a cross-check of table 1 that
+ * timing noise does not reach. Not part of `npm run bench`: it is slow and needs valgrind.
+ * `--without <package>` also counts the functions with the package replaced by a do-nothing stand-in.
+ * Usage: `npx tsx bench/instructions.ts [--repeat N] [--dir <bundles>] [--without <pkg>]... [--only a,b]`.
  */
 import { execFile } from 'node:child_process';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';

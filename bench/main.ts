@@ -73,7 +73,7 @@ async function main(): Promise<number> {
     });
   // The default run measures one part at a time, alone on the machine. --quick only checks that every part
   // works: the bundle part (cold-init timing) still runs alone, the others two at a time (the machines have
-  // two cores), to finish in under a minute.
+  // two cores), to finish sooner.
   const indexes = parts.map((_, index) => index);
   const pairable = (index: number) => options.quick && parts[index] !== 'bundle';
   await runParts(

@@ -15,7 +15,7 @@ const ALIASES: Record<string, PartName> = {
   webhook: 'webhooks',
 };
 
-/** Sizes of every part; `--quick` picks sizes that finish in under a minute on 2 cores, all parts together. */
+/** Sizes of every part; `--quick` picks small ones, enough to check that every part works. */
 export interface BenchOptions {
   quick: boolean;
   parts: PartName[];

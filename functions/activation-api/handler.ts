@@ -135,7 +135,7 @@ function validateBulk(
  */
 const auditBulkActivation: HttpAudit = {
   history: historyStore,
-  // Up to 1,000 entries: ~0.5 s of conditional puts in AWS, more on a busy emulator.
+  // Up to 1,000 entries, one conditional put each: longer than the default wait, more so on a busy emulator.
   timeoutMs: 5_000,
   subjects: (call) => {
     const sims = arrayField(call.request, 'sims').slice(0, MAX_BULK_SIMS);

@@ -19,7 +19,7 @@ const planDeps = workflowDeps(
   { notify: publishNotification },
 );
 
-/** Plan queue consumer: activation checks (polling) and plan subscriptions. */
+/** Plan queue consumer: activation checks (polling) and plan orders. */
 export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
   const deps = planDeps();
   await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>

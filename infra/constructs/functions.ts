@@ -177,8 +177,8 @@ export class Functions extends Construct {
           minify: true,
           // The map ships beside the bundle for the logger, which maps the stacks of the errors it logs on
           // first need (shared/runtime/source-mapped-stack.ts). No NODE_OPTIONS=--enable-source-maps: Node
-          // would read and parse the map at every cold start, +27-33 ms a worker. Line mappings only: the
-          // sources themselves would be three quarters of its bytes, for no gain in stack traces.
+          // would read and parse the map at every cold start, a measurable cost (docs/design.md). Line
+          // mappings only: the sources themselves would be most of its bytes, for no gain in stack traces.
           sourceMap: true,
           sourcesContent: false,
           mainFields: ['module', 'main'],

@@ -63,7 +63,10 @@ export interface Variant {
   readonly catalogPageSize: number | undefined;
   /** Catalog list answers carry `links` (self, next). */
   readonly catalogLinks: boolean;
-  /** SIM search filters skipped without a word; `unknownFilters` says what happens to the other unknown ones. */
+  /**
+   * SIM search filters skipped without a word; `simSearchUnknownFilters` says what happens to the other
+   * unknown ones.
+   */
   readonly simSearchIgnored: ReadonlySet<string>;
   readonly simSearchUnknownFilters: 'refuse' | 'ignore';
   /** CDR route: date and country filters honoured or ignored (the line filter always applies). */

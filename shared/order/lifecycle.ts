@@ -3,16 +3,10 @@ import type { OrderStore, TransitionRequest, TransitionResult } from '../store/o
 import type { FailureReason } from '../workflow/failures.js';
 
 /**
- * The order lifecycle: the legal moves between statuses, and one function per move. No other module writes
- * an order's status (a test holds this). Every move is a conditional write from the statuses it names; a
- * conflict means another path (a duplicate message, a webhook, a person) moved the order first.
- *
- *   RECEIVED --requestActivation--> ACTIVATING --simReady--> ACTIVE --completePlan--> COMPLETED
- *   RECEIVED --simReady (SIM already usable)--> ACTIVE
- *   RECEIVED | ACTIVATING --completeWithoutPlan--> COMPLETED
- *   ACTIVE --claimPlan / releasePlanClaim--> ACTIVE          (who may buy the plan)
- *   ACTIVE --holdForReview--> NEEDS_REVIEW --resolve*--> COMPLETED | ACTIVE | FAILED
- *   RECEIVED | ACTIVATING | ACTIVE --fail--> FAILED
+ * The order lifecycle: the legal moves between statuses (`moves`, the state diagram as data) and one
+ * function per move. No other module writes an order's status (a test holds this). Every move is a
+ * conditional write from the statuses it names; a conflict means another path (a duplicate message, a
+ * webhook, a person) moved the order first.
  */
 export const moves = {
   requestActivation: { from: ['RECEIVED'], to: 'ACTIVATING' },

@@ -12,11 +12,8 @@ import { firesPolicy, occurrenceOf, type TriggerOccurrence } from './triggers.js
 /**
  * The policy engine: a trigger occurrence (a plan's data exhausted, a threshold crossed, a plan about to
  * expire) fires the policies that cover the SIM, and each orders its plan through the ordinary order workflow,
- * within its limits, once per occurrence. Every decision is published and written to the SIM's history.
- *
- * Once per occurrence, in three layers: the occurrence is claimed (a conditional write, leased while the
- * top-up is placed, remembered 400 days); taking the limits again for the same occurrence counts once; the
- * order carries an Idempotency-Key derived from the occurrence, so placing it again returns the same order.
+ * within its limits. Once per occurrence: the occurrence is claimed, the limits count it once, and the
+ * order's Idempotency-Key comes from it. Every decision is published and written to the SIM's history.
  */
 
 export interface PolicyEngineDeps {

@@ -8,13 +8,10 @@ import { logger } from './logger.js';
 import { problemContentType } from './problem.js';
 
 /**
- * Operator actions in the SIMs' history: a route that changes SIMs names, once its answer is known (whatever its
- * status: a refused request is an action too), the SIMs the call concerned; the middleware writes one
- * `operator.action` entry per SIM with the caller's IAM principal, the route and the outcome. A write that fails
- * or takes too long is logged and never changes the answer.
- *
- * Only types here and in what it imports: every HTTP function loads this module, and only the auditing ones
- * bundle a history store (they pass theirs in).
+ * Operator actions in the SIMs' history: once a call's answer is known (a refusal too), one `operator.action`
+ * entry per SIM the call concerned, with the caller's IAM principal, the route and the outcome. A write that
+ * fails or takes too long is logged and never changes the answer. Every HTTP function loads this module, so
+ * it imports no history store: the auditing functions pass theirs in.
  */
 
 /** One call, as its audit sees it. */

@@ -3,12 +3,9 @@ import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
- * Environment configuration, parsed once at cold start.
- *
- * The pieces (one zod object per concern) live in ./env/, one module each, beside nothing else: a function
- * bundles, and builds at cold start, only the pieces it reads.
- *
- *   const config = loadConfig(envSchema(runtimeEnv, ordersTableEnv, activationQueueEnv));
+ * Environment configuration, parsed once at cold start. The pieces (one zod object per concern) live in
+ * ./env/, one module each, so a function bundles and builds only the pieces it reads:
+ * `loadConfig(envSchema(runtimeEnv, ordersTableEnv, activationQueueEnv))`.
  */
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -69,8 +66,7 @@ export const expected =
 
 // Each is built once, on first use, and shared by every variable that reads it: a schema never changes once
 // built (wrapping it in z.optional or z._default makes a new one), and the message names the variable from
-// the issue's path, so one instance serves them all (built per variable, they were ~40 of the ~300 schemas a
-// worker built at cold start).
+// the issue's path, so one instance serves them all, and a function builds fewer schemas at cold start.
 
 export const nonEmptyString = lazy(() =>
   z.string({ error: expected('must be a string') }).check(z.trim(), z.minLength(1, 'is required')),

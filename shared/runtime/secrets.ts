@@ -6,13 +6,11 @@ import { type Env, loadConfig, positiveInteger } from './config.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
- * Transatel credentials. In AWS they live in one Secrets Manager JSON secret
- * `{ clientId, clientSecret, webhookSecrets: [current, previous?] }`, read through the AWS Parameters and
- * Secrets Lambda Extension (its cache gives the TTL). Locally (`TRANSATEL_CREDENTIALS_SOURCE=env`) they come
- * from TRANSATEL_CLIENT_ID, TRANSATEL_CLIENT_SECRET and TRANSATEL_WEBHOOK_SECRETS (comma-separated,
- * current first) or TRANSATEL_WEBHOOK_SECRET.
- *
- * Values are never logged nor put in error messages: errors name the field only.
+ * Transatel credentials: in AWS one Secrets Manager JSON secret `{ clientId, clientSecret, webhookSecrets:
+ * [current, previous?] }`, read through the Parameters and Secrets Lambda Extension; locally
+ * (`TRANSATEL_CREDENTIALS_SOURCE=env`) TRANSATEL_CLIENT_ID, TRANSATEL_CLIENT_SECRET and
+ * TRANSATEL_WEBHOOK_SECRETS (comma-separated, current first) or TRANSATEL_WEBHOOK_SECRET. Values are never
+ * logged nor put in error messages: errors name the field only.
  */
 
 const secretString = z.string().check(z.minLength(1, 'must not be empty'));
@@ -91,10 +89,9 @@ function parseSecretDocument(secretId: string, raw: string): TransatelSecret {
 /**
  * Reads the secret through the AWS Parameters and Secrets Lambda Extension (a layer CDK adds to every
  * function that reads it): a GET on localhost, answered from the extension's cache, which calls Secrets
- * Manager when its TTL (SECRETS_MANAGER_TTL, set by infra) has passed. The function bundles no Secrets
- * Manager client: ~8 M instructions less at a worker's cold start, and most of a read-only API's (which loads
- * no other AWS client). The cache is the extension's, so a forced refresh cannot bypass it: a rotation is seen
- * within the TTL.
+ * Manager when its TTL (SECRETS_MANAGER_TTL, set by infra) has passed. No Secrets Manager client is bundled,
+ * for a shorter cold start (docs/design.md); but a forced refresh cannot bypass the extension's cache, so a
+ * rotation is seen within the TTL.
  */
 export function secretsExtensionSource(options: SecretsExtensionSourceOptions): TransatelSecretSource {
   const { secretId, sessionToken, port = secretsExtensionDefaultPort, timeoutMs = 5_000 } = options;

@@ -3,13 +3,10 @@ import { SourceMap } from 'node:module';
 import { fileURLToPath } from 'node:url';
 
 /**
- * Stack traces of a bundled function, mapped back to the TypeScript sources when an error is logged.
- *
- * Node would do it for every stack with NODE_OPTIONS=--enable-source-maps, but then it reads and parses the
- * bundle's map at every cold start, error or not: +27 ms on Node 20 and +33 ms on Node 22 in the subscription
- * worker's cold init (docs/design.md). Here the map beside the bundle (`index.mjs.map`, which CDK ships)
- * is read on the first logged error of the container, and only frames of `.mjs` files that have one change:
- * locally (tsx runs the TypeScript) and in tests stacks pass through untouched.
+ * Stack traces of a bundled function, mapped back to the TypeScript sources when an error is logged. The
+ * map beside the bundle (`index.mjs.map`) is read on the container's first logged error, not at every cold
+ * start as with NODE_OPTIONS=--enable-source-maps, which costs measurable init time (docs/design.md). Only
+ * frames of `.mjs` files with a map change: locally (tsx) and in tests stacks pass through untouched.
  */
 
 const maps = new Map<string, SourceMap | undefined>();

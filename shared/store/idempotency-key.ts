@@ -1,9 +1,9 @@
 import * as z from '../zod.js';
 
 /**
- * A client's Idempotency-Key. Its own module, free of the DynamoDB client, so that functions which only
- * validate the header (the OpenAPI document, every API function through shared/api/schemas.ts) do not
- * bundle the store.
+ * A client's Idempotency-Key. Its own module, free of the DynamoDB client, so that what only validates the
+ * header (the ordering routes' request schemas, shared/api/requests/ordering.ts, and the OpenAPI document)
+ * does not bundle the store.
  */
 export const idempotencyKeySchema = z
   .string()

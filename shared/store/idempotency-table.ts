@@ -1,6 +1,6 @@
 import type { TableDefinition } from './table-definition.js';
 
-/** The idempotency table's keys: shared by the API's records and the events worker's Powertools records. */
+/** The idempotency table's keys, for the API's Idempotency-Key records and the processed-event claims. */
 export const idempotencyTableDefinition = {
   partitionKey: { name: 'recordKey', type: 'S' },
   globalSecondaryIndexes: [],

@@ -1,17 +1,9 @@
 /**
- * Idempotency records for the public API's `Idempotency-Key` header.
- *
- * Why a small conditional-put table and not Powertools idempotency: Powertools remembers a
- * handler's *response* behind an IN_PROGRESS marker. If the function dies after writing orders
- * but before completing, the marker expires and the retry runs the handler again, minting new
- * order ids: duplicate orders, and later duplicate paid plans. Here the record *is* the decision:
- * the first request atomically stores `key -> (request hash, order ids chosen up front)`, and every
- * later request with that key (concurrent, after a crash, after a client timeout) reads back the
- * same ids and finishes the same work idempotently (create the orders if missing, enqueue again if
- * still RECEIVED). A different body under the same key is a conflict (409) without any in-progress
- * state to map. It costs one conditional put (plus one read on replay), needs no
- * per-IdempotencyConfig persistence layer, and behaves the same on dynalite: TTL is not enforced
- * there, so expiry is checked on every read and an expired record is overwritten by the next claim.
+ * Idempotency records for the public API's `Idempotency-Key` header: the first request stores
+ * `key -> (request hash, order ids chosen up front)` in one conditional put, and every later request with the
+ * key (concurrent, after a crash, after a client timeout) finishes the same orders; another body under the
+ * key is a 409. Why not Powertools idempotency: docs/design.md. Expiry is checked on every read, since
+ * DynamoDB's TTL deletes late (dynalite never): an expired record is overwritten by the next claim.
  */
 import { createHash } from 'node:crypto';
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';

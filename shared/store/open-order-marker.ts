@@ -3,16 +3,11 @@ import { isTerminal, type Order } from './order.js';
 import { type RefusedOrder, SimHasOpenOrderError } from './order-store.js';
 
 /**
- * One open order per SIM, the part both adapters share. A SIM's marker names its open order; every
- * change to it is one conditional write, so concurrent requests cannot both win:
- *
- * - claim: the marker is absent, or already names this order;
- * - take over: the marker still names the holder that was read, and that holder is final or missing
- *   (its release, or the rollback of its creation, was lost);
- * - release: the marker still names this order (after the order's transition to a final status).
- *
- * A marker only ever names an order that was written before it, so a holder that cannot be read
- * (strongly consistent) is gone for good, never one still being written.
+ * One open order per SIM, the part both adapters share. A SIM's marker names its open order, and every
+ * change to it is one conditional write, so concurrent requests cannot both win: a claim needs the marker
+ * absent or already this order's; a take-over, that it still names the holder read, now final or missing (a
+ * lost release or rollback); a release, that it still names this order. A marker names only an order written
+ * before it, so a holder that cannot be read (strongly consistent) is gone for good, not still being written.
  */
 export interface SimMarkerOps {
   /** Points the SIM's marker at `orderId` if it has none or already names it. */

@@ -36,7 +36,7 @@ export function isSettled(status: OrderStatus): boolean {
   return settledStatuses.includes(status);
 }
 
-/** `activation`: activate the SIM, then subscribe the plan if one was asked for. `plan`: subscribe a plan only. */
+/** `activation`: activate the SIM, then order the plan if one was asked for. `plan`: order a plan only. */
 export const orderKindSchema = z.enum(['activation', 'plan']);
 export type OrderKind = z.output<typeof orderKindSchema>;
 

@@ -2,12 +2,10 @@ import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } fr
 import { isConditionalCheckFailure } from './dynamo-support.js';
 
 /**
- * What the policies have spent, kept beside the policies in their table (single-table design; the policies
- * themselves are the items of `pk = "policy"`): per policy, SIM and month, how many top-ups it ordered, and
- * per policy and month, what it spent. Every limit is taken with a conditional write, so concurrent workers
- * cannot overrun it; taking it twice for the same trigger occurrence counts once.
- *
- * Also the sweep's marks: which threshold or expiry has fired for which plan.
+ * What the policies have spent, beside the policies in their table (single-table design; the policies are
+ * the items of `pk = "policy"`): top-ups per policy, SIM and month, and spending per policy and month. Each
+ * limit is taken with a conditional write, so concurrent workers cannot overrun it, and counts a trigger
+ * occurrence once. Also the sweep's marks: which threshold or expiry has fired for which plan.
  */
 
 export type LimitName = 'maxPerSimPerMonth' | 'monthlyBudget';

@@ -1,12 +1,9 @@
 /**
- * Which Transatel events the events worker has processed, so that each is acted on and published once
- * although Transatel retries webhooks and SQS delivers at least once.
- *
- * The same protocol as Powertools idempotency (an in-progress record with a lease, completed afterwards,
- * deleted when processing fails), written out on the document client the worker already carries: the
- * Powertools package with its JMESPath engine and second DynamoDB client measured ~12 M instructions
- * (~7 % of the reference handler's whole import) of the events worker's cold start, for one key path.
- * Records share the idempotency table with the API's `Idempotency-Key` records, under their own scope.
+ * Claims that have an event acted on once however often it comes: the events worker's Transatel event ids,
+ * the policy engine's trigger occurrences. Powertools idempotency's protocol (an in-progress record with a
+ * lease, completed afterwards, deleted when processing fails), written out on the document client the
+ * worker already carries rather than bundling that package (docs/design.md). Records share the idempotency
+ * table with the API's `Idempotency-Key` records, under their own scope.
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.js';

@@ -53,9 +53,8 @@ function firstHeader(value: string | string[] | undefined): string | undefined {
 
 /**
  * One HTTP exchange over node:http(s) with a keep-alive agent and one timer covering the headers and the
- * body. Not fetch: in Node 20 and 22, undici's fetch costs ~0.14 ms more per call on loopback (WHATWG
- * Request, Headers, streams and an AbortSignal per call), which was half the client's overhead on a balance
- * lookup; the AWS SDK makes the same choice.
+ * body. Not fetch: undici's fetch costs more per call than node:http (WHATWG Request, Headers, streams and
+ * an AbortSignal per call; docs/performance.md, table 2); the AWS SDK makes the same choice.
  */
 export const sendAttempt: SendAttempt = (url, request, timeoutMs, operation) => {
   const target = new URL(url);

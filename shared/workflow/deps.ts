@@ -9,7 +9,7 @@ export interface WorkflowSettings {
   /** First status check after an activation request; later checks back off from there. */
   firstPollDelaySeconds: number;
   /**
-   * How long a plan subscription claim protects an in-flight OCS order. Longer than the worker's
+   * How long a plan claim protects an in-flight OCS order. Longer than the worker's
    * timeout, so a claim older than this belongs to an invocation that is certainly gone.
    */
   claimLeaseSeconds: number;

@@ -186,7 +186,7 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
   }
 
   const claim = await claimPlan(deps, order);
-  if (!claim.applied) return; // another delivery of this order owns the subscription now
+  if (!claim.applied) return; // another delivery of this order owns the plan claim now
   const claimed = claim.order;
 
   try {

@@ -21,8 +21,8 @@ export const policyParamsSchema = z.object({
 export const policiesQuerySchema = z.strictObject({});
 
 /**
- * A body of 10,000 ICCIDs (the most a scope lists), pretty-printed, is ~280 KB: over the default 256 KiB.
- * Stored compactly it is ~210 KB, within DynamoDB's 400 KB item.
+ * A body of 10,000 ICCIDs (the most a scope lists), pretty-printed, is over the default 256 KiB; stored
+ * compactly it stays within DynamoDB's 400 KB item.
  */
 export const MAX_POLICY_BODY_BYTES = 1024 * 1024;
 

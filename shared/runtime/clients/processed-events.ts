@@ -4,7 +4,10 @@ import { loadConfig } from '../config.js';
 import { idempotencyTableEnv } from '../env/tables.js';
 import { documentClient } from './dynamo.js';
 
-/** The events worker's processed-event records, in the idempotency table, on the container's document client. */
+/**
+ * Processed-event claims (the events worker's, the policy worker's), in the idempotency table, on the
+ * container's document client.
+ */
 export const processedEventStore = lazy((): ProcessedEventStore => {
   const { IDEMPOTENCY_TABLE_NAME } = loadConfig(idempotencyTableEnv);
   return new DynamoProcessedEventStore({ client: documentClient(), tableName: IDEMPOTENCY_TABLE_NAME });
