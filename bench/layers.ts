@@ -26,8 +26,8 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-1',
-    adds: '+ Powertools logger, middy, zod/mini, problem+json (shared/runtime/http.ts): every HTTP function',
-    imports: ["export { httpHandler } from './shared/runtime/http.ts';"],
+    adds: '+ Powertools logger, middy, zod/mini, problem+json (shared/lambda/http.ts): every HTTP function',
+    imports: ["export { httpHandler } from './shared/lambda/http.ts';"],
   },
   {
     name: 'layer-2',
@@ -36,15 +36,15 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-3',
-    adds: '+ the order schema and store, orders table config (shared/runtime/clients/dynamo.ts): ~orders-api',
-    imports: ["export { orderStore } from './shared/runtime/clients/dynamo.ts';"],
+    adds: '+ the order schema and store, orders table config (shared/wiring/clients/dynamo.ts): ~orders-api',
+    imports: ["export { orderStore } from './shared/wiring/clients/dynamo.ts';"],
   },
   {
     name: 'layer-4',
     adds: '+ idempotency records, SQS work queue, ordering request schemas, order intake',
     imports: [
-      "export { idempotencyStore } from './shared/runtime/clients/idempotency.ts';",
-      "export { workQueue } from './shared/runtime/clients/sqs.ts';",
+      "export { idempotencyStore } from './shared/wiring/clients/idempotency.ts';",
+      "export { workQueue } from './shared/wiring/clients/sqs.ts';",
       "export * as ordering from './shared/api/requests/ordering.ts';",
       "export { acceptOrder } from './shared/workflow/intake.ts';",
     ],
@@ -52,13 +52,13 @@ const LAYERS: LayerSpec[] = [
   {
     name: 'layer-5',
     adds: "+ the plan check against catalog-sync's copy of the catalogue: = activation-api",
-    imports: ["export { knownPlanIds } from './shared/runtime/known-plans.ts';"],
+    imports: ["export { knownPlanIds } from './shared/wiring/known-plans.ts';"],
   },
   {
     name: 'layer-6',
     adds: '+ the Transatel secret (through the secrets extension), HTTP layer, Connectivity and OCS APIs (the workers)',
     imports: [
-      "export { transatelHttp } from './shared/runtime/clients/transatel.ts';",
+      "export { transatelHttp } from './shared/wiring/clients/transatel.ts';",
       "export { ConnectivityApi } from './shared/transatel/connectivity.ts';",
       "export { OcsInventoryApi } from './shared/transatel/ocs-inventory.ts';",
       "export { OcsSubscriptionsApi } from './shared/transatel/ocs-subscriptions.ts';",

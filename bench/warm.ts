@@ -1,6 +1,6 @@
 import { Agent, request } from 'node:http';
 import { iccidFor } from '../local/simulator/index.js';
-import { logger } from '../shared/runtime/logger.js';
+import { logger } from '../shared/lambda/logger.js';
 import { createTransatelClient } from '../shared/transatel/client.js';
 import { apiEvent, lambdaContext } from '../test/support/api-event.js';
 import { forkTs } from './child.js';

@@ -1,7 +1,7 @@
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import * as z from 'zod';
-import { logLevels } from '../shared/runtime/env/runtime.js';
-import { transatelOptionSchema } from '../shared/runtime/env/transatel.js';
+import { logLevels } from '../shared/wiring/env/runtime.js';
+import { transatelOptionSchema } from '../shared/wiring/env/transatel.js';
 
 export const stageNames = ['dev', 'staging', 'prod'] as const;
 export type StageName = (typeof stageNames)[number];

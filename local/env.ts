@@ -138,7 +138,7 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     TRANSATEL_CLIENT_ID: transatel.clientId,
     TRANSATEL_CLIENT_SECRET: transatel.clientSecret,
     [WEBHOOK_SECRET_ENV]: input.webhookSecret,
-    // The list form wins over the single secret in shared/runtime/secrets.ts: drop it so both sides agree.
+    // The list form wins over the single secret in shared/wiring/secrets.ts: drop it so both sides agree.
     TRANSATEL_WEBHOOK_SECRETS: undefined,
     ACTIVATION_DEADLINE_SECONDS:
       present(source, 'ACTIVATION_DEADLINE_SECONDS') ?? LOCAL_DEFAULTS.activationDeadlineSeconds,

@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { buildOpenApiDocument } from '../shared/api/openapi.js';
-import { HttpError, problemContentType } from '../shared/runtime/problem.js';
+import { HttpError, problemContentType } from '../shared/lambda/problem.js';
 import { type RouteSpec, routes as topologyRoutes } from '../shared/topology.js';
 import { describeError, type HandlerLoader, invokeFunction, lambdaContext } from './handlers.js';
 import { createRouter, toApiGatewayEvent } from './http-event.js';

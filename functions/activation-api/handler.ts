@@ -6,7 +6,7 @@ import {
   idempotencyHeadersSchema,
   MAX_BULK_SIMS,
 } from '#shared/api/requests/ordering.js';
-import type { HttpAudit } from '#shared/runtime/audit.js';
+import type { HttpAudit } from '#shared/lambda/audit.js';
 import {
   arrayField,
   compact,
@@ -15,21 +15,21 @@ import {
   simOfPath,
   stringField,
   validIccid,
-} from '#shared/runtime/audit-subjects.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyStore } from '#shared/runtime/clients/history.js';
-import { idempotencyStore } from '#shared/runtime/clients/idempotency.js';
-import { workQueue } from '#shared/runtime/clients/sqs.js';
-import { toFieldIssues } from '#shared/runtime/field-issues.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
-import { routeHandlers } from '#shared/runtime/http-router.js';
-import { knownPlanIds } from '#shared/runtime/known-plans.js';
+} from '#shared/lambda/audit-subjects.js';
+import { toFieldIssues } from '#shared/lambda/field-issues.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { routeHandlers } from '#shared/lambda/http-router.js';
 import {
   type BulkRejection,
   busySimRejection,
   noSimAccepted,
   simHasOpenOrder,
-} from '#shared/runtime/open-order-problems.js';
+} from '#shared/lambda/open-order-problems.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
+import { idempotencyStore } from '#shared/wiring/clients/idempotency.js';
+import { workQueue } from '#shared/wiring/clients/sqs.js';
+import { knownPlanIds } from '#shared/wiring/known-plans.js';
 import {
   acceptBulkActivation,
   acceptOrder,

@@ -1,7 +1,7 @@
-import { sqsHandler } from '#shared/runtime/sqs.js';
-import { workflowDeps } from '#shared/runtime/workflow-deps.js';
+import { sqsHandler } from '#shared/lambda/sqs.js';
 import { queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { runActivationStep } from '#shared/workflow/activation-step.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '#shared/workflow/messages.js';

@@ -1,9 +1,9 @@
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
-import { transatelApi } from '#shared/runtime/clients/transatel.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
-import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { callTransatel } from '#shared/lambda/transatel-errors.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { OcsInventoryApi, type ProductSubscription } from '#shared/transatel/ocs-inventory.js';
+import { transatelApi } from '#shared/wiring/clients/transatel.js';
 
 const connectivity = transatelApi(ConnectivityApi);
 const ocsInventory = transatelApi(OcsInventoryApi);

@@ -1,10 +1,10 @@
 import { plansQuerySchema } from '#shared/api/requests/plans.js';
 import type { planSchema } from '#shared/api/responses.js';
-import { httpHandler, json } from '#shared/runtime/http.js';
-import { logger } from '#shared/runtime/logger.js';
-import { catalogProducts } from '#shared/runtime/plan-catalog.js';
-import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import { httpHandler, json } from '#shared/lambda/http.js';
+import { logger } from '#shared/lambda/logger.js';
+import { callTransatel } from '#shared/lambda/transatel-errors.js';
 import type { CatalogProduct } from '#shared/transatel/ocs-catalog.js';
+import { catalogProducts } from '#shared/wiring/plan-catalog.js';
 import type * as z from '#shared/zod.js';
 
 type Plan = z.output<typeof planSchema>;

@@ -1,9 +1,9 @@
-import { planCatalogStore } from '#shared/runtime/clients/plan-catalog-store.js';
-import { transatelApi, transatelHttp } from '#shared/runtime/clients/transatel.js';
-import { logger } from '#shared/runtime/logger.js';
-import { scheduledHandler } from '#shared/runtime/scheduled.js';
+import { logger } from '#shared/lambda/logger.js';
+import { scheduledHandler } from '#shared/lambda/scheduled.js';
 import { copyPlanCatalog } from '#shared/store/plan-catalog-store.js';
 import { OcsCatalogApi } from '#shared/transatel/ocs-catalog.js';
+import { planCatalogStore } from '#shared/wiring/clients/plan-catalog-store.js';
+import { transatelApi, transatelHttp } from '#shared/wiring/clients/transatel.js';
 
 const ocsCatalog = transatelApi(OcsCatalogApi);
 

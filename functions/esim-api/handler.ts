@@ -1,9 +1,9 @@
 import QRCode from 'qrcode';
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
-import { transatelApi } from '#shared/runtime/clients/transatel.js';
-import { httpHandler, json } from '#shared/runtime/http.js';
-import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import { httpHandler, json } from '#shared/lambda/http.js';
+import { callTransatel } from '#shared/lambda/transatel-errors.js';
 import { EsimApi, type EsimDetails } from '#shared/transatel/esim.js';
+import { transatelApi } from '#shared/wiring/clients/transatel.js';
 
 const esimApi = transatelApi(EsimApi);
 

@@ -1,11 +1,11 @@
-import { historyStore } from '#shared/runtime/clients/history.js';
-import { processedEventStore } from '#shared/runtime/clients/processed-events.js';
-import { logger } from '#shared/runtime/logger.js';
-import { publishNotification } from '#shared/runtime/notifier.js';
-import { orderMoveDeps } from '#shared/runtime/order-move-deps.js';
-import { RetryLaterError, sqsHandler } from '#shared/runtime/sqs.js';
+import { logger } from '#shared/lambda/logger.js';
+import { RetryLaterError, sqsHandler } from '#shared/lambda/sqs.js';
 import { processEventOnce } from '#shared/store/processed-events.js';
 import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
+import { processedEventStore } from '#shared/wiring/clients/processed-events.js';
+import { publishNotification } from '#shared/wiring/notifier.js';
+import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
 import { eventHistoryEntry } from '#shared/workflow/event-history.js';
 import { applyEventToOrders } from '#shared/workflow/event-step.js';
 import { toNotification } from '#shared/workflow/notifications.js';

@@ -1,8 +1,8 @@
 import { simEventsQuerySchema } from '#shared/api/requests/history.js';
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyRetentionDays, historyStore } from '#shared/runtime/clients/history.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyRetentionDays, historyStore } from '#shared/wiring/clients/history.js';
 import { readSimHistory } from '#shared/workflow/sim-history.js';
 
 /**

@@ -1,7 +1,7 @@
 import { orderParamsSchema } from '#shared/api/requests/orders.js';
 import { orderSchema } from '#shared/api/responses/order.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
 
 /** GET /v1/orders/{orderId}: the order's state, timeline, Transatel ids and failure reason. */
 export const handler = httpHandler({ params: orderParamsSchema }, async ({ params }) => {

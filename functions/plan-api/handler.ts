@@ -1,13 +1,13 @@
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
 import { idempotencyHeadersSchema, planOrderRequestSchema } from '#shared/api/requests/ordering.js';
-import { compact, simOfPath, stringField } from '#shared/runtime/audit-subjects.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyStore } from '#shared/runtime/clients/history.js';
-import { idempotencyStore } from '#shared/runtime/clients/idempotency.js';
-import { workQueue } from '#shared/runtime/clients/sqs.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
-import { knownPlanIds } from '#shared/runtime/known-plans.js';
-import { simHasOpenOrder } from '#shared/runtime/open-order-problems.js';
+import { compact, simOfPath, stringField } from '#shared/lambda/audit-subjects.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { simHasOpenOrder } from '#shared/lambda/open-order-problems.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
+import { idempotencyStore } from '#shared/wiring/clients/idempotency.js';
+import { workQueue } from '#shared/wiring/clients/sqs.js';
+import { knownPlanIds } from '#shared/wiring/known-plans.js';
 import { acceptOrder } from '#shared/workflow/intake.js';
 
 /**

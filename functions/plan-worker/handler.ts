@@ -1,10 +1,10 @@
-import { publishNotification } from '#shared/runtime/notifier.js';
-import { sqsHandler } from '#shared/runtime/sqs.js';
-import { workflowDeps } from '#shared/runtime/workflow-deps.js';
+import { sqsHandler } from '#shared/lambda/sqs.js';
 import { queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
+import { publishNotification } from '#shared/wiring/notifier.js';
+import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '#shared/workflow/messages.js';
 import { runPlanStep } from '#shared/workflow/plan-step.js';

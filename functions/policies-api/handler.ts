@@ -5,10 +5,10 @@ import {
   policyRequestSchema,
 } from '#shared/api/requests/policies.js';
 import { policiesResponseSchema, policySchema } from '#shared/api/responses/policy.js';
-import { policyStore } from '#shared/runtime/clients/policy-store.js';
-import { HttpError, httpHandler, json, noContent } from '#shared/runtime/http.js';
-import { routeHandlers } from '#shared/runtime/http-router.js';
-import { knownPlanIds } from '#shared/runtime/known-plans.js';
+import { HttpError, httpHandler, json, noContent } from '#shared/lambda/http.js';
+import { routeHandlers } from '#shared/lambda/http-router.js';
+import { policyStore } from '#shared/wiring/clients/policy-store.js';
+import { knownPlanIds } from '#shared/wiring/known-plans.js';
 
 function policyNotFound(policyId: string): HttpError {
   return new HttpError(404, { title: 'POLICY_NOT_FOUND', detail: `Policy ${policyId} does not exist` });

@@ -1,15 +1,15 @@
+import { logger } from '#shared/lambda/logger.js';
+import { scheduledHandler } from '#shared/lambda/scheduled.js';
 import { lazy } from '#shared/lazy.js';
 import { sweep } from '#shared/policies/sweep.js';
-import { policyLedger } from '#shared/runtime/clients/policy-ledger.js';
-import { transatelHttpAt } from '#shared/runtime/clients/transatel.js';
-import { loadConfig } from '#shared/runtime/config.js';
-import { logger } from '#shared/runtime/logger.js';
-import { publishNotification } from '#shared/runtime/notifier.js';
-import { currentPolicies } from '#shared/runtime/policies.js';
-import { scheduledHandler } from '#shared/runtime/scheduled.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
+import { policyLedger } from '#shared/wiring/clients/policy-ledger.js';
+import { transatelHttpAt } from '#shared/wiring/clients/transatel.js';
+import { loadConfig } from '#shared/wiring/config.js';
+import { publishNotification } from '#shared/wiring/notifier.js';
+import { currentPolicies } from '#shared/wiring/policies.js';
 import * as z from '#shared/zod.js';
 
 const sweepEnv = z.object({

@@ -1,13 +1,13 @@
 import { orderParamsSchema, resolveRequestSchema } from '#shared/api/requests/orders.js';
 import { orderSchema } from '#shared/api/responses/order.js';
-import type { HttpAudit } from '#shared/runtime/audit.js';
-import { compact, stringField } from '#shared/runtime/audit-subjects.js';
-import { callerOf } from '#shared/runtime/caller.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyStore } from '#shared/runtime/clients/history.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
-import { orderMoveDeps } from '#shared/runtime/order-move-deps.js';
+import type { HttpAudit } from '#shared/lambda/audit.js';
+import { compact, stringField } from '#shared/lambda/audit-subjects.js';
+import { callerOf } from '#shared/lambda/caller.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
 import { orderIdSchema } from '#shared/store/order-id.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
+import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
 import { resolveReview } from '#shared/workflow/review.js';
 
 const storedIccid = /^[0-9]{13,20}$/;

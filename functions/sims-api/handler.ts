@@ -1,13 +1,13 @@
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
 import { lifecycleRequestSchema, simPatchSchema, simsQuerySchema } from '#shared/api/requests/sims.js';
-import type { HttpAudit } from '#shared/runtime/audit.js';
-import { bounded, compact, simOfPath, stringField } from '#shared/runtime/audit-subjects.js';
-import { transatelApi } from '#shared/runtime/clients/transatel.js';
-import { httpHandler, json } from '#shared/runtime/http.js';
-import { routeHandlers } from '#shared/runtime/http-router.js';
-import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import type { HttpAudit } from '#shared/lambda/audit.js';
+import { bounded, compact, simOfPath, stringField } from '#shared/lambda/audit-subjects.js';
+import { httpHandler, json } from '#shared/lambda/http.js';
+import { routeHandlers } from '#shared/lambda/http-router.js';
+import { callTransatel } from '#shared/lambda/transatel-errors.js';
 import { ConnectivityApi, type Subscriber, type Transaction } from '#shared/transatel/connectivity.js';
 import { type SimRecord, SimSearchApi } from '#shared/transatel/sim-search.js';
+import { transatelApi } from '#shared/wiring/clients/transatel.js';
 import * as z from '#shared/zod.js';
 
 const connectivity = transatelApi(ConnectivityApi);
@@ -66,7 +66,7 @@ const getSim = httpHandler({ params: iccidParamsSchema }, async ({ params }) => 
  * The SIMs' history, imported on the first change: the DynamoDB client it brings stays out of the cold start of
  * the read routes, which never write it (esbuild inlines the module, evaluated when first imported).
  */
-const historyStore = async () => (await import('#shared/runtime/clients/history.js')).historyStore();
+const historyStore = async () => (await import('#shared/wiring/clients/history.js')).historyStore();
 
 const changeFields = ['options', 'reference', 'group', 'ratePlan'] as const;
 

@@ -1,10 +1,10 @@
 import { iccidParamsSchema } from '#shared/api/requests/iccid.js';
 import { usageQuerySchema } from '#shared/api/requests/usage.js';
-import { transatelApi } from '#shared/runtime/clients/transatel.js';
-import { HttpError, httpHandler, json } from '#shared/runtime/http.js';
-import { callTransatel } from '#shared/runtime/transatel-errors.js';
+import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
+import { callTransatel } from '#shared/lambda/transatel-errors.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { NetworkUsageApi } from '#shared/transatel/network-usage.js';
+import { transatelApi } from '#shared/wiring/clients/transatel.js';
 import type * as z from '#shared/zod.js';
 
 const DAY_MS = 86_400_000;

@@ -1,12 +1,12 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { sqsClient } from '#shared/runtime/clients/sqs.js';
-import { loadConfig } from '#shared/runtime/config.js';
-import { eventsQueueEnv } from '#shared/runtime/env/queues.js';
-import { HttpError, httpHandler, noContent } from '#shared/runtime/http.js';
-import { logger } from '#shared/runtime/logger.js';
-import { getWebhookSecrets } from '#shared/runtime/secrets.js';
+import { HttpError, httpHandler, noContent } from '#shared/lambda/http.js';
+import { logger } from '#shared/lambda/logger.js';
 import { envelopeSchema } from '#shared/transatel/webhooks/events.js';
 import { SIGNATURE_HEADER, verifySignature } from '#shared/transatel/webhooks/signature.js';
+import { sqsClient } from '#shared/wiring/clients/sqs.js';
+import { loadConfig } from '#shared/wiring/config.js';
+import { eventsQueueEnv } from '#shared/wiring/env/queues.js';
+import { getWebhookSecrets } from '#shared/wiring/secrets.js';
 
 /** Transatel events are small; SQS takes at most 256 KiB. */
 const MAX_EVENT_BYTES = 64 * 1024;

@@ -120,7 +120,7 @@ export class Functions extends Construct {
           );
 
     // Functions read the Transatel secret through the AWS Parameters and Secrets Lambda Extension rather than
-    // a bundled Secrets Manager client (shared/runtime/secrets.ts): its cache holds the secret for the TTL,
+    // a bundled Secrets Manager client (shared/wiring/secrets.ts): its cache holds the secret for the TTL,
     // which is also how long a rotation can take to be seen.
     const secretsExtension = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
       secretsManagerTtl: Duration.seconds(SECRET_CACHE_TTL_SECONDS),
@@ -176,7 +176,7 @@ export class Functions extends Construct {
           format: OutputFormat.ESM,
           minify: true,
           // The map ships beside the bundle for the logger, which maps the stacks of the errors it logs on
-          // first need (shared/runtime/source-mapped-stack.ts). No NODE_OPTIONS=--enable-source-maps: Node
+          // first need (shared/lambda/source-mapped-stack.ts). No NODE_OPTIONS=--enable-source-maps: Node
           // would read and parse the map at every cold start, a measurable cost (docs/design.md). Line
           // mappings only: the sources themselves would be most of its bytes, for no gain in stack traces.
           sourceMap: true,

@@ -1,5 +1,5 @@
 import packageJson from '../../package.json' with { type: 'json' };
-import { problemContentType } from '../runtime/problem.js';
+import { problemContentType } from '../lambda/problem.js';
 import { type HttpMethod, type RouteSpec, routes } from '../topology.js';
 import { iccidSchema } from '../transatel/identifiers.js';
 import { envelopeSchema } from '../transatel/webhooks/events.js';

@@ -1,6 +1,6 @@
 /**
  * The environment variables through which infra (and the local runtime) hand resource names to the functions.
- * The functions' env schemas (shared/runtime/env/) are built from these names, so they are written once.
+ * The functions' env schemas (shared/wiring/env/) are built from these names, so they are written once.
  */
 export const queueUrlEnv = {
   activation: 'ACTIVATION_QUEUE_URL',

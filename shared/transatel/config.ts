@@ -25,7 +25,7 @@ export interface ClientLogger {
 
 /**
  * What the client is told by the code that builds it. It is not an edge: the values come from the
- * environment, which shared/runtime/env/transatel.ts validates where it enters (the local tools and the
+ * environment, which shared/wiring/env/transatel.ts validates where it enters (the local tools and the
  * tests pass literals), so the client only fills in defaults rather than validating them a second time.
  */
 export interface TransatelSettings {

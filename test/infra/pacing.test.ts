@@ -2,9 +2,9 @@ import type { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pacedAsWorker, workerRequestsPerSecond } from '#infra/constructs/functions.js';
 import { loadStageConfig, resourcePrefix } from '#infra/stages.js';
-import { loadConfig } from '#shared/runtime/config.js';
-import { transatelApiEnv } from '#shared/runtime/env/transatel.js';
 import { type FunctionName, functions, queues } from '#shared/topology.js';
+import { loadConfig } from '#shared/wiring/config.js';
+import { transatelApiEnv } from '#shared/wiring/env/transatel.js';
 import { environmentOf, logicalIdOf, resourcesOfType } from './cfn.js';
 import { synthStage } from './synth.js';
 

@@ -4,10 +4,6 @@ import { SECRET_CACHE_TTL_SECONDS } from '#infra/constructs/functions.js';
 import { SCHEDULE_RETRY_ATTEMPTS } from '#infra/constructs/schedules.js';
 import { tableDefinitions } from '#infra/constructs/store.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '#infra/stages.js';
-import { envSchema, loadConfig } from '#shared/runtime/config.js';
-import { runtimeEnv } from '#shared/runtime/env/runtime.js';
-import { transatelApiEnv } from '#shared/runtime/env/transatel.js';
-import { activationDeadlineEnv } from '#shared/runtime/env/workflow.js';
 import {
   DLQ_RETENTION_DAYS,
   EVENTS_TOPIC_ENV,
@@ -22,6 +18,10 @@ import {
   type TableName,
   tableNameEnv,
 } from '#shared/topology.js';
+import { envSchema, loadConfig } from '#shared/wiring/config.js';
+import { runtimeEnv } from '#shared/wiring/env/runtime.js';
+import { transatelApiEnv } from '#shared/wiring/env/transatel.js';
+import { activationDeadlineEnv } from '#shared/wiring/env/workflow.js';
 import {
   actionsOf,
   environmentOf,

@@ -1,5 +1,5 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
-import type { HttpLambdaHandler } from '#shared/runtime/http.js';
+import type { HttpLambdaHandler } from '#shared/lambda/http.js';
 
 export interface ApiEventInput {
   /** API Gateway's route key, e.g. `GET /v1/sims/{iccid}`; method and path template come from it. */

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { bulkSimSchema } from '#shared/api/schemas.js';
-import { requiredFieldErrorMap, toFieldIssues } from '#shared/runtime/field-issues.js';
+import { requiredFieldErrorMap, toFieldIssues } from '#shared/lambda/field-issues.js';
 import { CsvSyntaxError, parseCsv } from '../csv.js';
 import { CliError, UsageError } from '../io.js';
 

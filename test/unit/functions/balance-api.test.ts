@@ -2,8 +2,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/balance-api/handler.js';
 import { iccidFor, msisdnFor, type RunningSimulator } from '#local/simulator/index.js';
-import { transatelHttp } from '#shared/runtime/clients/transatel.js';
 import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
+import { transatelHttp } from '#shared/wiring/clients/transatel.js';
 import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import {

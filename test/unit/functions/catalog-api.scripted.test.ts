@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/catalog-api/handler.js';
-import { resetCatalogCache } from '#shared/runtime/plan-catalog.js';
+import { resetCatalogCache } from '#shared/wiring/plan-catalog.js';
 import { invoke } from '#test/support/api-event.js';
 import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';

@@ -96,7 +96,7 @@ describe('GET /v1/plans', () => {
     await Promise.all([listPlans(), listPlans({ country: 'DE' }), listPlans({ country: 'JP' })]);
     expect(await routeCalls(sim, 'catalogList')).toBe(catalogCalls);
 
-    // The default time to live is 300 s (shared/runtime/plan-catalog.ts).
+    // The default time to live is 300 s (shared/wiring/plan-catalog.ts).
     vi.useFakeTimers({ toFake: ['Date'], now: Date.now() + 301_000 });
     await listPlans();
     expect(await routeCalls(sim, 'catalogList')).toBe(catalogCalls + 1);

@@ -1,7 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/history-api/handler.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyStore } from '#shared/runtime/clients/history.js';
 import { historyTableDefinition } from '#shared/store/dynamo-history-store.js';
 import { ordersTableDefinition } from '#shared/store/dynamo-order-store.js';
 import type { HistoryEntry } from '#shared/store/history.js';
@@ -9,6 +7,8 @@ import { encodeHistoryCursor } from '#shared/store/history-keys.js';
 import { newOrder } from '#shared/store/order.js';
 import { requireApplied } from '#shared/store/order-store.js';
 import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
 import { type LocalDynamo, startLocalDynamo } from '#test/integration/store/dynalite-server.js';
 import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';

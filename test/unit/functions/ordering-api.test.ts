@@ -7,9 +7,9 @@ import { type Emulators, startEmulators } from '#local/emulators.js';
 import { applyEnv, functionEnv } from '#local/env.js';
 import { type Provisioned, provision } from '#local/provision.js';
 import { iccidFor } from '#local/simulator/index.js';
-import { orderStore } from '#shared/runtime/clients/dynamo.js';
-import { historyStore } from '#shared/runtime/clients/history.js';
 import { requireApplied } from '#shared/store/order-store.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
 import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 

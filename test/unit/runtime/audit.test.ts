@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import type { AuditedCall, HttpAudit } from '#shared/runtime/audit.js';
-import { HttpError, type HttpEvent, httpHandler, json } from '#shared/runtime/http.js';
-import { logger } from '#shared/runtime/logger.js';
+import type { AuditedCall, HttpAudit } from '#shared/lambda/audit.js';
+import { HttpError, type HttpEvent, httpHandler, json } from '#shared/lambda/http.js';
+import { logger } from '#shared/lambda/logger.js';
 import type { HistoryEntry, HistoryStore } from '#shared/store/history.js';
 import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { httpEvent, lambdaContext } from './lambda-fixtures.js';

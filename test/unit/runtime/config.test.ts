@@ -1,11 +1,11 @@
 import { describe, expect, it, vi } from 'vitest';
-import { ConfigError, envSchema, loadConfig } from '#shared/runtime/config.js';
-import { eventsTopicEnv } from '#shared/runtime/env/events-topic.js';
-import { activationQueueEnv } from '#shared/runtime/env/queues.js';
-import { runtimeEnv } from '#shared/runtime/env/runtime.js';
-import { ordersTableEnv } from '#shared/runtime/env/tables.js';
-import { transatelApiEnv } from '#shared/runtime/env/transatel.js';
-import { activationDeadlineEnv } from '#shared/runtime/env/workflow.js';
+import { ConfigError, envSchema, loadConfig } from '#shared/wiring/config.js';
+import { eventsTopicEnv } from '#shared/wiring/env/events-topic.js';
+import { activationQueueEnv } from '#shared/wiring/env/queues.js';
+import { runtimeEnv } from '#shared/wiring/env/runtime.js';
+import { ordersTableEnv } from '#shared/wiring/env/tables.js';
+import { transatelApiEnv } from '#shared/wiring/env/transatel.js';
+import { activationDeadlineEnv } from '#shared/wiring/env/workflow.js';
 
 const workerSchema = envSchema(
   runtimeEnv,

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'vitest';
 import * as z from 'zod';
-import { HttpError, httpHandler, json, noContent, problemTypes } from '#shared/runtime/http.js';
-import { logger } from '#shared/runtime/logger.js';
+import { HttpError, httpHandler, json, noContent, problemTypes } from '#shared/lambda/http.js';
+import { logger } from '#shared/lambda/logger.js';
 import { httpEvent, lambdaContext } from './lambda-fixtures.js';
 import { type CaptureLogs, captureLogs } from './log-capture.js';
 

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { planIdsReader } from '#shared/runtime/known-plans.js';
 import {
   copyPlanCatalog,
   MemoryPlanCatalogStore,
   type PlanCatalogSnapshot,
   type PlanCatalogStore,
 } from '#shared/store/plan-catalog-store.js';
+import { planIdsReader } from '#shared/wiring/known-plans.js';
 import { type CaptureLogs, captureLogs } from './log-capture.js';
 
 let logs: CaptureLogs;

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isSensitiveKey, REDACTED, redactSensitive } from '#shared/runtime/log-redaction.js';
+import { isSensitiveKey, REDACTED, redactSensitive } from '#shared/lambda/log-redaction.js';
 import {
   appendOrderContext,
   createLogger,
@@ -7,7 +7,7 @@ import {
   type Logger,
   removeOrderContext,
   withLogContext,
-} from '#shared/runtime/logger.js';
+} from '#shared/lambda/logger.js';
 import { captureLogs } from './log-capture.js';
 
 let logs: ReturnType<typeof captureLogs>;

@@ -1,5 +1,5 @@
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError } from '#shared/runtime/config.js';
+import { ConfigError } from '#shared/wiring/config.js';
 import {
   createTransatelSecrets,
   environmentSource,
@@ -9,7 +9,7 @@ import {
   SecretError,
   secretsExtensionSource,
   type TransatelSecretSource,
-} from '#shared/runtime/secrets.js';
+} from '#shared/wiring/secrets.js';
 import { json, type RecordedRequest, startScriptedServer } from '#test/support/scripted-server.js';
 
 const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:iot-capped-plans/dev/transatel-AbCdEf';

@@ -5,10 +5,10 @@ import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mapStack, sourceMapError } from '#shared/runtime/source-mapped-stack.js';
+import { mapStack, sourceMapError } from '#shared/lambda/source-mapped-stack.js';
 
 const run = promisify(execFile);
-const runtime = resolve('shared/runtime');
+const runtime = resolve('shared/lambda');
 
 // A bundled "function" that fails on line 6 of its source and logs the error with the functions' logger. It is
 // bundled and minified as the functions are, and run by a plain `node` (vitest maps stacks itself).

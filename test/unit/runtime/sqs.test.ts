@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { logger } from '#shared/runtime/logger.js';
-import { sqsHandler } from '#shared/runtime/sqs.js';
+import { logger } from '#shared/lambda/logger.js';
+import { sqsHandler } from '#shared/lambda/sqs.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda-fixtures.js';
 import { type CaptureLogs, captureLogs } from './log-capture.js';
 

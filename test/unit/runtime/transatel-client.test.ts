@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { transatelHttpAt } from '#shared/runtime/clients/transatel.js';
+import { transatelHttpAt } from '#shared/wiring/clients/transatel.js';
 
 /** The policy sweep keeps to its own share of the rate limit: an HTTP layer of its own, paced at its rate. */
 describe('transatelHttpAt', () => {

@@ -1,8 +1,8 @@
+import { logger } from '../lambda/logger.js';
 import { lazy } from '../lazy.js';
 import type { OrderMoveDeps } from '../workflow/order-moves.js';
 import { orderStore } from './clients/dynamo.js';
 import { workQueue } from './clients/sqs.js';
-import { logger } from './logger.js';
 
 const workflowLogger = {
   info: (message: string, attributes?: Record<string, unknown>) => logger.info(message, attributes ?? {}),

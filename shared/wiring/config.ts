@@ -1,6 +1,6 @@
+import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from '../lambda/field-issues.js';
 import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
-import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
  * Environment configuration, parsed once at cold start. The pieces (one zod object per concern) live in

@@ -1,9 +1,9 @@
+import { logger } from '#shared/lambda/logger.js';
 import { lazy } from '#shared/lazy.js';
 import { resolveClientConfig } from '#shared/transatel/config.js';
 import { TransatelHttp } from '#shared/transatel/http.js';
 import { loadConfig } from '../config.js';
 import { transatelApiEnv } from '../env/transatel.js';
-import { logger } from '../logger.js';
 import { getTransatelCredentials } from '../secrets.js';
 
 /** This container's Transatel HTTP layer: one token, one keep-alive agent and one pacer for every API it calls. */

@@ -1,9 +1,9 @@
 import { SECRET_ID_ENV } from '#shared/topology/env-names.js';
+import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from '../lambda/field-issues.js';
 import { lazy } from '../lazy.js';
 import { sendAttempt } from '../transatel/http-attempt.js';
 import * as z from '../zod.js';
 import { type Env, loadConfig, positiveInteger } from './config.js';
-import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 
 /**
  * Transatel credentials: in AWS one Secrets Manager JSON secret `{ clientId, clientSecret, webhookSecrets:

@@ -1,9 +1,9 @@
+import { logger } from '../lambda/logger.js';
 import { cachedFor, lazy } from '../lazy.js';
 import type { PlanCatalogStore } from '../store/plan-catalog-store.js';
 import * as z from '../zod.js';
 import { planCatalogStore } from './clients/plan-catalog-store.js';
 import { loadConfig } from './config.js';
-import { logger } from './logger.js';
 
 export interface PlanCheckSettings {
   /** How long a container reuses the copy it read. */
