@@ -5,6 +5,7 @@ import { TransatelApiError, TransatelUnknownOutcomeError } from '../transatel/er
 import type { WorkflowDeps, WorkflowTransatel } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
 import { enqueue, failOrder, markSimReadyAndQueuePlan } from './order-moves.js';
+import { planOrderFor, readSubscriber } from './sim-status.js';
 
 /** The activation step calls Connectivity Management only. */
 export type ActivationStepDeps = WorkflowDeps<Pick<WorkflowTransatel, 'connectivity'>>;
@@ -31,38 +32,21 @@ export async function runActivationStep(deps: ActivationStepDeps, orderId: strin
   if (subscriber) await routeBySimStatus(deps, order, subscriber);
 }
 
-async function readSubscriber(deps: ActivationStepDeps, order: Order): Promise<Subscriber | undefined> {
-  try {
-    return await deps.transatel.connectivity.getSubscriber(order.iccid);
-  } catch (error) {
-    if (!isPermanentTransatelError(error)) throw error;
-    await failOrder(deps, order, failureFromTransatel(error, 'SUBSCRIBER_LOOKUP_FAILED'));
-    return undefined;
-  }
-}
-
 async function routeBySimStatus(
   deps: ActivationStepDeps,
   order: Order,
   subscriber: Subscriber,
 ): Promise<void> {
-  const sim = { msisdn: subscriber.msisdn };
-  switch (subscriber.status) {
-    case 'Available':
-      return requestActivation(deps, order);
-    case 'Pre-activated':
-      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'preload' }, 'SIM pre-activated');
-    case 'Active':
-      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'subscribe' }, 'SIM already active');
-    case 'TestMode':
-      // An account in IoT test mode puts every activated SIM there: usable, so its plan is asked for.
-      return markSimReadyAndQueuePlan(deps, order, { ...sim, orderType: 'subscribe' }, 'SIM in TestMode');
-    default:
-      await failOrder(deps, order, {
-        code: 'SIM_NOT_ACTIVATABLE',
-        detail: `The SIM is ${subscriber.status}; only Available, Pre-activated, Active or TestMode SIMs can take an activation order`,
-      });
+  if (subscriber.status === 'Available') return requestActivation(deps, order);
+  const planOrder = planOrderFor(subscriber);
+  if (planOrder) {
+    const sim = { msisdn: subscriber.msisdn, orderType: planOrder.orderType };
+    return markSimReadyAndQueuePlan(deps, order, sim, planOrder.note);
   }
+  await failOrder(deps, order, {
+    code: 'SIM_NOT_ACTIVATABLE',
+    detail: `The SIM is ${subscriber.status}; only Available, Pre-activated, Active or TestMode SIMs can take an activation order`,
+  });
 }
 
 type ActivationAttempt =

@@ -13,6 +13,7 @@ import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
 import { MAX_DELAY_SECONDS } from './messages.js';
 import { enqueue, failOrder, holdForReview, markSimReady } from './order-moves.js';
 import { reconcilePlanOrder } from './plan-evidence.js';
+import { planOrderFor, readSubscriber } from './sim-status.js';
 
 /**
  * The plan worker's step, chosen by the order's state (the message only names the order):
@@ -34,30 +35,11 @@ export async function runPlanStep(deps: WorkflowDeps, orderId: string): Promise<
   }
 }
 
-/** Statuses on which a plan can be ordered, and how: preload before first use, subscribe once in service. */
-function planOrderTypeFor(subscriber: Subscriber): 'preload' | 'subscribe' | undefined {
-  switch (subscriber.status) {
-    case 'Pre-activated':
-      return 'preload';
-    case 'Active':
-    case 'TestMode':
-      return 'subscribe';
-    default:
-      return undefined;
-  }
-}
-
-/** A plan (top-up) order: preload on a Pre-activated SIM, subscribe on an Active one, refuse otherwise. */
+/** A plan order: preload on a Pre-activated SIM, subscribe on an Active one, refuse otherwise. */
 async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
-  let subscriber: Subscriber;
-  try {
-    subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid);
-  } catch (error) {
-    if (!isPermanentTransatelError(error)) throw error;
-    await failOrder(deps, order, failureFromTransatel(error, 'SUBSCRIBER_LOOKUP_FAILED'));
-    return;
-  }
-  const orderType = planOrderTypeFor(subscriber);
+  const subscriber = await readSubscriber(deps, order);
+  if (!subscriber) return;
+  const orderType = planOrderFor(subscriber)?.orderType;
   if (!orderType) {
     await failOrder(deps, order, {
       code: 'SIM_NOT_ACTIVE',
