@@ -1,5 +1,4 @@
 import {
-  DeleteCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -7,6 +6,8 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
+import { buildUpdate } from './dynamo-order-update.js';
+import { dynamoSimMarkers } from './dynamo-sim-marker.js';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
 import {
   claimExistingOrder,
@@ -22,12 +23,13 @@ import {
   type OrderStore,
   planTransition,
   type RefusedOrder,
-  type TransitionPlan,
   type TransitionRequest,
   type TransitionResult,
   toConflict,
 } from './order-store.js';
 import type { TableDefinition } from './table-definition.js';
+
+export { simMarkerKey } from './dynamo-sim-marker.js';
 
 export const ordersTableIndexes = {
   byTransactionId: 'byTransactionId',
@@ -55,14 +57,6 @@ export const ordersTableDefinition = {
   ],
 } as const satisfies TableDefinition;
 
-/**
- * The key of a SIM's open-order marker, `{ orderId: "sim#<iccid>", openOrderId, since }`: never a valid
- * order id (those are ULIDs), and without `iccid`, `transactionId` or `createdAt`, so never in an index.
- */
-export function simMarkerKey(iccid: string): string {
-  return `sim#${iccid}`;
-}
-
 export interface DynamoOrderStoreOptions {
   client: DynamoDBDocumentClient;
   tableName: string;
@@ -77,72 +71,21 @@ function parseStoredOrder(item: Record<string, unknown>): Order {
   throw new Error(`Stored order ${String(item.orderId)} is invalid (${fields})`);
 }
 
-/** Builds the conditional update for a transition: names and values are placeholders throughout. */
-function buildUpdate(orderId: string, plan: TransitionPlan) {
-  const names: Record<string, string> = {
-    '#orderId': 'orderId',
-    '#status': 'status',
-    '#version': 'version',
-    '#updatedAt': 'updatedAt',
-  };
-  const values: Record<string, unknown> = { ':to': plan.to, ':one': 1, ':updatedAt': plan.updatedAt };
-  const sets = ['#status = :to', '#version = #version + :one', '#updatedAt = :updatedAt'];
-  const removes: string[] = [];
-
-  if (plan.timelineEntry) {
-    names['#timeline'] = 'timeline';
-    values[':timelineEntry'] = [stripUndefined(plan.timelineEntry)];
-    sets.push('#timeline = list_append(#timeline, :timelineEntry)');
-  }
-  plan.assignments.forEach(([field, value], index) => {
-    names[`#set${index}`] = field;
-    values[`:set${index}`] = stripUndefined(value);
-    sets.push(`#set${index} = :set${index}`);
-  });
-  plan.removals.forEach((field, index) => {
-    names[`#remove${index}`] = field;
-    removes.push(`#remove${index}`);
-  });
-  if (plan.increments.length > 0) {
-    names['#attempts'] = 'attempts';
-    values[':zero'] = 0;
-    plan.increments.forEach(([counter, amount], index) => {
-      names[`#counter${index}`] = counter;
-      values[`:increment${index}`] = amount;
-      sets.push(
-        `#attempts.#counter${index} = if_not_exists(#attempts.#counter${index}, :zero) + :increment${index}`,
-      );
-    });
-  }
-
-  const fromPlaceholders = plan.from.map((status, index) => {
-    values[`:from${index}`] = status;
-    return `:from${index}`;
-  });
-  const conditions = ['attribute_exists(#orderId)', `#status IN (${fromPlaceholders.join(', ')})`];
-  if (plan.expectedVersion !== undefined) {
-    values[':expectedVersion'] = plan.expectedVersion;
-    conditions.push('#version = :expectedVersion');
-  }
-
-  return {
-    Key: { orderId },
-    UpdateExpression: `SET ${sets.join(', ')}${removes.length > 0 ? ` REMOVE ${removes.join(', ')}` : ''}`,
-    ConditionExpression: conditions.join(' AND '),
-    ExpressionAttributeNames: names,
-    ExpressionAttributeValues: values,
-  };
-}
-
 export class DynamoOrderStore implements OrderStore {
   readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #batchConcurrency: number;
+  readonly #markers: SimMarkerOps;
 
   constructor(options: DynamoOrderStoreOptions) {
     this.#client = options.client;
     this.#tableName = options.tableName;
     this.#batchConcurrency = options.batchConcurrency ?? 4;
+    this.#markers = dynamoSimMarkers({
+      client: this.#client,
+      tableName: this.#tableName,
+      getOrder: (orderId) => this.get(orderId, { consistent: true }),
+    });
   }
 
   async create(order: Order): Promise<void> {
@@ -253,80 +196,6 @@ export class DynamoOrderStore implements OrderStore {
       ExpressionAttributeValues: { ':iccid': iccid },
       ScanIndexForward: true,
     });
-  }
-
-  /** The marker primitives: each one conditional write or one strongly consistent read. */
-  readonly #markers: SimMarkerOps = {
-    claim: (iccid, orderId, since) =>
-      this.#conditionally(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { orderId: simMarkerKey(iccid) },
-          UpdateExpression: 'SET #openOrderId = :orderId, #since = if_not_exists(#since, :since)',
-          ConditionExpression: 'attribute_not_exists(#orderId) OR #openOrderId = :orderId',
-          ExpressionAttributeNames: {
-            '#orderId': 'orderId',
-            '#openOrderId': 'openOrderId',
-            '#since': 'since',
-          },
-          ExpressionAttributeValues: { ':orderId': orderId, ':since': since },
-        }),
-      ),
-    holder: async (iccid) => {
-      const { Item } = await this.#client.send(
-        new GetCommand({
-          TableName: this.#tableName,
-          Key: { orderId: simMarkerKey(iccid) },
-          ConsistentRead: true,
-        }),
-      );
-      return typeof Item?.openOrderId === 'string' ? Item.openOrderId : undefined;
-    },
-    takeOver: (iccid, staleOrderId, orderId, since) =>
-      this.#conditionally(
-        new UpdateCommand({
-          TableName: this.#tableName,
-          Key: { orderId: simMarkerKey(iccid) },
-          UpdateExpression: 'SET #openOrderId = :orderId, #since = :since',
-          ConditionExpression: '#openOrderId = :stale',
-          ExpressionAttributeNames: { '#openOrderId': 'openOrderId', '#since': 'since' },
-          ExpressionAttributeValues: { ':orderId': orderId, ':stale': staleOrderId, ':since': since },
-        }),
-      ),
-    release: async (iccid, orderId) => {
-      await this.#conditionally(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key: { orderId: simMarkerKey(iccid) },
-          ConditionExpression: '#openOrderId = :orderId',
-          ExpressionAttributeNames: { '#openOrderId': 'openOrderId' },
-          ExpressionAttributeValues: { ':orderId': orderId },
-        }),
-      );
-    },
-    getOrder: (orderId) => this.get(orderId, { consistent: true }),
-    removeUntouched: async (orderId) => {
-      await this.#conditionally(
-        new DeleteCommand({
-          TableName: this.#tableName,
-          Key: { orderId },
-          ConditionExpression: '#status = :received AND #version = :one',
-          ExpressionAttributeNames: { '#status': 'status', '#version': 'version' },
-          ExpressionAttributeValues: { ':received': 'RECEIVED', ':one': 1 },
-        }),
-      );
-    },
-  };
-
-  /** Sends a conditional write: true when applied, false when its condition did not hold. */
-  async #conditionally(command: UpdateCommand | DeleteCommand): Promise<boolean> {
-    try {
-      await this.#client.send(command);
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
   }
 
   async #queryAll(query: Omit<QueryCommandInput, 'TableName' | 'ExclusiveStartKey'>): Promise<Order[]> {

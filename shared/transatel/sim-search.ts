@@ -1,6 +1,6 @@
 import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
-import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity.js';
+import { normalizeSubscriberStatus, type SubscriberStatus } from './connectivity-wire.js';
 import { TransatelInvalidResponseError } from './errors.js';
 import type { TransatelHttp } from './http.js';
 import { tolerant, tolerantList, tolerantString } from './wire.js';

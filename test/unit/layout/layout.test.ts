@@ -26,4 +26,12 @@ describe('the source layout', () => {
     );
     expect(climbing).toEqual([]);
   });
+
+  it('keeps every file of functions/, shared/ and infra/ at 300 lines or fewer', () => {
+    const long = ['functions', 'shared', 'infra']
+      .flatMap(sourcesUnder)
+      .map((path) => ({ path, lines: readFileSync(join(root, path), 'utf8').split('\n').length - 1 }))
+      .filter(({ lines }) => lines > 300);
+    expect(long).toEqual([]);
+  });
 });
