@@ -34,7 +34,8 @@ async function setup(
     ratePlan: 'M2MA_WW_TSL_IOTCONNECT_CAPPED',
     credentials: async () => ({ clientId: 'id', clientSecret: 'secret' }),
     retry: { baseDelayMs: 5, maxDelayMs: 20 },
-    timeoutMs: 500,
+    // Generous: only the tests of timeouts set a short one, so a busy machine does not fail the others.
+    timeoutMs: 10_000,
     ...overrides,
   });
   return { server, client };
@@ -162,7 +163,7 @@ describe('reads', () => {
     };
     const { server, client } = await setup(
       { [`GET ${SUBSCRIBER_PATH}`]: sequence(stalls, ok(subscriber)) },
-      { timeoutMs: 150, retry: { baseDelayMs: 1 } },
+      { timeoutMs: 1_000, retry: { baseDelayMs: 1 } },
     );
     await expect(client.connectivity.getSubscriber(ICCID)).resolves.toMatchObject({ iccid: ICCID });
     expect(server.count('GET', SUBSCRIBER_PATH)).toBe(2);
