@@ -1,5 +1,4 @@
 import { forEachConcurrently } from '../concurrency.js';
-import { hashRequest } from '../store/idempotency.js';
 import { claimConcurrency } from '../store/open-order-marker.js';
 import { isTerminal, newOrder, type Order } from '../store/order.js';
 import { newOrderId } from '../store/order-id.js';
@@ -7,6 +6,7 @@ import { SimHasOpenOrderError } from '../store/order-store.js';
 import * as z from '../zod.js';
 import {
   type AcceptedOrder,
+  claimIdempotencyKey,
   describe,
   type IntakeDeps,
   type IntakeOutcome,
@@ -69,19 +69,16 @@ export async function acceptBulkActivation(
   let orderIds = items.map(() => newOrderId(deps.now().getTime()));
   let replay = false;
   if (idempotencyKey) {
-    const claim = await deps.idempotency.claim({
+    const claim = await claimIdempotencyKey(deps, {
       scope: 'bulk-activation',
       key: idempotencyKey,
-      requestHash: hashRequest(items),
+      request: items,
       result: { orderIds },
       resultSchema: bulkResultSchema,
-      now: deps.now(),
     });
-    if (claim.status === 'conflict') {
-      return { kind: 'conflict', detail: 'This Idempotency-Key was already used with a different request' };
-    }
-    replay = claim.status === 'replayed';
-    orderIds = claim.record.result.orderIds;
+    if (claim.kind === 'conflict') return claim;
+    replay = claim.replay;
+    orderIds = claim.result.orderIds;
   }
 
   const fresh = items.map((item, index) =>

@@ -1,6 +1,6 @@
 import { forEachConcurrently } from '../concurrency.js';
 import { failUnqueued as failUnqueuedMove } from '../order/lifecycle.js';
-import type { IdempotencyStore } from '../store/idempotency.js';
+import { type ClaimRequest, hashRequest, type IdempotencyStore } from '../store/idempotency.js';
 import { claimConcurrency } from '../store/open-order-marker.js';
 import type { Order, OrderKind, OrderOption, OrderStatus } from '../store/order.js';
 import type { OrderStore } from '../store/order-store.js';
@@ -126,4 +126,24 @@ export async function queueStranded(deps: IntakeDeps, openOrderIds: readonly str
       // The next refused request looks again.
     }
   });
+}
+
+/**
+ * An Idempotency-Key claimed for a request: the ids chosen for it now, or those of the first request with that
+ * key (a replay), or a conflict when the key came with another request.
+ */
+export async function claimIdempotencyKey<Result>(
+  deps: IntakeDeps,
+  claim: Pick<ClaimRequest<Result>, 'scope' | 'key' | 'result' | 'resultSchema'> & { request: unknown },
+): Promise<{ kind: 'conflict'; detail: string } | { kind: 'claimed'; replay: boolean; result: Result }> {
+  const { request, ...rest } = claim;
+  const outcome = await deps.idempotency.claim({
+    ...rest,
+    requestHash: hashRequest(request),
+    now: deps.now(),
+  });
+  if (outcome.status === 'conflict') {
+    return { kind: 'conflict', detail: 'This Idempotency-Key was already used with a different request' };
+  }
+  return { kind: 'claimed', replay: outcome.status === 'replayed', result: outcome.record.result };
 }

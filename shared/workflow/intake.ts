@@ -1,10 +1,10 @@
-import { hashRequest } from '../store/idempotency.js';
 import { newOrder, type Order } from '../store/order.js';
 import { newOrderId } from '../store/order-id.js';
 import { OrderAlreadyExistsError, SimHasOpenOrderError } from '../store/order-store.js';
 import * as z from '../zod.js';
 import {
   type AcceptedOrder,
+  claimIdempotencyKey,
   describe,
   type IntakeDeps,
   type IntakeOutcome,
@@ -88,18 +88,15 @@ export async function acceptOrder(deps: IntakeDeps, request: OrderRequest): Prom
   let orderId = newOrderId(deps.now().getTime());
   if (request.idempotencyKey) {
     const { idempotencyKey, ...fields } = request;
-    const claim = await deps.idempotency.claim({
+    const claim = await claimIdempotencyKey(deps, {
       scope: `${request.kind}-order`,
       key: idempotencyKey,
-      requestHash: hashRequest(fields),
+      request: fields,
       result: { orderId },
       resultSchema: singleResultSchema,
-      now: deps.now(),
     });
-    if (claim.status === 'conflict') {
-      return { kind: 'conflict', detail: 'This Idempotency-Key was already used with a different request' };
-    }
-    orderId = claim.record.result.orderId;
+    if (claim.kind === 'conflict') return claim;
+    orderId = claim.result.orderId;
   }
 
   // On a replay the order may exist already (and have moved on): finish what the first request began.
