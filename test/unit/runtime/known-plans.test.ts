@@ -6,7 +6,7 @@ import {
   type PlanCatalogSnapshot,
   type PlanCatalogStore,
 } from '#shared/store/plan-catalog-store.js';
-import { type CaptureLogs, captureLogs } from './log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 
 let logs: CaptureLogs;
 beforeAll(() => {
