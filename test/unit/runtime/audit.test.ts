@@ -5,8 +5,8 @@ import { HttpError, type HttpEvent, httpHandler, json } from '#shared/lambda/htt
 import { logger } from '#shared/lambda/logger.js';
 import type { HistoryEntry, HistoryStore } from '#shared/store/history.js';
 import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { httpEvent, lambdaContext } from './lambda-fixtures.js';
-import { type CaptureLogs, captureLogs } from './log-capture.js';
 
 const ICCID = '89330000000000000011';
 const OTHER = '89330000000000000029';

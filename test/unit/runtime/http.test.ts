@@ -3,8 +3,8 @@ import { afterEach, beforeEach, describe, expect, expectTypeOf, it, vi } from 'v
 import * as z from 'zod';
 import { HttpError, httpHandler, json, noContent, problemTypes } from '#shared/lambda/http.js';
 import { logger } from '#shared/lambda/logger.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { httpEvent, lambdaContext } from './lambda-fixtures.js';
-import { type CaptureLogs, captureLogs } from './log-capture.js';
 
 const iccid = z.string().regex(/^[0-9]{19,20}$/, 'must be 19 or 20 digits');
 

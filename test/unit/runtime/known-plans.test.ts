@@ -6,7 +6,7 @@ import {
   type PlanCatalogStore,
 } from '#shared/store/plan-catalog-store.js';
 import { planIdsReader } from '#shared/wiring/known-plans.js';
-import { type CaptureLogs, captureLogs } from './log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 
 let logs: CaptureLogs;
 beforeAll(() => {

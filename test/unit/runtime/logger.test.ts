@@ -8,7 +8,7 @@ import {
   removeOrderContext,
   withLogContext,
 } from '#shared/lambda/logger.js';
-import { captureLogs } from './log-capture.js';
+import { captureLogs } from '#test/support/log-capture.js';
 
 let logs: ReturnType<typeof captureLogs>;
 let logger: Logger;

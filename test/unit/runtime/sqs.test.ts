@@ -2,8 +2,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { logger } from '#shared/lambda/logger.js';
 import { sqsHandler } from '#shared/lambda/sqs.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda-fixtures.js';
-import { type CaptureLogs, captureLogs } from './log-capture.js';
 
 const stepMessage = z.object({
   orderId: z.string().min(1),

@@ -4,7 +4,7 @@ import { handler } from '#functions/sims-api/handler.js';
 import { iccidFor, imsiFor, msisdnFor, type RunningSimulator } from '#local/simulator/index.js';
 import { routes } from '#shared/topology.js';
 import { type ApiEventInput, type ApiResult, invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import {
   routeCalls,
   settled,

@@ -2,8 +2,8 @@ import QRCode from 'qrcode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/esim-api/handler.js';
 import { invoke } from '#test/support/api-event.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { json, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 
 /** Transatel answers that the simulator never gives: no rendered QR code, or not a PNG one. */

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/usage-api/handler.js';
 import { iccidFor, type RunningSimulator } from '#local/simulator/index.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import {
   routeCalls,
   simAdmin,

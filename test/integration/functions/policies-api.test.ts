@@ -8,7 +8,7 @@ import { MAX_SCOPE_ICCIDS } from '#shared/store/policy.js';
 import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
 import { type LocalDynamo, startLocalDynamo } from '#test/integration/store/dynalite-server.js';
 import { type ApiEventInput, type ApiResult, invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { transatelEnv } from './harness.js';
 
 const PLAN = 'IOTC_CAPPED_EU_1GB_1M';

@@ -11,7 +11,7 @@ import { orderStore } from '#shared/wiring/clients/dynamo.js';
 import { historyStore } from '#shared/wiring/clients/history.js';
 import { type LocalDynamo, startLocalDynamo } from '#test/integration/store/dynalite-server.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 
 /** GET /v1/sims/{iccid}/events over dynalite: the history table and the orders, merged. */
 

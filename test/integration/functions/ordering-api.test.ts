@@ -11,7 +11,7 @@ import { requireApplied } from '#shared/store/order-store.js';
 import { orderStore } from '#shared/wiring/clients/dynamo.js';
 import { historyStore } from '#shared/wiring/clients/history.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 
 /**
  * The two ordering functions over the SQS and DynamoDB emulators: one open order per SIM, as the

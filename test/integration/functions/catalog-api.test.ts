@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { handler } from '#functions/catalog-api/handler.js';
 import type { RunningSimulator } from '#local/simulator/index.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { routeCalls, startSimulatorForFunctions, transatelCalls } from './harness.js';
 
 let sim: RunningSimulator;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/catalog-api/handler.js';
 import { resetCatalogCache } from '#shared/wiring/plan-catalog.js';
 import { invoke } from '#test/support/api-event.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
 import { transatelEnv } from './harness.js';
 
 /** What the simulator cannot be asked for: a product without a price, and an outage on demand. */

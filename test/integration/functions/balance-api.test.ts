@@ -5,7 +5,7 @@ import { iccidFor, msisdnFor, type RunningSimulator } from '#local/simulator/ind
 import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
 import { transatelHttp } from '#shared/wiring/clients/transatel.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import {
   routeCalls,
   simAdmin,

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { handler } from '#functions/esim-api/handler.js';
 import { iccidFor, matchingIdFor, type RunningSimulator, SMDP_ADDRESS } from '#local/simulator/index.js';
 import { invoke } from '#test/support/api-event.js';
-import { type CaptureLogs, captureLogs } from '../runtime/log-capture.js';
+import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { simAdmin, startSimulatorForFunctions, transatelCalls, withWrongCheckDigit } from './harness.js';
 
 let sim: RunningSimulator;
