@@ -1,12 +1,15 @@
 import { performance } from 'node:perf_hooks';
 import { iccidFor } from '../local/simulator/index.js';
+import type { StackUsage } from '../local/stack.js';
+import { type FunctionName, functions } from '../shared/topology.js';
 import { defaultWorkflowSettings } from '../shared/workflow/deps.js';
+import { awsCostTable, type CostContext, type CountedUsage } from './aws-cost.js';
 import { forkTs } from './child.js';
 import { census, FINAL, OrderReader, type StoredOrder, sleep, submitActivations } from './orders.js';
 import { outRoot } from './paths.js';
 import { installRequestProbe, requestCounts, resetRequestCounts } from './probe.js';
 import { startCpuProfile } from './profile.js';
-import { startBenchStack } from './stack.js';
+import { type BenchStack, startBenchStack } from './stack.js';
 import { median, sum } from './stats.js';
 import { fmtInt, fmtMs, fmtPct, fmtRatio, type PartResult, type Table } from './table.js';
 
@@ -51,6 +54,8 @@ export interface BulkMeasurement {
   cpuByComponent: { component: string; ms: number }[];
   requestsByOperation: [string, number][];
   phases: string[][];
+  /** AWS requests and Lambda time, every process, for the cost per 1,000 orders (table 3e). */
+  aws: { usage: CountedUsage; context: CostContext };
 }
 
 function totalCalls(calls: Record<string, number>): number {
@@ -80,6 +85,68 @@ function phases(orders: readonly StoredOrder[]): string[][] {
   });
 }
 
+/** Every queue's consumer batches (= ReceiveMessage calls that brought messages) and records, both processes. */
+function consumerCounts(bench: BenchStack): { batches: number; records: number } {
+  const queues = Object.values(bench.stack.pollers?.counters() ?? {});
+  return {
+    batches: sum(queues.map((queue) => queue?.batches ?? 0)),
+    records: sum(queues.map((queue) => queue?.records ?? 0)),
+  };
+}
+
+/** Requests the gateway received, as the probe counted them in this process. */
+function gatewayRequests(): number {
+  return sum([...requestCounts()].filter(([key]) => key.startsWith('received: ')).map(([, count]) => count));
+}
+
+function minus(after: Record<string, number>, before: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(after)
+      .map(([key, value]): [string, number] => [key, value - (before[key] ?? 0)])
+      .filter(([, value]) => value !== 0),
+  );
+}
+
+/**
+ * What the run still sets off once every order is final (late webhooks, their events), so that the cost
+ * counts it: waits until the gateway, the consumers and the emulators (idle polls aside) have been still for
+ * 3 s, at most 30 s. The children report every second.
+ */
+async function settle(bench: BenchStack): Promise<void> {
+  let last = '';
+  let still = 0;
+  for (const deadline = Date.now() + 30_000; still < 3 && Date.now() < deadline; ) {
+    await sleep(1000);
+    const { 'AmazonSQS.ReceiveMessage': _polls, ...requests } = bench.stack.usage().emulators.requests;
+    const now = JSON.stringify([gatewayRequests(), consumerCounts(bench).records, requests]);
+    still = now === last ? still + 1 : 0;
+    last = now;
+  }
+}
+
+function countedUsage(
+  orders: number,
+  apiRequests: number,
+  batches: number,
+  before: StackUsage,
+  after: StackUsage,
+): CountedUsage {
+  return {
+    orders,
+    apiRequests,
+    functions: (Object.keys(after.invocations) as FunctionName[]).map((name) => ({
+      name,
+      invocations: (after.invocations[name]?.count ?? 0) - (before.invocations[name]?.count ?? 0),
+      billedMs: (after.invocations[name]?.billedMs ?? 0) - (before.invocations[name]?.billedMs ?? 0),
+      memoryMb: functions[name].memoryMb,
+    })),
+    requests: minus(after.emulators.requests, before.emulators.requests),
+    receivesWithMessages: batches,
+    capacityUnits: minus(after.emulators.capacityUnits, before.emulators.capacityUnits),
+    failedRequests: minus(after.emulators.failed, before.emulators.failed),
+  };
+}
+
 /**
  * One bulk run, in the current process: N activation-with-plan orders through the whole local stack, against a
  * simulator (own process) limited to R Transatel calls per second over all routes (globalRps), activation
@@ -103,6 +170,7 @@ export async function measureBulk(
       ? {}
       : { env: { POLL_FIRST_DELAY_SECONDS: String(activation.firstPollSeconds) } }),
     simulatorLogFile: `${process.cwd()}/.bench-out/logs/bulk-simulator-${rps}-${activation.delayMs}.log`,
+    countUsage: true,
   });
   const reader = new OrderReader(bench.stack);
   try {
@@ -114,6 +182,10 @@ export async function measureBulk(
       planId: (plans[i % plans.length] as { planId: string }).planId,
     }));
     const before = await bench.counters();
+    // The children report every second: their counts before the run are those of an idle stack.
+    await sleep(1500);
+    const usageBefore = bench.stack.usage();
+    const consumersBefore = consumerCounts(bench);
     resetRequestCounts();
     const profiler = await startCpuProfile();
     const cpuBefore = process.cpuUsage();
@@ -155,6 +227,12 @@ export async function measureBulk(
     const cpu = process.cpuUsage(cpuBefore);
     const elu = performance.eventLoopUtilization(eluBefore);
     const after = await bench.counters();
+    const requestsByOperation = [...requestCounts().entries()];
+    await settle(bench);
+    const usageAfter = bench.stack.usage();
+    const countedSeconds = (Date.now() - submission.startedAt) / 1000;
+    const batches = consumerCounts(bench).batches - consumersBefore.batches;
+    const usage = countedUsage(ids.length, gatewayRequests(), batches, usageBefore, usageAfter);
     const finals = [...done.values()];
     const lastChange = Math.max(...finals.map((order) => Date.parse(order.updatedAt)));
     const completed = finals.filter((order) => order.status === 'COMPLETED').length;
@@ -181,8 +259,19 @@ export async function measureBulk(
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
       eventLoopUtilization: elu.utilization,
       cpuByComponent: profile,
-      requestsByOperation: [...requestCounts().entries()],
+      requestsByOperation,
       phases: phases(finals),
+      aws: {
+        usage,
+        context: {
+          seconds: countedSeconds,
+          idleReceives: (usage.requests['AmazonSQS.ReceiveMessage'] ?? 0) - batches,
+          capacityUnitsByTable: minus(
+            usageAfter.emulators.capacityUnitsByTable,
+            usageBefore.emulators.capacityUnitsByTable,
+          ),
+        },
+      },
     };
   } finally {
     reader.destroy();
@@ -393,6 +482,9 @@ export async function runBulk(options: BulkOptions): Promise<PartResult> {
       ],
     });
   }
+  const cost = awsCostTable(main.aws.usage, main.aws.context);
+  tables.push(cost.table);
+  const [dominant] = cost.summary.byLine;
   const ratio = ratioOf(main);
   return {
     part: 'bulk',
@@ -414,6 +506,11 @@ export async function runBulk(options: BulkOptions): Promise<PartResult> {
           ]
         : []),
       { target: 'token requests ≈ 1', measured: String(main.tokenRequests), pass: main.tokenRequests <= 2 },
+      {
+        target: 'AWS cost per 1,000 orders (table 3e; reported, no target)',
+        measured: `$${cost.summary.total.toFixed(4)}${dominant ? `, most of it ${dominant.service} ${dominant.what} (${fmtPct(dominant.usd / cost.summary.total)})` : ''}`,
+        pass: undefined,
+      },
     ],
   };
 }

@@ -26,6 +26,8 @@ export interface BenchStackOptions {
   env?: Record<string, string>;
   /** Where the forked simulator writes its output. */
   simulatorLogFile?: string;
+  /** Have the emulators count what they answer (LocalStack.usage(): the cost figures). */
+  countUsage?: boolean;
 }
 
 export interface BenchStack {
@@ -58,6 +60,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     env,
     separateEmulators: options.separateEmulators ?? true,
     separateConsumers: options.separateConsumers ?? ['events-worker'],
+    ...(options.countUsage ? { countUsage: true } : {}),
     ...(options.visibilityTimeoutOverrideSeconds === undefined
       ? {}
       : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import dynalite from 'dynalite';
 import { buildApp, interceptLocalhostDns } from 'fauxqs';
 import type { LocalEndpoints } from './aws.js';
+import { countDynaliteUsage, countFauxqsRequests, type EmulatorUsage, emptyEmulatorUsage } from './usage.js';
 
 const HOST = '127.0.0.1';
 
@@ -19,12 +20,16 @@ export interface EmulatorOptions {
   /** 0 (default): any free port. */
   sqsPort?: number;
   dynamodbPort?: number;
+  /** Count the requests answered and DynamoDB's capacity units (local/usage.ts; the bench's cost figures). */
+  countUsage?: boolean;
 }
 
 export interface Emulators {
   endpoints: LocalEndpoints;
   /** Where DynamoDB keeps its data, when on disk. */
   dynamodbPath?: string;
+  /** What they answered since they started; empty unless `countUsage`. */
+  usage(): EmulatorUsage;
   stop(): Promise<void>;
 }
 
@@ -52,13 +57,14 @@ export function acquireLocalhostDns(): () => void {
   };
 }
 
-async function startFauxqs(port: number) {
+async function startFauxqs(port: number, usage: EmulatorUsage | undefined) {
   const app = buildApp({ logger: false });
+  if (usage) countFauxqsRequests(app, usage);
   const address = await app.listen({ port, host: HOST });
   return { url: new URL(address).origin, close: () => app.close() };
 }
 
-async function startDynalite(port: number, path: string | undefined) {
+async function startDynalite(port: number, path: string | undefined, usage: EmulatorUsage | undefined) {
   if (path) await mkdir(path, { recursive: true });
   const server: Server = dynalite({
     createTableMs: 0,
@@ -66,6 +72,7 @@ async function startDynalite(port: number, path: string | undefined) {
     updateTableMs: 0,
     ...(path ? { path } : {}),
   });
+  if (usage) countDynaliteUsage(server, usage);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, HOST, () => {
@@ -94,15 +101,17 @@ export async function startEmulators(options: EmulatorOptions = {}): Promise<Emu
   const dynamodbPath = options.dataDir ? join(options.dataDir, 'dynamodb') : undefined;
   const releaseDns = acquireLocalhostDns();
   const started: { close(): Promise<void> }[] = [];
+  const usage = options.countUsage ? emptyEmulatorUsage() : undefined;
   try {
-    const fauxqs = await startFauxqs(options.sqsPort ?? 0);
+    const fauxqs = await startFauxqs(options.sqsPort ?? 0, usage);
     started.push(fauxqs);
-    const dynamo = await startDynalite(options.dynamodbPort ?? 0, dynamodbPath);
+    const dynamo = await startDynalite(options.dynamodbPort ?? 0, dynamodbPath, usage);
     started.push(dynamo);
     let stopping: Promise<void> | undefined;
     return {
       endpoints: { sqs: fauxqs.url, sns: fauxqs.url, dynamodb: dynamo.url },
       ...(dynamodbPath ? { dynamodbPath } : {}),
+      usage: () => structuredClone(usage ?? emptyEmulatorUsage()),
       stop() {
         stopping ??= Promise.all(started.map((emulator) => emulator.close())).then(
           () => releaseDns(),

@@ -5,6 +5,7 @@ import type { Context } from 'aws-lambda';
 import { type FunctionName, functions } from '../shared/topology.js';
 import { LOCAL_ACCOUNT_ID, LOCAL_REGION } from './aws.js';
 import { LOCAL_STAGE } from './provision.js';
+import { recordInvocation } from './usage.js';
 
 /** A Lambda handler as the local runtime calls it: event in, result (or a rejection) out. */
 export type LambdaHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -69,7 +70,10 @@ export type Invocation =
   /** Lambda would have killed the function; here it runs on in the background, its result ignored. */
   | { outcome: 'timedOut'; timeoutSeconds: number };
 
-/** Loads and runs the function's handler within its topology timeout. Never rejects. */
+/**
+ * Loads and runs the function's handler within its topology timeout. Never rejects. Each run of a loaded
+ * handler is counted with its duration (local/usage.ts), even past the timeout.
+ */
 export async function invokeFunction(
   loadHandler: HandlerLoader,
   name: FunctionName,
@@ -84,7 +88,12 @@ export async function invokeFunction(
   const run = (async (): Promise<Invocation> => {
     try {
       const handler = await loadHandler(name);
-      return { outcome: 'returned', value: await handler(event, context) };
+      const started = performance.now();
+      try {
+        return { outcome: 'returned', value: await handler(event, context) };
+      } finally {
+        recordInvocation(name, performance.now() - started);
+      }
     } catch (error) {
       return { outcome: 'threw', error };
     }

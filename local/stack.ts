@@ -18,7 +18,13 @@ import { type PolledQueue, type Pollers, startPollers } from './poller.js';
 import { type Provisioned, provision } from './provision.js';
 import { type Schedules, startSchedules } from './schedules.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.js';
-import { combinePollers, startWorkerHost } from './worker-host.js';
+import {
+  addInvocationTallies,
+  type EmulatorUsage,
+  type InvocationTallies,
+  invocationTallies,
+} from './usage.js';
+import { combinePollers, startWorkerHost, type WorkerHost } from './worker-host.js';
 
 export const WEBHOOK_PATH = '/v1/webhooks/transatel';
 
@@ -67,6 +73,16 @@ export interface LocalStackOptions {
   applyToProcessEnv?: boolean;
   /** Request and batch lines, runtime warnings; silent when absent. */
   log?: RuntimeLog;
+  /** Have the emulators count what they answer, for `usage()` (default false: the bench's cost figures). */
+  countUsage?: boolean;
+}
+
+/** What the stack used since it started (local/usage.ts). */
+export interface StackUsage {
+  /** Every runtime process's: this process's since it started (an earlier stack's included), the worker host's. */
+  invocations: InvocationTallies;
+  /** Empty unless `countUsage`. */
+  emulators: EmulatorUsage;
 }
 
 export interface LocalStack {
@@ -87,6 +103,8 @@ export interface LocalStack {
   env: Record<string, string | undefined>;
   pollers?: Pollers;
   schedules?: Schedules;
+  /** As of the children's last reports (every second). */
+  usage(): StackUsage;
   stop(): Promise<void>;
 }
 
@@ -119,6 +137,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let simulator: RunningSimulator | undefined;
   let restoreEnv: (() => void) | undefined;
   let pollers: Pollers | undefined;
+  let workerHost: WorkerHost | undefined;
   let schedules: Schedules | undefined;
 
   // Work in flight drains first (pollers, then requests, which may call the simulator); each step
@@ -149,12 +168,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startEmulators({
         ...(options.dataDir ? { dataDir: options.dataDir } : {}),
         separateProcess: options.separateEmulators ?? false,
+        ...(options.countUsage ? { countUsage: true } : {}),
       }),
       givenBaseUrl,
     ]);
     if (emulatorsStart.status === 'rejected') throw emulatorsStart.reason;
     // Kept before the URL's failure is thrown, so that shutDown stops the emulators.
     emulators = emulatorsStart.value;
+    const runningEmulators = emulators;
     if (baseUrlStart.status === 'rejected') throw baseUrlStart.reason;
     const transatel = knownTransatel ?? resolveTransatelTarget(source, baseUrlStart.value);
     clients = localAwsClients(emulators.endpoints);
@@ -234,15 +255,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Set before the child starts, so that a failed start still stops the pollers of this process.
       pollers = combinePollers(parts);
       if (inChild.length > 0) {
-        parts.push(
-          await startWorkerHost({
-            queues: inChild,
-            env,
-            endpoints: emulators.endpoints,
-            ...waitTime,
-            ...(log ? { log } : {}),
-          }),
-        );
+        workerHost = await startWorkerHost({
+          queues: inChild,
+          env,
+          endpoints: emulators.endpoints,
+          ...waitTime,
+          ...(log ? { log } : {}),
+        });
+        parts.push(workerHost);
       }
     }
 
@@ -262,6 +282,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       env,
       ...(pollers ? { pollers } : {}),
       ...(schedules ? { schedules } : {}),
+      usage: () => ({
+        invocations: addInvocationTallies(invocationTallies(), workerHost?.invocations() ?? {}),
+        emulators: runningEmulators.usage(),
+      }),
       stop() {
         stopping ??= shutDown();
         return stopping;

@@ -3,6 +3,7 @@ import { acquireLocalhostDns } from './emulators.js';
 import { topologyHandlerLoader } from './handlers.js';
 import { startPollers } from './poller.js';
 import { serveRuntimeChild } from './runtime-child.js';
+import { invocationTallies } from './usage.js';
 import { type WorkerHostMessage, workerHostConfigSchema } from './worker-host.js';
 
 /**
@@ -29,7 +30,12 @@ serveRuntimeChild(
         warn: (line) => send({ kind: 'log', level: 'warn', line }),
       },
     });
-    const reporter = setInterval(() => send({ kind: 'counters', counters: pollers.counters() }), 1000);
+    const report = (): WorkerHostMessage => ({
+      kind: 'counters',
+      counters: pollers.counters(),
+      invocations: invocationTallies(),
+    });
+    const reporter = setInterval(() => send(report()), 1000);
     return {
       ready: {},
       async stop(command) {
@@ -41,7 +47,7 @@ serveRuntimeChild(
           clients.destroy();
           releaseDns();
         }
-        return { kind: 'counters', counters: pollers.counters() } satisfies WorkerHostMessage;
+        return report();
       },
     };
   },

@@ -4,6 +4,7 @@ import type { LocalEndpoints } from './aws.js';
 import type { RuntimeLog } from './log.js';
 import type { PolledQueue, Pollers, QueueCounters } from './poller.js';
 import { startRuntimeChild } from './runtime-child.js';
+import type { InvocationTallies } from './usage.js';
 
 const queueNames = ['activation', 'plan', 'events'] as const satisfies readonly QueueName[];
 
@@ -22,7 +23,12 @@ export type WorkerHostCommand = { kind: 'stop'; graceMs: number };
 /** Child -> parent, besides `ready` and `error` (local/runtime-child.ts). */
 export type WorkerHostMessage =
   | { kind: 'log'; level: 'info' | 'warn'; line: string }
-  | { kind: 'counters'; counters: Partial<Record<QueueName, QueueCounters>> };
+  | {
+      kind: 'counters';
+      counters: Partial<Record<QueueName, QueueCounters>>;
+      /** The child's function invocations (local/usage.ts). */
+      invocations: InvocationTallies;
+    };
 
 const START_TIMEOUT_MS = 60_000;
 
@@ -34,13 +40,18 @@ export interface WorkerHostOptions {
   log?: RuntimeLog;
 }
 
+export interface WorkerHost extends Pollers {
+  /** The invocations of the functions the child runs, as of its last report. */
+  invocations(): InvocationTallies;
+}
+
 /**
  * The queue pollers of some consumers in a child process of their own (local/worker-host-main.ts), as Lambda
  * runs each function in its own environment. The child loads the handlers itself, with the functions'
  * environment (sent over IPC, not argv: it holds the local credentials); its runtime lines come back to
  * `log`; its counters arrive every second.
  */
-export async function startWorkerHost(options: WorkerHostOptions): Promise<Pollers> {
+export async function startWorkerHost(options: WorkerHostOptions): Promise<WorkerHost> {
   const env = Object.fromEntries(
     Object.entries(options.env).filter((entry): entry is [string, string] => entry[1] !== undefined),
   );
@@ -51,6 +62,7 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Polle
     waitTimeSeconds: options.waitTimeSeconds,
   });
   let counters: Partial<Record<QueueName, QueueCounters>> = {};
+  let invocations: InvocationTallies = {};
   const host = await startRuntimeChild<{ kind: 'ready' }>({
     entry: new URL('./worker-host-main.ts', import.meta.url),
     name: `The worker process of the ${config.queues.map((queue) => queue.name).join(', ')} queue(s)`,
@@ -59,12 +71,13 @@ export async function startWorkerHost(options: WorkerHostOptions): Promise<Polle
     onMessage: (raw) => {
       const message = raw as WorkerHostMessage;
       if (message.kind === 'log') options.log?.[message.level](message.line);
-      else if (message.kind === 'counters') counters = message.counters;
+      else if (message.kind === 'counters') ({ counters, invocations } = message);
     },
     warn: (line) => (options.log ?? console).warn(line),
   });
   return {
     counters: () => structuredClone(counters),
+    invocations: () => structuredClone(invocations),
     stop: (graceMs = 10_000) =>
       host.stop({ graceMs } satisfies Omit<WorkerHostCommand, 'kind'>, graceMs + 10_000),
   };
