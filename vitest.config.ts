@@ -23,6 +23,10 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
+          // Real servers, emulators and CDK synthesis on 2 cores that may be busy with other work: a generous time
+          // only tells a hang from a slow machine.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
           // The simulator, scripted HTTP servers, emulators, the local stack, child processes, CDK synth.
           include: [
             'test/integration/**/*.test.ts',
