@@ -184,21 +184,22 @@ describe('simctl activate --csv', () => {
     expect((await ordersBySim(stack)).get(iccid)).toBeUndefined();
   });
 
-  it('orders 1,000 SIMs, interrupted halfway with a batch answer lost, then resumed: one order per SIM, all completed', async () => {
+  it('orders 1,000 SIMs, interrupted with the last batch answer lost, then resumed: one order per SIM, all completed', async () => {
     const csv = join(dir, 'fleet.csv');
     const iccids = Array.from({ length: 1_000 }, (_, index) => iccidFor('available', index));
     await writeFile(csv, `iccid\n${iccids.join('\n')}\n`);
-    const argv = ['activate', '--csv', csv, '--plan', PLAN, '--batch-size', '500', '--poll-interval', '1'];
+    const argv = ['activate', '--csv', csv, '--plan', PLAN, '--batch-size', '250', '--poll-interval', '1'];
 
-    // First run: the second batch reaches the API, which orders its SIMs, but the answer is lost as
-    // if the process had been killed while reading it.
+    // First run: the fourth and last batch reaches the API, which orders its SIMs, but the answer is lost as
+    // if the process had been killed while reading it. Batches are told apart by their Idempotency-Key (a
+    // batch retried after a 503 is the same batch).
     const controller = new AbortController();
-    let bulkCalls = 0;
+    const batchKeys = new Set<string | null>();
     const dyingFetch: typeof fetch = async (input, init) => {
       const response = await fetch(input, init);
       if (init?.method === 'POST' && String(input).endsWith('/v1/activations')) {
-        bulkCalls += 1;
-        if (bulkCalls === 2) {
+        batchKeys.add(new Headers(init.headers).get('idempotency-key'));
+        if (batchKeys.size === 4 && response.ok) {
           await response.body?.cancel();
           controller.abort();
           throw new DOMException('The operation was aborted.', 'AbortError');
@@ -213,9 +214,9 @@ describe('simctl activate --csv', () => {
       sims: Record<string, { orderId?: string }>;
       inFlight?: { key: string; sims: unknown[] };
     };
-    expect(Object.values(state.sims).filter((sim) => sim.orderId)).toHaveLength(500);
-    expect(state.inFlight?.sims).toHaveLength(500);
-    // The API made all 1,000 orders; the client knows 500 of them.
+    expect(Object.values(state.sims).filter((sim) => sim.orderId)).toHaveLength(750);
+    expect(state.inFlight?.sims).toHaveLength(250);
+    // The API made all 1,000 orders; the client knows 750 of them.
     expect([...(await ordersBySim(stack)).keys()].filter((iccid) => iccids.includes(iccid))).toHaveLength(
       1_000,
     );
@@ -230,8 +231,8 @@ describe('simctl activate --csv', () => {
       return fetch(input, init);
     };
     const second = await simctl(argv, { url: stack.url, fetch: countingFetch });
-    expect(second.stderr).toContain('500 of 1000 SIMs already ordered');
-    expect(second.stderr).toContain('re-sending the batch of 500 SIMs whose answer was not recorded');
+    expect(second.stderr).toContain('750 of 1000 SIMs already ordered');
+    expect(second.stderr).toContain('re-sending the batch of 250 SIMs whose answer was not recorded');
     expect(second.code, second.stderr).toBe(0);
     expect(resentKeys.length).toBeGreaterThanOrEqual(1);
     expect(new Set(resentKeys)).toEqual(new Set([state.inFlight?.key]));
@@ -257,5 +258,5 @@ describe('simctl activate --csv', () => {
     expect(third.code).toBe(0);
     expect(resentKeys).toEqual([]);
     expect(third.stderr).toContain('1000 of 1000 SIMs already ordered');
-  }, 300_000);
+  }, 600_000);
 });
