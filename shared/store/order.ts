@@ -108,6 +108,11 @@ export const orderSchema = z.object({
   idempotencyKey: z.optional(z.string().check(z.minLength(1), z.maxLength(255))),
   /** A top-up ordered by a policy (auto top-up): which one. The trigger is in the first timeline entry. */
   policyId: z.optional(z.string().check(z.minLength(1), z.maxLength(64))),
+  /**
+   * An activation whose SIM is expected to be Available (a bulk roll-out): the activation step asks Transatel to
+   * activate it straight away, and looks at the SIM only if Transatel refuses (one call fewer per order).
+   */
+  activateFirst: z.optional(z.literal(true)),
   requestHash: z.optional(z.string().check(z.minLength(1), z.maxLength(200))),
 });
 export type Order = z.output<typeof orderSchema>;
@@ -142,6 +147,7 @@ export interface NewOrderInput {
   idempotencyKey?: string;
   requestHash?: string;
   policyId?: string;
+  activateFirst?: true;
   note?: string;
 }
 

@@ -28,6 +28,8 @@ export async function runActivationStep(deps: ActivationStepDeps, orderId: strin
     deps.logger.info('activate step skipped: order is settled', { orderId, status: order.status });
     return;
   }
+  // A SIM of a bulk roll-out is expected Available: activate it, and look at it only if Transatel refuses.
+  if (order.activateFirst) return requestActivation(deps, order);
   const subscriber = await readSubscriber(deps, order);
   if (subscriber) await routeBySimStatus(deps, order, subscriber);
 }
@@ -76,6 +78,11 @@ async function tryActivate(deps: ActivationStepDeps, order: Order): Promise<Acti
   }
 }
 
+/** Transatel does not know the SIM: nothing to look at before failing the order. */
+function isUnknownSim(error: unknown): boolean {
+  return error instanceof TransatelApiError && error.status === 404;
+}
+
 async function requestActivation(deps: ActivationStepDeps, order: Order): Promise<void> {
   let attempt = await tryActivate(deps, order);
   if (attempt.kind === 'unknown') {
@@ -89,6 +96,10 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
     attempt = await tryActivate(deps, order);
     if (attempt.kind === 'unknown')
       throw new Error('Activation outcome still unknown after reconciling; will retry');
+  }
+  if (attempt.kind === 'refused' && isUnknownSim(attempt.error)) {
+    await failOrder(deps, order, failureFromTransatel(attempt.error, 'ACTIVATION_REFUSED'));
+    return;
   }
   if (attempt.kind === 'refused') {
     // A refusal is only final while the SIM is still Available: one that moved on (our earlier request went

@@ -83,7 +83,10 @@ export async function acceptBulkActivation(
 
   const fresh = items.map((item, index) =>
     newOrder(
-      orderInput({ ...item, kind: 'activation', idempotencyKey }, orderIds[index] as string),
+      orderInput(
+        { ...item, kind: 'activation', activateFirst: true, idempotencyKey },
+        orderIds[index] as string,
+      ),
       deps.now(),
     ),
   );

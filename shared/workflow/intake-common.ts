@@ -89,6 +89,8 @@ export interface OrderRequest extends OrderFields {
   idempotencyKey?: string | undefined;
   /** A top-up ordered by a policy: which one, and the trigger, as the order's first timeline note. */
   policyId?: string | undefined;
+  /** Activate before looking at the SIM (bulk roll-outs of Available SIMs). */
+  activateFirst?: true | undefined;
   note?: string | undefined;
 }
 
@@ -103,6 +105,7 @@ export function orderInput(request: OrderRequest, orderId: string) {
     group: request.group,
     idempotencyKey: request.idempotencyKey,
     policyId: request.policyId,
+    activateFirst: request.activateFirst,
     note: request.note,
   };
 }

@@ -6,7 +6,6 @@ import {
   releasePlanClaim,
 } from '../order/lifecycle.js';
 import type { Order } from '../store/order.js';
-import type { Subscriber } from '../transatel/connectivity.js';
 import { TransatelUnknownOutcomeError } from '../transatel/errors.js';
 import type { WorkflowDeps } from './deps.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';

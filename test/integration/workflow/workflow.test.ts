@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { iccidFor, type RunningSimulator, startSimulator } from '#local/simulator/index.js';
+import { iccidFor, luhnCheckDigit, type RunningSimulator, startSimulator } from '#local/simulator/index.js';
 import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { newOrder, type Order } from '#shared/store/order.js';
 import { createTransatelClient } from '#shared/transatel/client.js';
@@ -24,7 +24,8 @@ let deps: WorkflowDeps;
 let clock: Date;
 
 beforeAll(async () => {
-  sim = await startSimulator({ port: 0, activationDelayMs: 40, lifecycleDelayMs: 20 });
+  // Activations take long enough that "still pending" holds on a busy machine; tests wait for Active, not a time.
+  sim = await startSimulator({ port: 0, activationDelayMs: 1_000, lifecycleDelayMs: 20 });
 });
 afterAll(() => sim.close());
 
@@ -59,6 +60,11 @@ async function place(iccid: string, planId: string | null = PLAN, kind: Order['k
 const statusOf = async (orderId: string) => (await store.get(orderId))?.status;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** Waits until Transatel shows the SIM Active (its activation has completed). */
+async function untilActive(iccid: string): Promise<void> {
+  while ((await deps.transatel.connectivity.getSubscriber(iccid)).status !== 'Active') await sleep(50);
+}
+
 describe('activation then plan', () => {
   it('activates an Available SIM, polls until Active, subscribes once: COMPLETED', async () => {
     const iccid = iccidFor('available', 0);
@@ -71,7 +77,7 @@ describe('activation then plan', () => {
     expect(await statusOf(orderId)).toBe('ACTIVATING');
     expect(queue.take()[0]?.message.step).toBe('await-activation');
 
-    await sleep(80);
+    await untilActive(iccid);
     // The check that sees the SIM Active orders the plan in the same invocation: no message to itself.
     await runPlanStep(deps, orderId);
     expect(queue.take()).toEqual([]);
@@ -93,7 +99,7 @@ describe('activation then plan', () => {
     const orderId = await place(iccid);
     await runActivationStep(deps, orderId);
     queue.take();
-    await sleep(80);
+    await untilActive(iccid);
     const order = deps.transatel.ocsSubscriptions.order.bind(deps.transatel.ocsSubscriptions);
     let refusals = 1;
     deps.transatel.ocsSubscriptions.order = async (request) => {
@@ -180,6 +186,55 @@ describe('activation then plan', () => {
     }
     expect(delays.every((delay, i) => i === 0 || delay >= (delays[i - 1] ?? 0))).toBe(true);
     expect(Math.max(...delays)).toBe(900);
+  });
+});
+
+describe('bulk orders: activate first, look at the SIM only on a refusal', () => {
+  async function placeBulk(iccid: string) {
+    const order = newOrder({ kind: 'activation', iccid, planId: PLAN, activateFirst: true });
+    await store.create(order);
+    return order.orderId;
+  }
+  /** The activation requests and SIM lookups Transatel received. */
+  const calls = () => {
+    const byRoute = sim.counters().calls;
+    return { activate: byRoute.activate ?? 0, lookups: byRoute.getSubscriber ?? 0 };
+  };
+
+  it('activates an Available SIM with one call, no lookup before it', async () => {
+    const orderId = await placeBulk(iccidFor('available', 3));
+    await runActivationStep(deps, orderId);
+    expect(await statusOf(orderId)).toBe('ACTIVATING');
+    expect(calls()).toEqual({ activate: 1, lookups: 0 });
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'await-activation' }, delaySeconds: 5 }]);
+  });
+
+  it('sends a Pre-activated SIM refused by Transatel to its preload, and an Active one to its plan', async () => {
+    const preactivated = await placeBulk(iccidFor('preactivated', 0));
+    const active = await placeBulk(iccidFor('active', 4));
+    await runActivationStep(deps, preactivated);
+    await runActivationStep(deps, active);
+    expect(await store.get(preactivated)).toMatchObject({ status: 'ACTIVE', orderType: 'preload' });
+    expect(await store.get(active)).toMatchObject({ status: 'ACTIVE', orderType: 'subscribe' });
+    expect(calls()).toEqual({ activate: 2, lookups: 2 });
+    expect(sim.counters().activationsBySim[iccidFor('preactivated', 0)]).toBeUndefined();
+    expect(queue.take().map(({ message }) => message.step)).toEqual(['order-plan', 'order-plan']);
+  });
+
+  it("fails a Suspended SIM as not activatable, and an unknown one with Transatel's reason in one call", async () => {
+    const suspended = await placeBulk(iccidFor('suspended', 0));
+    await runActivationStep(deps, suspended);
+    expect((await store.get(suspended))?.failure?.code).toBe('SIM_NOT_ACTIVATABLE');
+
+    const payload = `898824799${'7'.padStart(9, '0')}`;
+    const unknown = await placeBulk(payload + luhnCheckDigit(payload));
+    const before = calls();
+    await runActivationStep(deps, unknown);
+    expect(await store.get(unknown)).toMatchObject({
+      status: 'FAILED',
+      failure: { code: 'SUBSCRIBER_NOT_FOUND' },
+    });
+    expect(calls()).toEqual({ activate: before.activate + 1, lookups: before.lookups });
   });
 });
 
