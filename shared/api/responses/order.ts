@@ -2,7 +2,7 @@ import { orderSchema as storedOrderSchema } from '#shared/store/order.js';
 import * as z from '#shared/zod.js';
 
 /**
- * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, attempt
+ * The stored order minus its bookkeeping (version, idempotency key and hash, plan claim, activate-first, attempt
  * counters): picked from the store's schema so the API and the table cannot drift apart. Parsing a
  * stored order with it strips the internal fields.
  */

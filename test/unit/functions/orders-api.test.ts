@@ -9,7 +9,7 @@ describe('public order schema', () => {
     const stored = Object.keys(storedOrderSchema.shape);
     const exposed = Object.keys(publicOrderSchema.shape);
     expect(stored.filter((field) => !exposed.includes(field)).sort()).toEqual(
-      ['attempts', 'idempotencyKey', 'planClaimedAt', 'requestHash', 'version'].sort(),
+      ['activateFirst', 'attempts', 'idempotencyKey', 'planClaimedAt', 'requestHash', 'version'].sort(),
     );
     expect(exposed.every((field) => stored.includes(field))).toBe(true);
   });
