@@ -121,17 +121,11 @@ const problemErrors = (): HttpMiddleware => ({
       // Out of time, not broken: the work done so far stands, and a replay with the same Idempotency-Key
       // finishes it (the ordering routes pick their order ids before any write).
       logger.error('function timed out before answering', { error });
-      request.response = problemResponse(
-        {
-          type: problemTypes.unavailable,
-          title: 'Service Unavailable',
-          status: 503,
-          detail:
-            'The request ran out of time before it was answered; part of it may be done. Repeat it with the same Idempotency-Key to finish it.',
-          ...(instance === undefined ? {} : { instance }),
-        },
-        { 'Retry-After': '1' },
+      const outOfTime = HttpError.unavailable(
+        'The request ran out of time before it was answered; part of it may be done. Repeat it with the same Idempotency-Key to finish it.',
+        1,
       );
+      request.response = problemResponse(outOfTime.toProblem(instance), outOfTime.headers);
       return;
     }
     logger.error('unhandled error', { error });

@@ -294,7 +294,7 @@ describe('httpHandler', () => {
       await vi.advanceTimersByTimeAsync(1_000);
       const response = await pending;
       expect(response.statusCode).toBe(503);
-      expect(response.headers).toMatchObject({ 'Retry-After': '1' });
+      expect(response.headers).toMatchObject({ 'retry-after': '1' });
       expect(parseBody(response)).toMatchObject({
         type: problemTypes.unavailable,
         status: 503,
