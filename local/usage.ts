@@ -20,11 +20,15 @@ export type InvocationTallies = Partial<Record<FunctionName, InvocationTally>>;
 
 const invocations: InvocationTallies = {};
 
+function addTally(into: InvocationTallies, name: FunctionName, tally: InvocationTally): void {
+  into[name] ??= { count: 0, billedMs: 0 };
+  into[name].count += tally.count;
+  into[name].billedMs += tally.billedMs;
+}
+
 /** One finished invocation of `name`, its handler having run `ms` (the handler's import not included). */
 export function recordInvocation(name: FunctionName, ms: number): void {
-  invocations[name] ??= { count: 0, billedMs: 0 };
-  invocations[name].count += 1;
-  invocations[name].billedMs += Math.max(1, Math.ceil(ms));
+  addTally(invocations, name, { count: 1, billedMs: Math.max(1, Math.ceil(ms)) });
 }
 
 /** This process's invocations since it started. */
@@ -36,9 +40,7 @@ export function addInvocationTallies(...parts: readonly InvocationTallies[]): In
   const sum: InvocationTallies = {};
   for (const part of parts) {
     for (const [name, tally] of Object.entries(part) as [FunctionName, InvocationTally][]) {
-      sum[name] ??= { count: 0, billedMs: 0 };
-      sum[name].count += tally.count;
-      sum[name].billedMs += tally.billedMs;
+      addTally(sum, name, tally);
     }
   }
   return sum;
