@@ -15,8 +15,9 @@ const planDeps = workflowDeps(
     ocsSubscriptions: new OcsSubscriptionsApi(http),
     ocsInventory: new OcsInventoryApi(http),
   }),
-  // An order held for review (its plan may have been bought) is announced on the events topic.
-  { notify: publishNotification },
+  // An order held for review (its plan may have been bought) is announced on the events topic; status checks
+  // wait for the ACTIVATED webhook as long as this container has seen webhooks take.
+  { notify: publishNotification, watchActivations: true },
 );
 
 /** Plan queue consumer: activation checks (polling) and plan orders. */

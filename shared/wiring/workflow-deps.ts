@@ -1,6 +1,8 @@
 import { lazy } from '../lazy.js';
 import type { TransatelHttp } from '../transatel/http.js';
+import { newActivationWatch } from '../workflow/activation-watch.js';
 import {
+  checkBackoffSeconds,
   defaultWorkflowSettings,
   type WorkflowDeps,
   type WorkflowSettings,
@@ -41,12 +43,22 @@ export const workflowSettings = lazy((): WorkflowSettings => {
  */
 export function workflowDeps<Transatel extends Partial<WorkflowTransatel>>(
   transatelApis: (http: TransatelHttp) => Transatel,
-  extras: Pick<WorkflowDeps, 'notify'> = {},
+  extras: Pick<WorkflowDeps, 'notify'> & {
+    /** Time status checks from the activations this container sees (the plan worker). */
+    watchActivations?: boolean;
+  } = {},
 ): () => WorkflowDeps<Transatel> {
-  return lazy(() => ({
-    ...orderMoveDeps(),
-    ...extras,
-    transatel: transatelApis(transatelHttp()),
-    settings: workflowSettings(),
-  }));
+  const { watchActivations, ...rest } = extras;
+  return lazy(() => {
+    const settings = workflowSettings();
+    return {
+      ...orderMoveDeps(),
+      ...rest,
+      transatel: transatelApis(transatelHttp()),
+      settings,
+      ...(watchActivations
+        ? { activationWatch: newActivationWatch((age) => checkBackoffSeconds(settings, age)) }
+        : {}),
+    };
+  });
 }

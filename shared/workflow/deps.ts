@@ -1,6 +1,7 @@
 import type { OrderStore } from '../store/order-store.js';
 import type { TransatelClient } from '../transatel/client.js';
-import type { WorkQueue } from './messages.js';
+import type { ActivationWatch } from './activation-watch.js';
+import { MAX_DELAY_SECONDS, type WorkQueue } from './messages.js';
 import type { FleetNotification } from './notifications.js';
 
 export interface WorkflowSettings {
@@ -23,6 +24,11 @@ export const defaultWorkflowSettings: WorkflowSettings = {
   claimLeaseSeconds: 60,
 };
 
+/** The wait between two status checks of one SIM: in proportion to the time already waited, at most SQS's 15 minutes. */
+export function checkBackoffSeconds(settings: WorkflowSettings, ageSeconds: number): number {
+  return Math.min(MAX_DELAY_SECONDS, Math.max(settings.firstPollDelaySeconds, ageSeconds / 2));
+}
+
 export interface WorkflowLogger {
   info(message: string, attributes?: Record<string, unknown>): void;
   warn(message: string, attributes?: Record<string, unknown>): void;
@@ -40,4 +46,6 @@ export interface WorkflowDeps<Transatel extends Partial<WorkflowTransatel> = Wor
   logger: WorkflowLogger;
   /** Publishes our own events (an order stopped for review) to the company's systems; absent: none. */
   notify?: (notification: FleetNotification) => Promise<void>;
+  /** Times the plan worker's status checks from the activations it has seen; absent: the fixed schedule. */
+  activationWatch?: ActivationWatch;
 }

@@ -6,13 +6,18 @@ import { enqueue, markSimReadyAndQueuePlan, type OrderMoveDeps } from './order-m
 
 export type EventDeps = OrderMoveDeps;
 
+/** The timeline note of an order the ACTIVATED webhook made ACTIVE (the plan worker learns from these). */
+export const ACTIVATED_EVENT_NOTE = 'SIM active (ACTIVATED event)';
+
 /**
  * What a Transatel event means for our orders. Every move is conditional, so a duplicate, late or
  * reordered event changes nothing once the order has moved on.
  */
 export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent): Promise<string[]> {
   if (event.type === 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' && event.family === 'connectivity') {
-    const orders = await ordersAwaitingActivation(deps, event.body.transactionId, event.body.simSerial);
+    const orders = await ordersAwaitingActivation(deps, event.body.transactionId, event.body.simSerial, {
+      eventDate: event.header.eventDate,
+    });
     const { msisdn } = event.body;
     for (const order of orders) {
       if (!msisdn && order.planId) {
@@ -20,12 +25,7 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
         await enqueue(deps, order, 'await-activation', 0);
         continue;
       }
-      await markSimReadyAndQueuePlan(
-        deps,
-        order,
-        { msisdn, orderType: 'subscribe' },
-        'SIM active (ACTIVATED event)',
-      );
+      await markSimReadyAndQueuePlan(deps, order, { msisdn, orderType: 'subscribe' }, ACTIVATED_EVENT_NOTE);
     }
     return orders.map((order) => order.orderId);
   }
@@ -51,10 +51,19 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
   return [];
 }
 
+/** Clocks differ: an event dated this much before an order was placed may still be about it. */
+const CLOCK_SKEW_MS = 60_000;
+
+/**
+ * Orders this SIM's activation concerns: ACTIVATING ones, and activation orders still RECEIVED that the event
+ * is not older than, because the event can overtake our record of the request (Transatel activates and
+ * reports before its answer to us has been written down) or the SIM was activated by someone else.
+ */
 async function ordersAwaitingActivation(
   deps: EventDeps,
   transactionId: string | undefined,
   iccid: string,
+  event: { eventDate: string },
 ): Promise<Order[]> {
   if (transactionId) {
     const order = await deps.store.findByTransactionId(transactionId);
@@ -64,5 +73,12 @@ async function ordersAwaitingActivation(
   const active = await deps.store.findActiveByIccid(iccid);
   // Index reads are eventually consistent: read each order again before acting on it.
   const fresh = await Promise.all(active.map((order) => deps.store.get(order.orderId)));
-  return fresh.filter((order): order is Order => order?.status === 'ACTIVATING');
+  const eventAt = Date.parse(event.eventDate);
+  return fresh.filter(
+    (order): order is Order =>
+      order?.status === 'ACTIVATING' ||
+      (order?.status === 'RECEIVED' &&
+        order.kind === 'activation' &&
+        eventAt >= Date.parse(order.createdAt) - CLOCK_SKEW_MS),
+  );
 }

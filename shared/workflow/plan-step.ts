@@ -7,9 +7,9 @@ import {
 } from '../order/lifecycle.js';
 import type { Order } from '../store/order.js';
 import { TransatelUnknownOutcomeError } from '../transatel/errors.js';
-import type { WorkflowDeps } from './deps.js';
+import { checkBackoffSeconds, type WorkflowDeps } from './deps.js';
+import { ACTIVATED_EVENT_NOTE } from './event-step.js';
 import { failureFromTransatel, isPermanentTransatelError } from './failures.js';
-import { MAX_DELAY_SECONDS } from './messages.js';
 import { enqueue, failOrder, holdForReview, markSimReady } from './order-moves.js';
 import { reconcilePlanOrder } from './plan-evidence.js';
 import { planOrderFor, readSubscriber } from './sim-status.js';
@@ -28,6 +28,7 @@ export async function runPlanStep(deps: WorkflowDeps, orderId: string): Promise<
     case 'ACTIVATING':
       return checkActivation(deps, order);
     case 'ACTIVE':
+      if (!order.planClaimedAt) learnWebhookTiming(deps, order);
       return subscribePlan(deps, order);
     default:
       deps.logger.info('plan step skipped: order is settled', { orderId, status: order.status });
@@ -58,13 +59,43 @@ async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
 /** Statuses that show an activation will not complete: the order fails rather than wait for its deadline. */
 const ACTIVATION_DEAD_ENDS = new Set(['Suspended', 'Terminated']);
 
+/** An order the ACTIVATED webhook made ACTIVE tells the watch how long webhooks take to come. */
+function learnWebhookTiming(deps: WorkflowDeps, order: Order): void {
+  const active = order.timeline.findLast((entry) => entry.status === 'ACTIVE');
+  if (!deps.activationWatch || active?.note !== ACTIVATED_EVENT_NOTE) return;
+  const ageMs = Date.parse(active.at) - enteredAt(order, 'ACTIVATING').getTime();
+  deps.activationWatch.webhookArrived(ageMs / 1000);
+}
+
 /**
  * Polling fallback for the ACTIVATED webhook, with backoff until the stage's activation deadline. The SIM's
  * own status decides; the transaction, where Transatel names one and answers for it, can only fail it early.
+ * With an activation watch, a check is made only once the webhook is late (it is deferred otherwise, at no
+ * Transatel cost); at the deadline it is always made.
  */
 async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> {
-  const { connectivity } = deps.transatel;
-  const subscriber = await connectivity.getSubscriber(order.iccid);
+  const now = deps.now();
+  const since = enteredAt(order, 'ACTIVATING').getTime();
+  const deadline = since + deps.settings.activationDeadlineSeconds * 1000;
+  const ageSeconds = (now.getTime() - since) / 1000;
+  const untilDeadline = (deadline - now.getTime()) / 1000 + 1;
+  const watch = deps.activationWatch;
+  if (watch && now.getTime() < deadline) {
+    const timing = watch.timing(ageSeconds, now);
+    if (timing.kind === 'wait') {
+      const seconds = Math.min(timing.seconds, untilDeadline);
+      deps.logger.info('status check deferred', { orderId: order.orderId, seconds, reason: timing.reason });
+      await enqueue(deps, order, 'await-activation', seconds);
+      return;
+    }
+    watch.checking(ageSeconds, now);
+  }
+  let subscriber: Awaited<ReturnType<WorkflowDeps['transatel']['connectivity']['getSubscriber']>>;
+  try {
+    subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid);
+  } finally {
+    watch?.checked(ageSeconds);
+  }
   if (subscriber.status === 'Active' || subscriber.status === 'TestMode') {
     // This worker orders plans: go on with the plan now rather than queue a message to itself.
     const ready = await markSimReady(
@@ -83,12 +114,10 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
     });
     return;
   }
+  watch?.stillActivating(ageSeconds, now);
   if (await activationTransactionFailed(deps, order)) return;
 
-  const now = deps.now().getTime();
-  const since = enteredAt(order, 'ACTIVATING').getTime();
-  const deadline = since + deps.settings.activationDeadlineSeconds * 1000;
-  if (now >= deadline) {
+  if (now.getTime() >= deadline) {
     await failOrder(deps, order, {
       code: 'ACTIVATION_DEADLINE_PASSED',
       detail: `The SIM was still ${subscriber.status} ${deps.settings.activationDeadlineSeconds} s after the activation request`,
@@ -97,13 +126,7 @@ async function checkActivation(deps: WorkflowDeps, order: Order): Promise<void> 
   }
   const counted = await countStatusCheck(deps, order);
   if (!counted.applied) return; // the webhook moved it meanwhile
-  // Back off in proportion to the time already waited: frequent checks early, at most SQS's 15 minutes later.
-  const elapsedSeconds = (now - since) / 1000;
-  const delay = Math.min(
-    MAX_DELAY_SECONDS,
-    Math.max(deps.settings.firstPollDelaySeconds, elapsedSeconds / 2),
-    (deadline - now) / 1000 + 1,
-  );
+  const delay = Math.min(checkBackoffSeconds(deps.settings, ageSeconds), untilDeadline);
   await enqueue(deps, counted.order, 'await-activation', delay);
 }
 

@@ -350,6 +350,31 @@ describe('webhook path', () => {
     expect(queue.take()).toEqual([]);
   });
 
+  it('an ACTIVATED event that overtakes the record of the request moves the RECEIVED order on', async () => {
+    const iccid = iccidFor('available', 7);
+    const orderId = await place(iccid);
+    const activated = (eventDate: Date) =>
+      parseEvent({
+        header: {
+          eventId: `e-${eventDate.getTime()}`,
+          eventType: 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED',
+          eventDate: eventDate.toISOString(),
+        },
+        body: {
+          simSerial: iccid,
+          transactionId: 'txn-not-recorded-yet',
+          msisdn: '882470000000007',
+          status: 'Active',
+        },
+      });
+    // An event from before the order (an earlier activation of the SIM, retried by Transatel) is not about it.
+    expect(await applyEventToOrders(deps, activated(new Date(clock.getTime() - 3_600_000)))).toEqual([]);
+    expect(await statusOf(orderId)).toBe('RECEIVED');
+    expect(await applyEventToOrders(deps, activated(clock))).toEqual([orderId]);
+    expect(await store.get(orderId)).toMatchObject({ status: 'ACTIVE', msisdn: '882470000000007' });
+    expect(queue.take()).toEqual([{ message: { orderId, step: 'order-plan' }, delaySeconds: 0 }]);
+  });
+
   it('a plan order for an Available SIM fails; for an Active SIM it subscribes', async () => {
     const refused = await place(iccidFor('available', 6), PLAN, 'plan');
     await runPlanStep(deps, refused);
