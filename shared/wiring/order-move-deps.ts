@@ -4,7 +4,7 @@ import type { OrderMoveDeps } from '../workflow/order-moves.js';
 import { orderStore } from './clients/dynamo.js';
 import { workQueue } from './clients/sqs.js';
 
-const workflowLogger = {
+export const workflowLogger = {
   info: (message: string, attributes?: Record<string, unknown>) => logger.info(message, attributes ?? {}),
   warn: (message: string, attributes?: Record<string, unknown>) => logger.warn(message, attributes ?? {}),
 };

@@ -8,11 +8,13 @@ import {
   type WorkflowSettings,
   type WorkflowTransatel,
 } from '../workflow/deps.js';
+import { WebhookTimingShare } from '../workflow/webhook-timing-share.js';
 import * as z from '../zod.js';
+import { webhookTimingStore } from './clients/dynamo.js';
 import { transatelHttp } from './clients/transatel.js';
 import { envSchema, loadConfig } from './config.js';
 import { activationDeadlineEnv } from './env/workflow.js';
-import { orderMoveDeps } from './order-move-deps.js';
+import { orderMoveDeps, workflowLogger } from './order-move-deps.js';
 
 const workflowTimingEnv = envSchema(
   activationDeadlineEnv,
@@ -56,6 +58,7 @@ export function workflowDeps<Transatel extends Partial<WorkflowTransatel>>(
       ...rest,
       transatel: transatelApis(transatelHttp()),
       settings,
+      webhookTiming: new WebhookTimingShare(webhookTimingStore(), workflowLogger.warn),
       ...(watchActivations
         ? { activationWatch: newActivationWatch((age) => checkBackoffSeconds(settings, age)) }
         : {}),

@@ -21,7 +21,7 @@ export async function runActivationStep(deps: ActivationStepDeps, orderId: strin
     // Moved on, yet not final: the earlier run may have died between its transition and queueing the next
     // step. Queue it again; a duplicate step is a no-op, a missing one would leave the order waiting forever.
     const next = order.status === 'ACTIVATING' ? 'await-activation' : 'order-plan';
-    await enqueue(deps, order, next, next === 'await-activation' ? deps.settings.firstPollDelaySeconds : 0);
+    await enqueue(deps, order, next, next === 'await-activation' ? await firstCheckDelaySeconds(deps) : 0);
     return;
   }
   if (order.status !== 'RECEIVED') {
@@ -120,5 +120,17 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
         : 'activation requested (Transatel named no transaction)';
   const result = await requestActivationMove(deps, order, transactionId, note);
   if (result.applied)
-    await enqueue(deps, result.order, 'await-activation', deps.settings.firstPollDelaySeconds);
+    await enqueue(deps, result.order, 'await-activation', await firstCheckDelaySeconds(deps));
+}
+
+/**
+ * The first status check is a fallback for a late ACTIVATED webhook: it comes after the stage's first delay,
+ * or later when the plan workers have seen webhooks take longer (never past the activation deadline).
+ */
+async function firstCheckDelaySeconds(deps: ActivationStepDeps): Promise<number> {
+  const expected = (await deps.webhookTiming?.expectedSeconds(deps.now())) ?? 0;
+  return Math.min(
+    Math.max(deps.settings.firstPollDelaySeconds, expected),
+    deps.settings.activationDeadlineSeconds + 1,
+  );
 }

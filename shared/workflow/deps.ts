@@ -3,6 +3,7 @@ import type { TransatelClient } from '../transatel/client.js';
 import type { ActivationWatch } from './activation-watch.js';
 import { MAX_DELAY_SECONDS, type WorkQueue } from './messages.js';
 import type { FleetNotification } from './notifications.js';
+import type { WebhookTimingShare } from './webhook-timing-share.js';
 
 export interface WorkflowSettings {
   /** After this long without the SIM turning Active, the order fails (per stage). */
@@ -48,4 +49,6 @@ export interface WorkflowDeps<Transatel extends Partial<WorkflowTransatel> = Wor
   notify?: (notification: FleetNotification) => Promise<void>;
   /** Times the plan worker's status checks from the activations it has seen; absent: the fixed schedule. */
   activationWatch?: ActivationWatch;
+  /** The plan workers' webhook timing, which the first status check of an order waits for; absent: none. */
+  webhookTiming?: WebhookTimingShare;
 }

@@ -28,7 +28,7 @@ export async function runPlanStep(deps: WorkflowDeps, orderId: string): Promise<
     case 'ACTIVATING':
       return checkActivation(deps, order);
     case 'ACTIVE':
-      if (!order.planClaimedAt) learnWebhookTiming(deps, order);
+      if (!order.planClaimedAt) await learnWebhookTiming(deps, order);
       return subscribePlan(deps, order);
     default:
       deps.logger.info('plan step skipped: order is settled', { orderId, status: order.status });
@@ -59,12 +59,18 @@ async function routePlanOrder(deps: WorkflowDeps, order: Order): Promise<void> {
 /** Statuses that show an activation will not complete: the order fails rather than wait for its deadline. */
 const ACTIVATION_DEAD_ENDS = new Set(['Suspended', 'Terminated']);
 
-/** An order the ACTIVATED webhook made ACTIVE tells the watch how long webhooks take to come. */
-function learnWebhookTiming(deps: WorkflowDeps, order: Order): void {
+/**
+ * An order the ACTIVATED webhook made ACTIVE tells the watch how long webhooks take to come; the estimate is
+ * shared with the activation workers, which time first checks by it.
+ */
+async function learnWebhookTiming(deps: WorkflowDeps, order: Order): Promise<void> {
   const active = order.timeline.findLast((entry) => entry.status === 'ACTIVE');
-  if (!deps.activationWatch || active?.note !== ACTIVATED_EVENT_NOTE) return;
+  const watch = deps.activationWatch;
+  if (!watch || active?.note !== ACTIVATED_EVENT_NOTE) return;
   const ageMs = Date.parse(active.at) - enteredAt(order, 'ACTIVATING').getTime();
-  deps.activationWatch.webhookArrived(ageMs / 1000);
+  watch.webhookArrived(ageMs / 1000);
+  const expected = watch.expectedWebhookSeconds();
+  if (expected !== undefined) await deps.webhookTiming?.publish(expected, deps.now());
 }
 
 /**

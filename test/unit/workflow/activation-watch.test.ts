@@ -2,7 +2,9 @@ import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { newOrder, type Order } from '#shared/store/order.js';
+import { MemoryWebhookTimingStore } from '#shared/store/webhook-timing.js';
 import type { Subscriber } from '#shared/transatel/connectivity.js';
+import { runActivationStep } from '#shared/workflow/activation-step.js';
 import { type ActivationWatch, newActivationWatch } from '#shared/workflow/activation-watch.js';
 import {
   checkBackoffSeconds,
@@ -13,6 +15,7 @@ import {
 import { ACTIVATED_EVENT_NOTE } from '#shared/workflow/event-step.js';
 import { markSimReady } from '#shared/workflow/order-moves.js';
 import { runPlanStep } from '#shared/workflow/plan-step.js';
+import { WebhookTimingShare } from '#shared/workflow/webhook-timing-share.js';
 import { RecordingQueue } from '#test/support/recording-queue.js';
 
 const settings: WorkflowSettings = {
@@ -287,5 +290,73 @@ describe('status checks timed by the watch', () => {
     }
     expect((await statuses()).every((status) => status === 'COMPLETED')).toBe(true);
     expect(watch.expectedWebhookSeconds()).toBe(5);
+  });
+});
+
+describe('WebhookTimingShare', () => {
+  const warnings: string[] = [];
+  const warn = (message: string) => {
+    warnings.push(message);
+  };
+
+  it('writes and reads at most every 5 s, and ignores an estimate over an hour old', async () => {
+    const store = new MemoryWebhookTimingStore();
+    const writer = new WebhookTimingShare(store, warn);
+    const reader = new WebhookTimingShare(store, warn);
+    expect(await reader.expectedSeconds(at(0))).toBeUndefined();
+    await writer.publish(12, at(0));
+    await writer.publish(14, at(4)); // too soon: not written
+    expect(store.writes).toBe(1);
+    expect(await reader.expectedSeconds(at(4))).toBeUndefined(); // read at 0 s is still cached
+    expect(await reader.expectedSeconds(at(5))).toBe(12);
+    await writer.publish(20, at(6));
+    expect(await reader.expectedSeconds(at(8))).toBe(12);
+    expect(await reader.expectedSeconds(at(10))).toBe(20);
+    expect(store.reads).toBe(3);
+    expect(await reader.expectedSeconds(at(6 + 3_601))).toBeUndefined();
+  });
+
+  it('a store that fails leaves the stage schedule, with a warning, and fails no step', async () => {
+    const failing = {
+      read: async () => {
+        throw new Error('throttled');
+      },
+      write: async () => {
+        throw new Error('throttled');
+      },
+    };
+    const share = new WebhookTimingShare(failing, warn);
+    await share.publish(10, at(0));
+    expect(await share.expectedSeconds(at(0))).toBeUndefined();
+    expect(warnings).toEqual(['webhook timing not shared', 'webhook timing not read']);
+  });
+
+  it('the activation step schedules the first check when plan workers expect the webhook', async () => {
+    const store = new MemoryWebhookTimingStore();
+    store.timing = { expectedSeconds: 42, at: T0 };
+    const orders = new MemoryOrderStore();
+    const queue = new RecordingQueue();
+    const order = newOrder(
+      { kind: 'activation', iccid: '8988247000000000001', planId: 'P', activateFirst: true },
+      T0,
+    );
+    await orders.create(order);
+    const deps = {
+      store: orders,
+      queue,
+      transatel: {
+        connectivity: {
+          activate: async () => ({ transactionId: 't', iccid: order.iccid, state: 'PENDING' }),
+        },
+      } as unknown as Pick<WorkflowTransatel, 'connectivity'>,
+      settings,
+      now: () => at(1),
+      logger: { info: () => {}, warn: () => {} },
+      webhookTiming: new WebhookTimingShare(store, warn),
+    };
+    await runActivationStep(deps, order.orderId);
+    expect(queue.take()).toEqual([
+      { message: { orderId: order.orderId, step: 'await-activation' }, delaySeconds: 42 },
+    ]);
   });
 });
