@@ -26,8 +26,9 @@ export interface LocalAwsClients {
 /** Clients of the runtime itself (provisioning, pollers), with explicit endpoints. */
 export function localAwsClients(endpoints: LocalEndpoints): LocalAwsClients {
   const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  const sqs = new SQSClient({ ...base, endpoint: endpoints.sqs });
-  const sns = new SNSClient({ ...base, endpoint: endpoints.sns });
+  // The pollers' receives and deletes resolve the SDK's middleware stack once per command class.
+  const sqs = new SQSClient({ ...base, endpoint: endpoints.sqs, cacheMiddleware: true });
+  const sns = new SNSClient({ ...base, endpoint: endpoints.sns, cacheMiddleware: true });
   const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
   return {
     sqs,
