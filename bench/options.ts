@@ -34,6 +34,8 @@ export interface BenchOptions {
   /** Part 3, control run: a limit the machine can keep up with (0: none), with at most this many orders. */
   controlRps: number;
   controlOrders: number;
+  /** Part 3: the main bulk run this many times (their spread is a target). */
+  bulkRuns: number;
   /** Part 4: orders, SQS visibility timeout and plan claim lease (seconds). */
   reliabilityOrders: number;
   reliabilityVisibilitySeconds: number;
@@ -60,6 +62,7 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --orders N           orders of the bulk run (default 10000) and of the reliability run (default 2000)
   --rps R              simulator rate limit on all Transatel calls, per second (default 200)
   --control-rps R      bulk control run at a limit this machine keeps up with (default 40; 0: none)
+  --bulk-runs N        the main bulk run N times, each in a fresh stack, and their spread (default 1)
   --runs N             cold-init runs per bundle (default 101)
   --node PATH          also measure cold init with this node binary: Lambda runs nodejs22.x, this machine
                        Node ${process.versions.node.split('.')[0]} (docs/performance.md: Node 22 from npm)
@@ -92,6 +95,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
       orders: { type: 'string' },
       rps: { type: 'string' },
       runs: { type: 'string' },
+      'bulk-runs': { type: 'string' },
       'control-rps': { type: 'string' },
       calls: { type: 'string' },
       abuse: { type: 'string' },
@@ -126,6 +130,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     rps: positiveInt('--rps', values.rps) ?? 200,
     controlRps: controlRps ?? (quick ? 0 : 40),
     controlOrders: 600,
+    bulkRuns: positiveInt('--bulk-runs', values['bulk-runs']) ?? 1,
     reliabilityOrders: orders ?? (quick ? 24 : 2000),
     reliabilityVisibilitySeconds: quick ? 5 : 45,
     reliabilityClaimLeaseSeconds: quick ? 5 : 60,

@@ -37,6 +37,7 @@ async function run(): Promise<PartResult> {
         rps: options.rps,
         controlRps: options.controlRps,
         controlOrders: options.controlOrders,
+        runs: options.bulkRuns,
         ...(options.quick ? {} : { slowActivation: { orders: 100, delayMs: 30_000 } }),
         progress,
       });

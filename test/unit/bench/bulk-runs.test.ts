@@ -1,0 +1,41 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { medianRun, ratioToCeiling, repeatTable, spreadAroundMean } from '#bench/bulk-runs.js';
+
+const run = (wallSeconds: number) => ({ wallSeconds, orders: 3000, calls: 6000, rps: 200 });
+
+describe('bulk runs', () => {
+  it('the ratio is the ceiling (calls / R) over the wall time', () => {
+    expect(ratioToCeiling(run(40))).toBe(0.75);
+  });
+
+  it('the spread is the furthest ratio from the mean, as a share of it', () => {
+    expect(spreadAroundMean([0.9, 1.0, 1.1])).toBeCloseTo(0.1);
+    expect(spreadAroundMean([0.5])).toBe(0);
+    expect(spreadAroundMean([])).toBe(0);
+  });
+
+  it('the spread is 0 only for equal values, never negative (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: 0.01, max: 10, noNaN: true }), { minLength: 2, maxLength: 8 }),
+        (values) => {
+          const spread = spreadAroundMean(values);
+          expect(spread).toBeGreaterThanOrEqual(0);
+          if (values.every((value) => value === values[0])) expect(spread).toBe(0);
+        },
+      ),
+    );
+  });
+
+  it('shows the median run by ratio (the lower middle of an even count)', () => {
+    expect(medianRun([run(30), run(60), run(40)]).wallSeconds).toBe(40);
+    expect(medianRun([run(30), run(60), run(40), run(50)]).wallSeconds).toBe(50);
+    expect(() => medianRun([])).toThrow();
+  });
+
+  it('lists each run with its ratio', () => {
+    const table = repeatTable([run(40), run(50)]);
+    expect(table.rows.map((row) => row.at(-1))).toEqual(['0.75×', '0.60×']);
+  });
+});
