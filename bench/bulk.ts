@@ -9,6 +9,7 @@ import { forkTs } from './child.js';
 import { census, FINAL, OrderReader, type StoredOrder, sleep, submitActivations } from './orders.js';
 import { outRoot } from './paths.js';
 import { installRequestProbe, requestCounts, resetRequestCounts } from './probe.js';
+import { childProcessCpu, cpuBetween, machineCores } from './process-cpu.js';
 import { startCpuProfile } from './profile.js';
 import { type BenchStack, startBenchStack } from './stack.js';
 import { median, sum } from './stats.js';
@@ -59,6 +60,8 @@ export interface BulkMeasurement {
   rateLimited: number;
   byPoll: number;
   cpuSeconds: number;
+  /** CPU seconds of the stack's child processes (emulators, worker host, simulator) over the same time. */
+  childCpu: { name: string; seconds: number }[];
   eventLoopUtilization: number;
   cpuByComponent: { component: string; ms: number }[];
   requestsByOperation: [string, number][];
@@ -198,6 +201,7 @@ export async function measureBulk(
     resetRequestCounts();
     const profiler = await startCpuProfile();
     const cpuBefore = process.cpuUsage();
+    const childrenBefore = childProcessCpu();
     const eluBefore = performance.eventLoopUtilization();
 
     progress(
@@ -234,6 +238,7 @@ export async function measureBulk(
     }
     const profile = await profiler.stop();
     const cpu = process.cpuUsage(cpuBefore);
+    const children = cpuBetween(childrenBefore, childProcessCpu());
     const elu = performance.eventLoopUtilization(eluBefore);
     const after = await bench.counters();
     const requestsByOperation = [...requestCounts().entries()];
@@ -267,6 +272,7 @@ export async function measureBulk(
       byPoll: finals.filter((order) => order.timeline.some((entry) => entry.note?.includes('status check')))
         .length,
       cpuSeconds: (cpu.user + cpu.system) / 1e6,
+      childCpu: children.map(({ name, seconds }) => ({ name, seconds })),
       eventLoopUtilization: elu.utilization,
       cpuByComponent: profile,
       requestsByOperation,
@@ -308,6 +314,18 @@ async function measureInChild(
 }
 
 const ratioOf = ratioToCeiling;
+
+/** The stack process and its children together: what the run cost the whole machine, per order. */
+function everyProcessRow(m: BulkMeasurement): [string, string] {
+  const parts = [{ name: 'stack process', seconds: m.cpuSeconds }, ...m.childCpu].filter(
+    (part) => part.seconds > 0.05,
+  );
+  const total = sum(parts.map((part) => part.seconds));
+  return [
+    'CPU per order, every process',
+    `${fmtMs((total * 1000) / m.orders, 1)} = ${fmtPct(total / m.wallSeconds / machineCores)} of the machine's ${machineCores} cores over the wall time (${parts.map((part) => `${part.name} ${fmtMs((part.seconds * 1000) / m.orders, 1)}`).join(', ')})`,
+  ];
+}
 
 function summaryTable(m: BulkMeasurement): Table {
   const callsPerOrder = m.calls / m.orders;
@@ -376,6 +394,7 @@ function whereTable(m: BulkMeasurement): Table {
       ],
       ['event-loop utilization', fmtPct(m.eventLoopUtilization)],
       ['CPU per order', fmtMs((m.cpuSeconds * 1000) / m.orders, 1)],
+      ...(m.childCpu.length > 0 ? [everyProcessRow(m)] : []),
       ...m.cpuByComponent
         .filter((entry) => entry.ms / profiled >= 0.01)
         .map((entry) => [

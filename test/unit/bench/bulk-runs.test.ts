@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { medianRun, ratioToCeiling, repeatTable, spreadAroundMean } from '#bench/bulk-runs.js';
+import { cpuBetween } from '#bench/process-cpu.js';
 
 const run = (wallSeconds: number) => ({ wallSeconds, orders: 3000, calls: 6000, rps: 200 });
 
@@ -37,5 +38,22 @@ describe('bulk runs', () => {
   it('lists each run with its ratio', () => {
     const table = repeatTable([run(40), run(50)]);
     expect(table.rows.map((row) => row.at(-1))).toEqual(['0.75×', '0.60×']);
+  });
+});
+
+describe('child process CPU', () => {
+  it('is what each child used between two readings; a child gone by the second is left out', () => {
+    const before = [
+      { pid: 1, name: 'emulators-main.ts', seconds: 2 },
+      { pid: 2, name: 'sim-server.ts', seconds: 1 },
+    ];
+    const after = [
+      { pid: 1, name: 'emulators-main.ts', seconds: 12.5 },
+      { pid: 3, name: 'worker-host-main.ts', seconds: 4 },
+    ];
+    expect(cpuBetween(before, after)).toEqual([
+      { pid: 1, name: 'emulators-main.ts', seconds: 10.5 },
+      { pid: 3, name: 'worker-host-main.ts', seconds: 4 },
+    ]);
   });
 });
