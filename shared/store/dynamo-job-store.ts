@@ -18,6 +18,7 @@ import {
   type JobStore,
   jobMoves,
 } from '../jobs/job.js';
+import { claimItem, ITEM_PREFIX, itemKey, releaseItem, settleItem, toItem } from './dynamo-job-items.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import type { TableDefinition } from './table-definition.js';
 
@@ -36,9 +37,7 @@ export const jobsTableDefinition = {
 export const JOB_RETENTION_DAYS = 90;
 
 const JOB_SK = '#job';
-const ITEM_PREFIX = 'item#';
 const jobKey = (jobId: string) => ({ pk: jobId, sk: JOB_SK });
-const itemKey = (jobId: string, iccid: string) => ({ pk: jobId, sk: `${ITEM_PREFIX}${iccid}` });
 
 function expiresAt(createdAt: Date): number {
   return Math.floor(createdAt.getTime() / 1000) + JOB_RETENTION_DAYS * 86_400;
@@ -47,11 +46,6 @@ function expiresAt(createdAt: Date): number {
 function toJob(item: Record<string, unknown>): Job {
   const { pk: _pk, sk: _sk, expiresAt: _expires, ...job } = item;
   return job as unknown as Job;
-}
-
-function toItem(item: Record<string, unknown>): JobItem {
-  const { pk: _pk, sk: _sk, expiresAt: _expires, ...jobItem } = item;
-  return jobItem as unknown as JobItem;
 }
 
 /** How many conditional item writes run at once. */
@@ -238,105 +232,20 @@ export class DynamoJobStore implements JobStore {
     return count;
   }
 
-  async claimItem(
+  claimItem(
     jobId: string,
     iccid: string,
     claim: { token: string; at: Date; staleBefore: Date },
   ): Promise<JobItem | undefined> {
-    try {
-      const { Attributes } = await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: itemKey(jobId, iccid),
-          UpdateExpression: 'SET #status = :running, claimToken = :token, claimedAt = :at, updatedAt = :at',
-          ConditionExpression:
-            'attribute_exists(pk) AND (#status = :pending OR (#status = :running AND claimedAt < :stale))',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':running': 'RUNNING',
-            ':pending': 'PENDING',
-            ':token': claim.token,
-            ':at': claim.at.toISOString(),
-            ':stale': claim.staleBefore.toISOString(),
-          },
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
-      return Attributes ? toItem(Attributes) : undefined;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return undefined;
-      throw error;
-    }
+    return claimItem(this.#client, this.#table, jobId, iccid, claim);
   }
 
-  async releaseItem(jobId: string, iccid: string, token: string, now: Date): Promise<boolean> {
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: itemKey(jobId, iccid),
-          UpdateExpression: 'SET #status = :pending, updatedAt = :now REMOVE claimToken, claimedAt',
-          ConditionExpression: '#status = :running AND claimToken = :token',
-          ExpressionAttributeNames: { '#status': 'status' },
-          ExpressionAttributeValues: {
-            ':pending': 'PENDING',
-            ':running': 'RUNNING',
-            ':token': token,
-            ':now': now.toISOString(),
-          },
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+  releaseItem(jobId: string, iccid: string, token: string, now: Date): Promise<boolean> {
+    return releaseItem(this.#client, this.#table, jobId, iccid, token, now);
   }
 
-  async settleItem(
-    jobId: string,
-    iccid: string,
-    outcome: { status: 'DONE' | 'FAILED' | 'CANCELLED'; token?: string | undefined } & Pick<
-      JobItem,
-      'title' | 'detail' | 'transactionId' | 'orderId'
-    >,
-    now: Date,
-  ): Promise<boolean> {
-    const { status, token, ...details } = outcome;
-    const fields = Object.entries(stripUndefined(details));
-    const names: Record<string, string> = { '#status': 'status' };
-    const values: Record<string, unknown> = { ':status': status, ':now': now.toISOString() };
-    const sets = ['#status = :status', 'updatedAt = :now'];
-    fields.forEach(([name, value], index) => {
-      names[`#d${index}`] = name;
-      values[`:d${index}`] = value;
-      sets.push(`#d${index} = :d${index}`);
-    });
-    let condition: string;
-    if (token === undefined) {
-      values[':pending'] = 'PENDING';
-      condition = '#status = :pending';
-    } else {
-      values[':running'] = 'RUNNING';
-      values[':token'] = token;
-      condition = '#status = :running AND claimToken = :token';
-    }
-    try {
-      await this.#client.send(
-        new UpdateCommand({
-          TableName: this.#table,
-          Key: itemKey(jobId, iccid),
-          UpdateExpression: `SET ${sets.join(', ')}`,
-          ConditionExpression: condition,
-          ExpressionAttributeNames: names,
-          ExpressionAttributeValues: values,
-        }),
-      );
-      return true;
-    } catch (error) {
-      if (isConditionalCheckFailure(error)) return false;
-      throw error;
-    }
+  settleItem(...args: Parameters<JobStore['settleItem']>): Promise<boolean> {
+    return settleItem(this.#client, this.#table, ...args);
   }
 
   /**
