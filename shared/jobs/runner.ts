@@ -58,9 +58,9 @@ async function start(deps: RunnerDeps, jobId: string): Promise<void> {
   let job = await deps.store.get(jobId);
   if (!job) return;
   if (job.status === 'SCHEDULED') {
-    // A schedule that fired early (EventBridge Scheduler's at() is to the minute): wait out the rest.
+    // A schedule that fired early (clocks differ; EventBridge Scheduler keeps to the minute): wait out the rest.
     const early = job.scheduledFor ? Date.parse(job.scheduledFor) - deps.now().getTime() : 0;
-    if (early > 1_000) {
+    if (early > 0) {
       await deps.queue.sendMany(
         [{ jobId, step: 'start' }],
         Math.min(MAX_DELAY_SECONDS, Math.ceil(early / 1000)),

@@ -125,3 +125,42 @@ export async function settleItem(
     throw error;
   }
 }
+
+/** Marks a settled item counted; false when another delivery did (or it is not in that status any more). */
+export async function markCounted(
+  client: DynamoDBDocumentClient,
+  table: string,
+  jobId: string,
+  item: JobItem,
+): Promise<boolean> {
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: itemKey(jobId, item.iccid),
+        UpdateExpression: 'SET counted = :true',
+        ConditionExpression: 'attribute_not_exists(counted) AND #status = :status',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':true': true, ':status': item.status },
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
+}
+
+/** Best effort: takes a mark back after the job's count failed, so that a later delivery counts the item. */
+export async function unmarkCounted(
+  client: DynamoDBDocumentClient,
+  table: string,
+  jobId: string,
+  iccid: string,
+): Promise<void> {
+  await client
+    .send(
+      new UpdateCommand({ TableName: table, Key: itemKey(jobId, iccid), UpdateExpression: 'REMOVE counted' }),
+    )
+    .catch(() => undefined);
+}

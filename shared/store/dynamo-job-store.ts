@@ -18,7 +18,16 @@ import {
   type JobStore,
   jobMoves,
 } from '../jobs/job.js';
-import { claimItem, ITEM_PREFIX, itemKey, releaseItem, settleItem, toItem } from './dynamo-job-items.js';
+import {
+  claimItem,
+  ITEM_PREFIX,
+  itemKey,
+  markCounted,
+  releaseItem,
+  settleItem,
+  toItem,
+  unmarkCounted,
+} from './dynamo-job-items.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import type { TableDefinition } from './table-definition.js';
 
@@ -249,32 +258,32 @@ export class DynamoJobStore implements JobStore {
   }
 
   /**
-   * The count first, then the item's mark: a worker that dies in between counts the item again when its message
-   * comes back (a count one too high, never a job that cannot finish). DynamoDB transactions would close that
-   * gap, but the local emulator has none.
+   * The item's mark first (a conditional write: of two deliveries counting one item, one only wins), then the
+   * job's count. A failed count takes the mark back, so that the next delivery counts the item; only a worker
+   * killed between the two writes leaves the count one short. DynamoDB transactions would close that gap, but
+   * the local emulator has none.
    */
   async countItem(jobId: string, item: JobItem, now: Date): Promise<CountedJob | undefined> {
     if (item.counted || item.status === 'PENDING' || item.status === 'RUNNING') return undefined;
     const counter = item.status === 'DONE' ? 'done' : item.status === 'FAILED' ? 'failed' : 'cancelled';
-    const { Attributes } = await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: jobKey(jobId),
-        UpdateExpression: 'ADD #counter :one',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#counter': counter },
-        ExpressionAttributeValues: { ':one': 1 },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    await this.#client.send(
-      new UpdateCommand({
-        TableName: this.#table,
-        Key: itemKey(jobId, item.iccid),
-        UpdateExpression: 'SET counted = :true',
-        ExpressionAttributeValues: { ':true': true },
-      }),
-    );
+    if (!(await markCounted(this.#client, this.#table, jobId, item))) return undefined;
+    let Attributes: Record<string, unknown> | undefined;
+    try {
+      ({ Attributes } = await this.#client.send(
+        new UpdateCommand({
+          TableName: this.#table,
+          Key: jobKey(jobId),
+          UpdateExpression: 'ADD #counter :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#counter': counter },
+          ExpressionAttributeValues: { ':one': 1 },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ));
+    } catch (error) {
+      await unmarkCounted(this.#client, this.#table, jobId, item.iccid);
+      throw error;
+    }
     if (!Attributes) return undefined;
     const job = toJob(Attributes);
     if (job.status !== 'RUNNING' || !isComplete(job)) return { job, finished: false };

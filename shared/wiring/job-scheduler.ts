@@ -48,9 +48,11 @@ export class EventBridgeJobScheduler implements JobScheduler {
 
   /** Creating a schedule that exists (a replayed request) is not an error. */
   async schedule(jobId: string, at: Date): Promise<void> {
+    // at() counts whole seconds: the next one, so that the schedule never fires before the job's time.
+    const second = new Date(Math.ceil(at.getTime() / 1000) * 1000);
     const body = JSON.stringify({
       GroupName: this.#options.groupName,
-      ScheduleExpression: `at(${at.toISOString().slice(0, 19)})`,
+      ScheduleExpression: `at(${second.toISOString().slice(0, 19)})`,
       ScheduleExpressionTimezone: 'UTC',
       FlexibleTimeWindow: { Mode: 'OFF' },
       ActionAfterCompletion: 'DELETE',
