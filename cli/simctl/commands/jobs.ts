@@ -133,7 +133,9 @@ function progress(stream: OutputStream) {
 }
 
 function jobIdOf(positionals: readonly string[]): string {
-  return expectPositionals(positionals, ['<jobId>'])[0] as string;
+  const [jobId] = expectPositionals(positionals, ['<jobId>']) as [string];
+  if (jobId.trim() === '') throw new UsageError('<jobId> must not be empty');
+  return jobId;
 }
 
 async function create({ api, io, json, positionals, values }: CommandContext): Promise<void> {
