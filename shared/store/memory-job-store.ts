@@ -153,7 +153,8 @@ export class MemoryJobStore implements JobStore {
     if (item.counted || item.status === 'PENDING' || item.status === 'RUNNING') return undefined;
     const job = this.#jobs.get(jobId);
     const stored = this.#items.get(jobId)?.get(item.iccid);
-    if (!job || !stored) return undefined;
+    // As the adapter's conditional mark: a stored item counted already, or settled otherwise, is not counted.
+    if (!job || !stored || stored.counted || stored.status !== item.status) return undefined;
     if (item.status === 'DONE') job.done += 1;
     else if (item.status === 'FAILED') job.failed += 1;
     else job.cancelled += 1;
