@@ -109,9 +109,19 @@ export async function acceptJob(deps: JobIntakeDeps, request: JobRequest): Promi
     filter: request.filter,
     resolving: request.filter !== undefined,
   };
-  const stored = (await deps.store.create(job)) ? job : await deps.store.get(jobId);
+  const created = await deps.store.create(job);
+  const stored = created ? job : await deps.store.get(jobId);
   if (!stored) throw new Error(`Job ${jobId} was created and is gone`);
-  await startOrSchedule(deps, stored);
+  try {
+    await startOrSchedule(deps, stored);
+  } catch (error) {
+    // Without a key the caller cannot finish this job by asking again: it is cancelled rather than left
+    // RUNNING (or SCHEDULED) with nothing to start it. With a key, the replay queues the start again.
+    if (created && request.idempotencyKey === undefined) {
+      await deps.store.move(jobId, 'cancel', { finishedAt: deps.now().toISOString() }).catch(() => undefined);
+    }
+    throw error;
+  }
   return accepted(stored);
 }
 

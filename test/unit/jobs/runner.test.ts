@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { ActionDeps } from '#shared/jobs/actions.js';
 import { acceptJob, cancelJob, type JobIntakeDeps, type JobRequest } from '#shared/jobs/intake.js';
 import type { JobMessage } from '#shared/jobs/messages.js';
@@ -249,6 +249,28 @@ describe('jobs', () => {
     expect(again).toEqual(first);
     expect(await acceptJob(deps, { ...suspendJob([iccid(2)]), idempotencyKey: 'k1' })).toMatchObject({
       kind: 'conflict',
+    });
+  });
+
+  it('cancels a job whose start cannot be queued, unless a replay with its key can queue it again', async () => {
+    const { deps, store } = harness({});
+    const create = vi.spyOn(store, 'create');
+    const sendMany = deps.queue.sendMany;
+    deps.queue = {
+      sendMany: async () => {
+        throw new Error('SQS is down');
+      },
+    };
+    await expect(acceptJob(deps, suspendJob([iccid(1)]))).rejects.toThrow('SQS is down');
+    await expect(acceptJob(deps, { ...suspendJob([iccid(2)]), idempotencyKey: 'k' })).rejects.toThrow(
+      'SQS is down',
+    );
+    const [unkeyed, keyed] = create.mock.calls.map(([job]) => job.jobId) as [string, string];
+    expect(await store.get(unkeyed)).toMatchObject({ status: 'CANCELLED' });
+    expect(await store.get(keyed)).toMatchObject({ status: 'RUNNING' });
+    deps.queue = { sendMany };
+    expect(await acceptJob(deps, { ...suspendJob([iccid(2)]), idempotencyKey: 'k' })).toMatchObject({
+      value: { jobId: keyed, status: 'RUNNING' },
     });
   });
 });
