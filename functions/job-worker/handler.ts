@@ -6,6 +6,7 @@ import { functions, queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
 import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
 import { idempotencyStore } from '#shared/wiring/clients/idempotency.js';
 import { jobQueue, jobStore } from '#shared/wiring/clients/jobs.js';
 import { workQueue } from '#shared/wiring/clients/sqs.js';
@@ -39,6 +40,7 @@ export const handler = sqsHandler(jobMessageSchema, async (message, record) => {
         now,
         leaseMs: LEASE_MS,
         newToken: randomUUID,
+        history: historyStore(),
       },
       message,
       {

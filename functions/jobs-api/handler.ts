@@ -8,6 +8,7 @@ import {
 import { idempotencyHeadersSchema } from '#shared/api/requests/ordering.js';
 import { acceptJob, cancelJob } from '#shared/jobs/intake.js';
 import { describeJob, type JobItem } from '#shared/jobs/job.js';
+import { callerOf } from '#shared/lambda/caller.js';
 import { HttpError, httpHandler, json } from '#shared/lambda/http.js';
 import { routeHandlers } from '#shared/lambda/http-router.js';
 import { callTransatel } from '#shared/lambda/transatel-errors.js';
@@ -29,7 +30,7 @@ function jobNotFound(jobId: string): HttpError {
 /** POST /v1/jobs: 202 with the job; unknown plan ids are refused up front (no Transatel call). */
 const createJob = httpHandler(
   { body: jobRequestSchema, headers: idempotencyHeadersSchema, maxBodyBytes: MAX_JOB_BODY_BYTES },
-  async ({ body, headers }) => {
+  async ({ body, headers }, event) => {
     const planIds = [
       ...(body.params?.planId === undefined
         ? []
@@ -62,6 +63,7 @@ const createJob = httpHandler(
         params: body.params ?? {},
         scheduledFor: body.scheduledFor === undefined ? undefined : new Date(body.scheduledFor),
         idempotencyKey: headers['idempotency-key'],
+        createdBy: callerOf(event),
       },
     );
     if (outcome.kind === 'conflict') throw HttpError.conflict(outcome.detail);

@@ -34,6 +34,7 @@ export interface JobRequest {
   params: ItemFields;
   scheduledFor?: Date | undefined;
   idempotencyKey?: string | undefined;
+  createdBy?: string | undefined;
 }
 
 export type JobAcceptance =
@@ -62,7 +63,7 @@ export async function acceptJob(deps: JobIntakeDeps, request: JobRequest): Promi
   const now = deps.now();
   let jobId = newJobId(now.getTime());
   if (request.idempotencyKey !== undefined) {
-    const { idempotencyKey, ...fields } = request;
+    const { idempotencyKey, createdBy: _caller, ...fields } = request;
     const claim = await deps.idempotency.claim({
       scope: 'job',
       key: idempotencyKey,
@@ -108,6 +109,7 @@ export async function acceptJob(deps: JobIntakeDeps, request: JobRequest): Promi
     params: request.params,
     filter: request.filter,
     resolving: request.filter !== undefined,
+    createdBy: request.createdBy,
   };
   const created = await deps.store.create(job);
   const stored = created ? job : await deps.store.get(jobId);

@@ -63,6 +63,8 @@ export interface Job {
   filter?: JobFilter | undefined;
   /** A filter job while its SIMs are being read: it cannot be DONE before. */
   resolving: boolean;
+  /** Who asked for it (the caller's IAM principal): the actor of its actions in the SIMs' history. */
+  createdBy?: string | undefined;
 }
 
 export interface JobItem {

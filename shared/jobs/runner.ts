@@ -1,6 +1,7 @@
+import type { HistoryStore } from '../store/history.js';
 import type { SimSearchFilters, SimSearchPage } from '../transatel/sim-search.js';
-import { type ActionDeps, performItem, UncertainOutcomeError } from './actions.js';
-import type { JobItem, JobStore } from './job.js';
+import { type ActionDeps, type ItemOutcome, performItem, UncertainOutcomeError } from './actions.js';
+import type { Job, JobItem, JobStore } from './job.js';
 import { isFinalItem } from './job.js';
 import type { JobMessage, JobQueue } from './messages.js';
 
@@ -30,6 +31,8 @@ export interface RunnerDeps extends ActionDeps {
   /** How long a claim holds before another delivery may take the item over (more than the worker's timeout). */
   leaseMs: number;
   newToken: () => string;
+  /** Each SIM acted on gets an operator action in its history (best effort). */
+  history?: Pick<HistoryStore, 'append'> | undefined;
 }
 
 /** Which delivery of the message this is, and the queue's last before its DLQ. */
@@ -163,6 +166,43 @@ async function runItem(deps: RunnerDeps, jobId: string, iccid: string, delivery:
       throw error;
     }
   }
-  await deps.store.settleItem(jobId, iccid, { ...outcome, token }, deps.now());
+  if (await deps.store.settleItem(jobId, iccid, { ...outcome, token }, deps.now())) {
+    await recordAction(deps, job, iccid, outcome);
+  }
   await count(deps, jobId, iccid);
+}
+
+/** The SIM's history: what the job did to it, by whom, and Transatel's answer. Never fails the item. */
+async function recordAction(deps: RunnerDeps, job: Job, iccid: string, outcome: ItemOutcome): Promise<void> {
+  if (!deps.history) return;
+  const result =
+    outcome.status === 'FAILED'
+      ? `failed: ${outcome.title}`
+      : (outcome.detail ?? (outcome.orderId ? `order ${outcome.orderId}` : 'done'));
+  const details = Object.fromEntries(
+    Object.entries({
+      jobId: job.jobId,
+      transactionId: outcome.status === 'DONE' ? outcome.transactionId : undefined,
+      title: outcome.status === 'FAILED' ? outcome.title : undefined,
+      detail: outcome.detail,
+    }).filter(([, value]) => value !== undefined),
+  );
+  try {
+    await deps.history.append([
+      {
+        iccid,
+        at: deps.now().toISOString(),
+        id: job.jobId,
+        source: 'operator',
+        type: 'operator.action',
+        summary: `${job.action} by job ${job.jobId}: ${result}`.slice(0, 1000),
+        actor: job.createdBy ?? 'unknown',
+        route: 'POST /v1/jobs',
+        ...(outcome.status === 'DONE' && outcome.orderId ? { orderId: outcome.orderId } : {}),
+        details,
+      },
+    ]);
+  } catch {
+    // History is a record, not the job: the item stands either way.
+  }
 }

@@ -277,6 +277,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
       // A plan item is an ordinary plan order (its Idempotency-Key is the job's and the SIM's).
       { name: 'orders', access: 'readWrite' },
       { name: 'idempotency', access: 'readWrite' },
+      // Each SIM acted on gets an operator action in its history, the job's creator as actor.
+      { name: 'history', access: 'append' },
     ],
     sendsTo: ['jobs', 'plan'],
     readsSecret: true,

@@ -298,7 +298,15 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
       expect(writers.sort()).toEqual(
-        ['activation-api', 'events-worker', 'policy-worker', 'review-api', 'sims-api', 'plan-api'].sort(),
+        [
+          'activation-api',
+          'events-worker',
+          'policy-worker',
+          'review-api',
+          'sims-api',
+          'plan-api',
+          'job-worker',
+        ].sort(),
       );
       for (const name of writers)
         expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);

@@ -69,6 +69,15 @@ describe('bulk jobs on the local stack', () => {
     expect(items).toHaveLength(SIMS + 1);
     expect(items.filter((item) => item.status === 'DONE')).toHaveLength(SIMS);
 
+    // Each SIM's history has the job's action.
+    const events = await api(stack, 'GET', `/v1/sims/${active(0)}/events?type=operator.action`);
+    expect(events.body.events).toEqual([
+      expect.objectContaining({
+        summary: expect.stringContaining(`suspend by job ${jobId}`),
+        route: 'POST /v1/jobs',
+      }),
+    ]);
+
     // The same key and body: the same job.
     const again = await api(
       stack,

@@ -4,6 +4,7 @@ import { acceptJob, cancelJob, type JobIntakeDeps, type JobRequest } from '#shar
 import type { JobMessage } from '#shared/jobs/messages.js';
 import { type RunnerDeps, runJobStep, StepLaterError } from '#shared/jobs/runner.js';
 import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
+import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { MemoryJobStore } from '#shared/store/memory-job-store.js';
 import type { Subscriber } from '#shared/transatel/connectivity.js';
 import { TransatelApiError, TransatelUnknownOutcomeError } from '#shared/transatel/errors.js';
@@ -77,6 +78,7 @@ function harness(statuses: Record<string, string>) {
     },
   };
   const scheduled: string[] = [];
+  const history = new MemoryHistoryStore();
   const deps: RunnerDeps & JobIntakeDeps = {
     store,
     queue,
@@ -101,6 +103,7 @@ function harness(statuses: Record<string, string>) {
     },
     leaseMs: 60_000,
     newToken: () => `t${++token}`,
+    history,
   };
   /** Runs every queued message, each delivered `copies` times, until the queue is empty. */
   const drain = async (copies = 1) => {
@@ -126,6 +129,7 @@ function harness(statuses: Record<string, string>) {
     drain,
     scheduled,
     planOrders,
+    history,
     tick: (ms: number) => (clock += ms),
   };
 }
@@ -139,8 +143,11 @@ const suspendJob = (sims: string[]): JobRequest => ({
 describe('jobs', () => {
   it('suspends each SIM once, even with every message delivered twice, and fails an unknown SIM alone', async () => {
     const statuses = Object.fromEntries([1, 2, 3].map((i) => [iccid(i), 'Active']));
-    const { deps, store, transatel, drain } = harness(statuses);
-    const outcome = await acceptJob(deps, suspendJob([iccid(1), iccid(2), iccid(3), iccid(9)]));
+    const { deps, store, transatel, drain, history } = harness(statuses);
+    const outcome = await acceptJob(deps, {
+      ...suspendJob([iccid(1), iccid(2), iccid(3), iccid(9)]),
+      createdBy: 'arn:aws:iam::1:user/ops',
+    });
     expect(outcome).toMatchObject({ kind: 'accepted', value: { status: 'RUNNING', total: 4 } });
     const { jobId } = (outcome as { value: { jobId: string } }).value;
     await drain(2);
