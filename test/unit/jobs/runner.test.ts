@@ -162,6 +162,20 @@ describe('jobs', () => {
         detail: 'Subscriber is unknown',
       }),
     ]);
+    // Each SIM's history has the action once, by the job's creator.
+    for (const id of [iccid(1), iccid(9)]) {
+      const { entries } = await history.list(id, { limit: 10 });
+      expect(entries).toEqual([
+        expect.objectContaining({
+          source: 'operator',
+          actor: 'arn:aws:iam::1:user/ops',
+          details: expect.objectContaining({ jobId }),
+        }),
+      ]);
+    }
+    expect((await history.list(iccid(9), { limit: 1 })).entries[0]?.summary).toBe(
+      `suspend by job ${jobId}: failed: SUBSCRIBER_NOT_FOUND`,
+    );
   });
 
   it('reconciles an unknown outcome by reading the SIM, not by acting again', async () => {
