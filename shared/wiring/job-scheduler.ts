@@ -11,6 +11,8 @@ export interface SchedulerOptions {
   roleArn: string;
   queueArn: string;
   credentials: () => Promise<{ accessKeyId: string; secretAccessKey: string; sessionToken?: string }>;
+  /** Tests: a stand-in for the global fetch. */
+  fetch?: typeof fetch;
 }
 
 /** The function's own credentials, as Lambda (and the local runtime) put them in the environment. */
@@ -90,7 +92,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
       ...(body === undefined ? {} : { body }),
     });
     const { host: _host, ...headers } = signed.headers;
-    const response = await fetch(url, {
+    const response = await (this.#options.fetch ?? fetch)(url, {
       method,
       headers,
       ...(body === undefined ? {} : { body }),
