@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { iccidFor } from '#local/simulator/index.js';
 import type { LocalStack } from '#local/stack.js';
-import { counters, unknownIccid } from '#test/integration/workflow/stack-harness.js';
+import { counters, PLAN, unknownIccid, waitForOrders } from '#test/integration/workflow/stack-harness.js';
 import { allItems, api, startJobsStack, waitForJob } from './jobs-harness.js';
 
 /**
@@ -137,5 +137,38 @@ describe('bulk jobs on the local stack', () => {
     // A cancelled job answers as it is; an unknown one is a 404.
     expect((await api(stack, 'POST', `/v1/jobs/${jobId}/cancel`)).status).toBe(200);
     expect((await api(stack, 'GET', '/v1/jobs/job_00000000000000000000000000')).status).toBe(404);
+  }, 120_000);
+
+  it('orders a plan job’s plans as ordinary plan orders: a SIM with an open order fails alone', async () => {
+    const simulator = stack.simulator;
+    if (!simulator) throw new Error('the stack runs the simulator');
+    // A SIM held by its activation for a while: its order stays open.
+    const busy = iccidFor('available', 0);
+    simulator.core.config.activationDelayMs = 60_000;
+    const activation = await api(stack, 'POST', `/v1/sims/${busy}/activation`, { planId: PLAN });
+    expect(activation.status).toBe(202);
+    const free = active(SIMS + 5);
+    try {
+      const created = await api(stack, 'POST', '/v1/jobs', {
+        action: 'plan',
+        sims: [{ iccid: busy }, { iccid: free }],
+        params: { planId: PLAN },
+      });
+      const jobId = created.body.jobId as string;
+      const job = await waitForJob(stack, jobId, (view) => view.status === 'DONE', 60_000);
+      expect(job).toMatchObject({ done: 1, failed: 1 });
+      const items = await allItems(stack, jobId);
+      expect(items.find((item) => item.iccid === busy)).toMatchObject({
+        status: 'FAILED',
+        title: 'SIM_HAS_OPEN_ORDER',
+        detail: expect.stringContaining(activation.body.orderId as string),
+      });
+      const ordered = items.find((item) => item.iccid === free) as { orderId?: string };
+      const [order] = await waitForOrders(stack, [ordered.orderId as string]);
+      expect(order).toMatchObject({ status: 'COMPLETED', iccid: free });
+      expect(counters(stack).subscriptionsBySim[free]).toBe(1);
+    } finally {
+      simulator.core.config.activationDelayMs = 200;
+    }
   }, 120_000);
 });
