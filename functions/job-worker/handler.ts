@@ -44,6 +44,7 @@ export const handler = sqsHandler(jobMessageSchema, async (message, record) => {
       },
       message,
       {
+        messageId: record.messageId,
         receiveCount: Number(record.attributes?.ApproximateReceiveCount ?? '1'),
         maxReceiveCount: queues.jobs.maxReceiveCount,
       },

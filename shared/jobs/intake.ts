@@ -110,6 +110,7 @@ export async function acceptJob(deps: JobIntakeDeps, request: JobRequest): Promi
     filter: request.filter,
     resolving: request.filter !== undefined,
     createdBy: request.createdBy,
+    cursor: request.filter === undefined ? 'e:' : 'r:1',
   };
   const created = await deps.store.create(job);
   const stored = created ? job : await deps.store.get(jobId);

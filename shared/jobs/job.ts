@@ -65,6 +65,19 @@ export interface Job {
   resolving: boolean;
   /** Who asked for it (the caller's IAM principal): the actor of its actions in the SIMs' history. */
   createdBy?: string | undefined;
+  /**
+   * Where the job's chain of steps is (runner.ts): `r:<page>` reading a filter's SIMs, `e:<after>` queueing
+   * items, `end`; and the message that holds that step (`from:<id>` once handed over to the next).
+   */
+  cursor?: string | undefined;
+  cursorBy?: string | undefined;
+}
+
+/** A position of the chain and who holds it, as `JobStore.advance` compares and sets them. */
+export interface ChainMark {
+  cursor: string;
+  /** Undefined: nobody. */
+  by: string | undefined;
 }
 
 export interface JobItem {
@@ -159,6 +172,8 @@ export interface JobStore {
   get(jobId: string): Promise<Job | undefined>;
   /** A status move from one of `move`'s statuses, with `set` written alongside; the new job, or undefined. */
   move(jobId: string, move: JobMove, set: Partial<Job>): Promise<Job | undefined>;
+  /** Moves the chain from one mark to another when it is still at the first; false when it is not. */
+  advance(jobId: string, from: ChainMark, to: ChainMark): Promise<boolean>;
   /** A filter job's SIMs are all read: `resolving` off, `total` set; false when another copy did it. */
   resolved(jobId: string, total: number): Promise<boolean>;
   getItem(jobId: string, iccid: string): Promise<JobItem | undefined>;

@@ -37,6 +37,8 @@ export interface RunnerDeps extends ActionDeps {
 
 /** Which delivery of the message this is, and the queue's last before its DLQ. */
 export interface Delivery {
+  /** SQS's id of the message: the copies SQS delivers of one message share it. */
+  messageId: string;
   receiveCount: number;
   maxReceiveCount: number;
 }
@@ -46,9 +48,13 @@ export async function runJobStep(deps: RunnerDeps, message: JobMessage, delivery
     case 'start':
       return start(deps, message.jobId);
     case 'resolve':
-      return resolve(deps, message.jobId, message.page);
+      return inChain(deps, message.jobId, `r:${message.page}`, delivery.messageId, (job) =>
+        resolve(deps, job, message.page),
+      );
     case 'enqueue':
-      return enqueue(deps, message.jobId, message.after);
+      return inChain(deps, message.jobId, `e:${message.after ?? ''}`, delivery.messageId, (job) =>
+        enqueue(deps, job, message.after),
+      );
     case 'item':
       return runItem(deps, message.jobId, message.iccid, delivery);
   }
@@ -56,6 +62,51 @@ export async function runJobStep(deps: RunnerDeps, message: JobMessage, delivery
 
 /** SQS caps a message delay at 15 minutes. */
 const MAX_DELAY_SECONDS = 900;
+
+/** The message of a chain position (`end`: none). */
+function stepAt(jobId: string, position: string): JobMessage | undefined {
+  if (position.startsWith('r:')) return { jobId, step: 'resolve', page: Number(position.slice(2)) };
+  if (position.startsWith('e:')) {
+    const after = position.slice(2);
+    return after === '' ? { jobId, step: 'enqueue' } : { jobId, step: 'enqueue', after };
+  }
+  return undefined;
+}
+
+async function sendStep(deps: RunnerDeps, jobId: string, position: string): Promise<void> {
+  const message = stepAt(jobId, position);
+  if (message) await deps.queue.sendMany([message]);
+}
+
+/**
+ * A step of the job's chain (resolve pages, then enqueue pages) runs for one message only: it claims its
+ * position on the job row (`cursorBy`), does its work, hands the position over to the next step and sends that
+ * step's message. A copy of the message (another id) finds the position held and stops, so that a duplicate never
+ * doubles the rest of the chain; the same message delivered again (a worker that died) finishes what it began.
+ */
+async function inChain(
+  deps: RunnerDeps,
+  jobId: string,
+  position: string,
+  messageId: string,
+  work: (job: Job) => Promise<string>,
+): Promise<void> {
+  const job = await deps.store.get(jobId);
+  if (job?.status !== 'RUNNING') return;
+  const handedOver = `from:${messageId}`;
+  // This message handed over already: the next step's message may not have gone (a send that failed).
+  if (job.cursorBy === handedOver) return sendStep(deps, jobId, job.cursor ?? 'end');
+  if (job.cursor !== position) return;
+  if (job.cursorBy !== messageId) {
+    const free = job.cursorBy === undefined || job.cursorBy.startsWith('from:');
+    if (!free) return;
+    const from = { cursor: position, by: job.cursorBy };
+    if (!(await deps.store.advance(jobId, from, { cursor: position, by: messageId }))) return;
+  }
+  const next = await work(job);
+  await deps.store.advance(jobId, { cursor: position, by: messageId }, { cursor: next, by: handedOver });
+  await sendStep(deps, jobId, next);
+}
 
 async function start(deps: RunnerDeps, jobId: string): Promise<void> {
   let job = await deps.store.get(jobId);
@@ -74,42 +125,35 @@ async function start(deps: RunnerDeps, jobId: string): Promise<void> {
     if (!job) return;
   }
   if (job.status !== 'RUNNING') return;
-  await deps.queue.sendMany([
-    job.resolving ? { jobId, step: 'resolve', page: 1 } : { jobId, step: 'enqueue' },
-  ]);
+  // Where the chain is: its first step, unless a copy of the start got it going already (then a no-op there).
+  await sendStep(deps, jobId, job.cursor ?? 'end');
 }
 
-async function resolve(deps: RunnerDeps, jobId: string, page: number): Promise<void> {
-  const job = await deps.store.get(jobId);
-  if (job?.status !== 'RUNNING' || !job.resolving || !job.filter) return;
+/** Reads one page of a filter job's SIMs into items; the next position. */
+async function resolve(deps: RunnerDeps, job: Job, page: number): Promise<string> {
+  if (!job.resolving || !job.filter) return 'e:';
   // Every page is read before any item acts, so that acting (a suspended SIM leaves `status=Active`) cannot
   // move SIMs between the pages still to read.
   const result = await deps.simSearch.search(job.filter, { page, size: RESOLVE_PAGE_SIZE });
   await deps.store.putItems(
-    jobId,
+    job.jobId,
     result.sims.map((sim) => ({ iccid: sim.iccid })),
     deps.now(),
   );
-  if (result.sims.length > 0 && page < result.totalPages) {
-    await deps.queue.sendMany([{ jobId, step: 'resolve', page: page + 1 }]);
-    return;
-  }
-  const total = await deps.store.countItems(jobId);
-  if (!(await deps.store.resolved(jobId, total))) return;
-  if (total === 0) {
-    await deps.store.move(jobId, 'finish', { finishedAt: deps.now().toISOString() });
-    return;
-  }
-  await deps.queue.sendMany([{ jobId, step: 'enqueue' }]);
+  if (result.sims.length > 0 && page < result.totalPages) return `r:${page + 1}`;
+  const total = await deps.store.countItems(job.jobId);
+  await deps.store.resolved(job.jobId, total);
+  if (total > 0) return 'e:';
+  await deps.store.move(job.jobId, 'finish', { finishedAt: deps.now().toISOString() });
+  return 'end';
 }
 
-async function enqueue(deps: RunnerDeps, jobId: string, after: string | undefined): Promise<void> {
-  const job = await deps.store.get(jobId);
-  if (job?.status !== 'RUNNING') return;
-  const page = await deps.store.listItems(jobId, { after, limit: ENQUEUE_PAGE_SIZE });
+/** Queues the item messages of one page of the job's items; the next position. */
+async function enqueue(deps: RunnerDeps, job: Job, after: string | undefined): Promise<string> {
+  const page = await deps.store.listItems(job.jobId, { after, limit: ENQUEUE_PAGE_SIZE });
   const pending = page.items.filter((item) => item.status === 'PENDING');
-  await deps.queue.sendMany(pending.map((item) => ({ jobId, step: 'item', iccid: item.iccid })));
-  if (page.after !== undefined) await deps.queue.sendMany([{ jobId, step: 'enqueue', after: page.after }]);
+  await deps.queue.sendMany(pending.map((item) => ({ jobId: job.jobId, step: 'item', iccid: item.iccid })));
+  return page.after === undefined ? 'end' : `e:${page.after}`;
 }
 
 async function count(deps: RunnerDeps, jobId: string, iccid: string): Promise<void> {

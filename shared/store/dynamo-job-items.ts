@@ -1,8 +1,11 @@
 import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { JobItem } from '../jobs/job.js';
+import type { ChainMark, JobItem } from '../jobs/job.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 
-/** The conditional writes of a job item's run: its claim, its release, its settling (dynamo-job-store.ts). */
+/**
+ * The conditional writes of a job's run (dynamo-job-store.ts): an item's claim, release, settling and count mark,
+ * and the job's chain position.
+ */
 
 export const ITEM_PREFIX = 'item#';
 export const itemKey = (jobId: string, iccid: string) => ({ pk: jobId, sk: `${ITEM_PREFIX}${iccid}` });
@@ -163,4 +166,33 @@ export async function unmarkCounted(
       new UpdateCommand({ TableName: table, Key: itemKey(jobId, iccid), UpdateExpression: 'REMOVE counted' }),
     )
     .catch(() => undefined);
+}
+
+/** Moves the job's chain (`cursor`, `cursorBy`) from one mark to another, when it is still at the first. */
+export async function advanceChain(
+  client: DynamoDBDocumentClient,
+  table: string,
+  key: { pk: string; sk: string },
+  from: ChainMark,
+  to: ChainMark,
+): Promise<boolean> {
+  const values: Record<string, unknown> = { ':from': from.cursor, ':to': to.cursor };
+  if (from.by !== undefined) values[':fromBy'] = from.by;
+  if (to.by !== undefined) values[':toBy'] = to.by;
+  try {
+    await client.send(
+      new UpdateCommand({
+        TableName: table,
+        Key: key,
+        UpdateExpression: `SET #cursor = :to ${to.by === undefined ? 'REMOVE cursorBy' : ', cursorBy = :toBy'}`,
+        ConditionExpression: `#cursor = :from AND ${from.by === undefined ? 'attribute_not_exists(cursorBy)' : 'cursorBy = :fromBy'}`,
+        ExpressionAttributeNames: { '#cursor': 'cursor' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return true;
+  } catch (error) {
+    if (isConditionalCheckFailure(error)) return false;
+    throw error;
+  }
 }

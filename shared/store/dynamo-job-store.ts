@@ -7,6 +7,7 @@ import {
 } from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrently } from '../concurrency.js';
 import {
+  type ChainMark,
   type CountedJob,
   type ItemFields,
   type ItemPage,
@@ -19,6 +20,7 @@ import {
   jobMoves,
 } from '../jobs/job.js';
 import {
+  advanceChain,
   claimItem,
   ITEM_PREFIX,
   itemKey,
@@ -155,6 +157,10 @@ export class DynamoJobStore implements JobStore {
       if (isConditionalCheckFailure(error)) return undefined;
       throw error;
     }
+  }
+
+  advance(jobId: string, from: ChainMark, to: ChainMark): Promise<boolean> {
+    return advanceChain(this.#client, this.#table, jobKey(jobId), from, to);
   }
 
   async resolved(jobId: string, total: number): Promise<boolean> {

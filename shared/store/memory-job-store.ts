@@ -1,4 +1,5 @@
 import {
+  type ChainMark,
   type CountedJob,
   canMove,
   type ItemFields,
@@ -60,6 +61,15 @@ export class MemoryJobStore implements JobStore {
     if (!job || !canMove(job, move)) return undefined;
     Object.assign(job, structuredClone(set), { status: jobMoves[move].to });
     return structuredClone(job);
+  }
+
+  async advance(jobId: string, from: ChainMark, to: ChainMark): Promise<boolean> {
+    const job = this.#jobs.get(jobId);
+    if (!job || job.cursor !== from.cursor || job.cursorBy !== from.by) return false;
+    job.cursor = to.cursor;
+    if (to.by === undefined) delete job.cursorBy;
+    else job.cursorBy = to.by;
+    return true;
   }
 
   async resolved(jobId: string, total: number): Promise<boolean> {

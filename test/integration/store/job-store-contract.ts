@@ -136,6 +136,27 @@ export function describeJobStoreContract(name: string, makeStore: () => Promise<
       });
     });
 
+    it('advances the chain only from the mark it is at', async () => {
+      const { store, job } = await withJob({ cursor: 'e:' });
+      expect(await store.advance(job.jobId, { cursor: 'e:', by: 'x' }, { cursor: 'e:', by: 'a' })).toBe(
+        false,
+      );
+      expect(await store.advance(job.jobId, { cursor: 'e:', by: undefined }, { cursor: 'e:', by: 'a' })).toBe(
+        true,
+      );
+      expect(await store.advance(job.jobId, { cursor: 'e:', by: undefined }, { cursor: 'e:', by: 'b' })).toBe(
+        false,
+      );
+      expect(await store.advance(job.jobId, { cursor: 'e:', by: 'a' }, { cursor: 'end', by: 'from:a' })).toBe(
+        true,
+      );
+      expect(await store.get(job.jobId)).toMatchObject({ cursor: 'end', cursorBy: 'from:a' });
+      expect(
+        await store.advance(job.jobId, { cursor: 'end', by: 'from:a' }, { cursor: 'end', by: undefined }),
+      ).toBe(true);
+      expect((await store.get(job.jobId))?.cursorBy).toBeUndefined();
+    });
+
     it('finishes a filter job only once its SIMs are all read', async () => {
       const { store, job } = await withJob({ resolving: true, total: 0, filter: { group: 'G' } });
       expect(await store.resolved(job.jobId, 3)).toBe(true);

@@ -10,6 +10,10 @@ import type { Subscriber } from '#shared/transatel/connectivity.js';
 import { TransatelApiError, TransatelUnknownOutcomeError } from '#shared/transatel/errors.js';
 import { luhnCheckDigit } from '#shared/transatel/identifiers.js';
 
+let idCount = 0;
+/** A message id of its own for each delivery: a copy, to the runner, is another message. */
+const nextId = () => `m${++idCount}`;
+
 const iccid = (index: number) => {
   const payload = `898824720${String(index).padStart(9, '0')}`;
   return payload + luhnCheckDigit(payload);
@@ -112,7 +116,7 @@ function harness(statuses: Record<string, string>) {
       const { message } = queued.shift() as { message: JobMessage };
       for (let copy = 0; copy < copies; copy += 1) {
         try {
-          await runJobStep(deps, message, { receiveCount: 1, maxReceiveCount: 5 });
+          await runJobStep(deps, message, { messageId: nextId(), receiveCount: 1, maxReceiveCount: 5 });
         } catch (error) {
           if (!(error instanceof StepLaterError)) throw error;
           later.push(message);
@@ -187,10 +191,14 @@ describe('jobs', () => {
     expect(later).toEqual([{ jobId, step: 'item', iccid: iccid(1) }]);
     // Redelivered within the lease: still held.
     await expect(
-      runJobStep(deps, later[0] as JobMessage, { receiveCount: 2, maxReceiveCount: 5 }),
+      runJobStep(deps, later[0] as JobMessage, { messageId: nextId(), receiveCount: 2, maxReceiveCount: 5 }),
     ).rejects.toThrow(StepLaterError);
     tick(61_000);
-    await runJobStep(deps, later[0] as JobMessage, { receiveCount: 3, maxReceiveCount: 5 });
+    await runJobStep(deps, later[0] as JobMessage, {
+      messageId: nextId(),
+      receiveCount: 3,
+      maxReceiveCount: 5,
+    });
     expect(queued).toEqual([]);
     expect(transatel.calls).toHaveLength(1);
     expect(await store.getItem(jobId, iccid(1))).toMatchObject({
@@ -206,9 +214,21 @@ describe('jobs', () => {
     const outcome = await acceptJob(deps, suspendJob([iccid(1), iccid(2), iccid(3)]));
     const { jobId } = (outcome as { value: { jobId: string } }).value;
     // Start and enqueue, then one item, then the cancel.
-    await runJobStep(deps, queued.shift()?.message as JobMessage, { receiveCount: 1, maxReceiveCount: 5 });
-    await runJobStep(deps, queued.shift()?.message as JobMessage, { receiveCount: 1, maxReceiveCount: 5 });
-    await runJobStep(deps, queued.shift()?.message as JobMessage, { receiveCount: 1, maxReceiveCount: 5 });
+    await runJobStep(deps, queued.shift()?.message as JobMessage, {
+      messageId: nextId(),
+      receiveCount: 1,
+      maxReceiveCount: 5,
+    });
+    await runJobStep(deps, queued.shift()?.message as JobMessage, {
+      messageId: nextId(),
+      receiveCount: 1,
+      maxReceiveCount: 5,
+    });
+    await runJobStep(deps, queued.shift()?.message as JobMessage, {
+      messageId: nextId(),
+      receiveCount: 1,
+      maxReceiveCount: 5,
+    });
     expect(await cancelJob(deps, jobId)).toMatchObject({ kind: 'cancelled', job: { status: 'CANCELLED' } });
     await drain();
     expect(transatel.calls).toHaveLength(1);
@@ -227,7 +247,11 @@ describe('jobs', () => {
     expect(outcome).toMatchObject({ value: { status: 'SCHEDULED' } });
     expect(scheduled).toEqual([jobId]);
     // Fired early: put back with the delay left.
-    await runJobStep(deps, { jobId, step: 'start' }, { receiveCount: 1, maxReceiveCount: 5 });
+    await runJobStep(
+      deps,
+      { jobId, step: 'start' },
+      { messageId: nextId(), receiveCount: 1, maxReceiveCount: 5 },
+    );
     expect(queued).toEqual([{ message: { jobId, step: 'start' }, delaySeconds: 5 }]);
     tick(5_000);
     await drain();
@@ -293,5 +317,24 @@ describe('jobs', () => {
     expect(await acceptJob(deps, { ...suspendJob([iccid(2)]), idempotencyKey: 'k' })).toMatchObject({
       value: { jobId: keyed, status: 'RUNNING' },
     });
+  });
+
+  it('never doubles the chain of steps when every message is delivered twice', async () => {
+    const sims = Array.from({ length: 1_100 }, (_, index) => iccid(100 + index));
+    const { deps, store, drain } = harness(Object.fromEntries(sims.map((id) => [id, 'Active'])));
+    const sent: string[] = [];
+    const sendMany = deps.queue.sendMany;
+    deps.queue = {
+      sendMany: async (messages, delay) => {
+        for (const message of messages) if (message.step === 'item') sent.push(message.iccid);
+        return sendMany(messages, delay);
+      },
+    };
+    const outcome = await acceptJob(deps, suspendJob(sims));
+    const { jobId } = (outcome as { value: { jobId: string } }).value;
+    await drain(2);
+    // Three enqueue pages, each run once: every item queued once.
+    expect(sent).toHaveLength(sims.length);
+    expect(await store.get(jobId)).toMatchObject({ status: 'DONE', done: sims.length, cursor: 'end' });
   });
 });
