@@ -12,7 +12,8 @@ import type { ItemFields, JobAction } from './job.js';
 
 export type ItemOutcome =
   | { status: 'DONE'; transactionId?: string; orderId?: string; detail?: string }
-  | { status: 'FAILED'; title: string; detail: string };
+  | { status: 'FAILED'; title: string; detail: string }
+  | { status: 'CANCELLED'; detail: string };
 
 export interface ActionDeps {
   connectivity: Pick<ConnectivityApi, 'getSubscriber' | 'suspend' | 'reactivate' | 'terminate' | 'modify'>;
@@ -98,18 +99,38 @@ async function orderPlan(
 }
 
 /**
- * Runs the action on one SIM. A permanent Transatel refusal is a FAILED outcome with Transatel's title and
- * detail; an unknown outcome throws `UncertainOutcomeError`; a transient failure throws as it is.
+ * An item of a cancelled job that a dead worker held: DONE when the SIM is already as asked (that worker's call
+ * went through), else left undone (CANCELLED), never acted on. A plan item cannot be read back: left undone.
  */
-export async function performItem(
+export async function reconcileItem(
   deps: ActionDeps,
   job: { jobId: string; action: JobAction },
   iccid: string,
   fields: ItemFields,
 ): Promise<ItemOutcome> {
+  const undone = {
+    status: 'CANCELLED',
+    detail: 'The job was cancelled before this SIM was changed',
+  } as const;
+  if (job.action === 'plan') {
+    return {
+      status: 'CANCELLED',
+      detail: "The job was cancelled; a plan may have been ordered: see the SIM's orders",
+    };
+  }
+  const action = job.action;
+  return asOutcome(async () => {
+    const subscriber = await deps.connectivity.getSubscriber(iccid);
+    const reached =
+      action === 'update' ? isUpToDate(subscriber, fields) : subscriber.status === targetStatus[action];
+    return reached ? { status: 'DONE', detail: 'The SIM was already as asked' } : undone;
+  });
+}
+
+/** Transatel's permanent refusal as a FAILED outcome; an unknown outcome as UncertainOutcomeError. */
+async function asOutcome(run: () => Promise<ItemOutcome>): Promise<ItemOutcome> {
   try {
-    if (job.action === 'plan') return await orderPlan(deps, job.jobId, iccid, fields);
-    return await act(deps, job.action, iccid, fields);
+    return await run();
   } catch (error) {
     if (error instanceof TransatelUnknownOutcomeError) throw new UncertainOutcomeError(error.message);
     if (isTransatelError(error) && !error.transient) {
@@ -121,4 +142,19 @@ export async function performItem(
     }
     throw error;
   }
+}
+
+/**
+ * Runs the action on one SIM. A permanent Transatel refusal is a FAILED outcome with Transatel's title and
+ * detail; an unknown outcome throws `UncertainOutcomeError`; a transient failure throws as it is.
+ */
+export async function performItem(
+  deps: ActionDeps,
+  job: { jobId: string; action: JobAction },
+  iccid: string,
+  fields: ItemFields,
+): Promise<ItemOutcome> {
+  return asOutcome(() =>
+    job.action === 'plan' ? orderPlan(deps, job.jobId, iccid, fields) : act(deps, job.action, iccid, fields),
+  );
 }

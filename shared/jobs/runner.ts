@@ -1,6 +1,12 @@
 import type { HistoryStore } from '../store/history.js';
 import type { SimSearchFilters, SimSearchPage } from '../transatel/sim-search.js';
-import { type ActionDeps, type ItemOutcome, performItem, UncertainOutcomeError } from './actions.js';
+import {
+  type ActionDeps,
+  type ItemOutcome,
+  performItem,
+  reconcileItem,
+  UncertainOutcomeError,
+} from './actions.js';
 import type { Job, JobItem, JobStore } from './job.js';
 import { isFinalItem } from './job.js';
 import type { JobMessage, JobQueue } from './messages.js';
@@ -196,9 +202,11 @@ async function runItem(deps: RunnerDeps, jobId: string, iccid: string, delivery:
     throw new StepLaterError(`Item ${iccid} of ${jobId} is being run by another delivery`);
   }
   const lastTry = delivery.receiveCount >= delivery.maxReceiveCount;
-  let outcome: Awaited<ReturnType<typeof performItem>>;
+  let outcome: ItemOutcome;
+  // A cancelled job's item is claimed only from a dead worker: read back, never acted on.
+  const run = job.status === 'CANCELLED' ? reconcileItem : performItem;
   try {
-    outcome = await performItem(deps, job, iccid, { ...job.params, ...claimed.fields });
+    outcome = await run(deps, job, iccid, { ...job.params, ...claimed.fields });
   } catch (error) {
     if (lastTry) {
       outcome = { status: 'FAILED', ...describeFailure(error) };
@@ -218,7 +226,7 @@ async function runItem(deps: RunnerDeps, jobId: string, iccid: string, delivery:
 
 /** The SIM's history: what the job did to it, by whom, and Transatel's answer. Never fails the item. */
 async function recordAction(deps: RunnerDeps, job: Job, iccid: string, outcome: ItemOutcome): Promise<void> {
-  if (!deps.history) return;
+  if (!deps.history || outcome.status === 'CANCELLED') return;
   const result =
     outcome.status === 'FAILED'
       ? `failed: ${outcome.title}`

@@ -337,4 +337,31 @@ describe('jobs', () => {
     expect(sent).toHaveLength(sims.length);
     expect(await store.get(jobId)).toMatchObject({ status: 'DONE', done: sims.length, cursor: 'end' });
   });
+
+  it('reads back, and never acts on, the items of a cancelled job that a dead worker held', async () => {
+    const [held, through] = [iccid(1), iccid(2)];
+    const { deps, store, transatel, tick } = harness({ [held]: 'Active', [through]: 'Suspended' });
+    const outcome = await acceptJob(deps, suspendJob([held, through]));
+    const { jobId } = (outcome as { value: { jobId: string } }).value;
+    // Workers claimed both and died: one before its call, one after Transatel took it.
+    for (const id of [held, through]) {
+      await store.claimItem(jobId, id, { token: 'dead', at: deps.now(), staleBefore: new Date(0) });
+    }
+    await cancelJob(deps, jobId);
+    tick(61_000);
+    for (const id of [held, through]) {
+      await runJobStep(
+        deps,
+        { jobId, step: 'item', iccid: id },
+        { messageId: nextId(), receiveCount: 2, maxReceiveCount: 5 },
+      );
+    }
+    expect(transatel.calls).toEqual([]);
+    expect(await store.getItem(jobId, held)).toMatchObject({ status: 'CANCELLED' });
+    expect(await store.getItem(jobId, through)).toMatchObject({
+      status: 'DONE',
+      detail: 'The SIM was already as asked',
+    });
+    expect(await store.get(jobId)).toMatchObject({ status: 'CANCELLED', done: 1, cancelled: 1 });
+  });
 });
