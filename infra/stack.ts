@@ -4,6 +4,7 @@ import type { Construct } from 'constructs';
 import { functions as functionSpecs, routes } from '../shared/topology.js';
 import { Api } from './constructs/api.js';
 import { Functions } from './constructs/functions.js';
+import { JobSchedules } from './constructs/job-schedules.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Queues } from './constructs/queues.js';
@@ -60,6 +61,11 @@ export class BackendStack extends Stack {
     });
     const api = new Api(this, 'api', { stage, namePrefix, functions: functions.functions });
     const schedules = new Schedules(this, 'schedules', { namePrefix, functions: functions.functions });
+    new JobSchedules(this, 'job-schedules', {
+      namePrefix,
+      queue: queues.queues.jobs.queue,
+      functions: functions.functions,
+    });
     new Monitoring(this, 'monitoring', {
       stage,
       namePrefix,

@@ -1,11 +1,12 @@
 import {
   EVENTS_TOPIC_ENV,
+  jobScheduleEnv,
   type QueueName,
   queueUrlEnv,
   type TableName,
   tableNameEnv,
 } from '../shared/topology.js';
-import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './aws.js';
+import { LOCAL_ACCOUNT_ID, LOCAL_CREDENTIALS, LOCAL_REGION, type LocalEndpoints } from './aws.js';
 import { LOCAL_STAGE, type Provisioned } from './provision.js';
 
 /** Variables read from the caller's environment; anything else in it is ignored. */
@@ -85,6 +86,8 @@ export interface FunctionEnvInput {
   /** The simulator's URL in simulator mode. */
   transatelBaseUrl: string;
   webhookSecret: string;
+  /** The local scheduler (local/job-scheduler.ts), for scheduled jobs. */
+  schedulerUrl?: string;
 }
 
 /** Tuning variables the functions read that the caller may set; passed through when present. */
@@ -132,6 +135,10 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     ),
     ...Object.fromEntries(queueNames.map((name) => [queueUrlEnv[name], resources.queues[name].url])),
     [EVENTS_TOPIC_ENV]: resources.topicArn,
+    AWS_ENDPOINT_URL_SCHEDULER: input.schedulerUrl,
+    [jobScheduleEnv.group]: `${LOCAL_STAGE}-jobs`,
+    [jobScheduleEnv.roleArn]: `arn:aws:iam::${LOCAL_ACCOUNT_ID}:role/${LOCAL_STAGE}-job-scheduler`,
+    [jobScheduleEnv.queueArn]: resources.queues.jobs.arn,
     TRANSATEL_BASE_URL: transatel.mode === 'real' ? transatel.baseUrl : input.transatelBaseUrl,
     TRANSATEL_MVNO_REF: transatel.mvnoRef,
     TRANSATEL_CREDENTIALS_SOURCE: 'env',

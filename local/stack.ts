@@ -13,6 +13,7 @@ import {
 } from './env.js';
 import { type Gateway, startGateway } from './gateway.js';
 import { type HandlerLoader, topologyHandlerLoader } from './handlers.js';
+import { type LocalScheduler, startLocalScheduler } from './job-scheduler.js';
 import type { RuntimeLog } from './log.js';
 import { type PolledQueue, type Pollers, startPollers } from './poller.js';
 import { type Provisioned, provision } from './provision.js';
@@ -139,12 +140,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let pollers: Pollers | undefined;
   let workerHost: WorkerHost | undefined;
   let schedules: Schedules | undefined;
+  let scheduler: LocalScheduler | undefined;
 
   // Work in flight drains first (pollers, then requests, which may call the simulator); each step
   // runs even when an earlier one failed.
   const shutDown = async () => {
     const steps = [
       () => schedules?.stop(),
+      () => scheduler?.stop(),
       () => pollers?.stop(),
       () => gateway?.close(),
       () => simulator?.close(),
@@ -185,6 +188,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),
     });
 
+    // Scheduled jobs' one-time schedules (EventBridge Scheduler in AWS).
+    scheduler = await startLocalScheduler({
+      sqs: clients.sqs,
+      queueUrls: new Map(Object.values(resources.queues).map((queue) => [queue.arn, queue.url])),
+      ...(log ? { log } : {}),
+    });
+
     let openGate = () => {};
     const ready = new Promise<void>((resolve) => {
       openGate = resolve;
@@ -222,6 +232,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       transatel,
       transatelBaseUrl,
       webhookSecret: webhookSecret.secret,
+      schedulerUrl: scheduler.url,
     });
     if (options.applyToProcessEnv ?? true) restoreEnv = applyEnv(env);
     if (options.schedules ?? true) {

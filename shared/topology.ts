@@ -42,6 +42,10 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/sims/{iccid}/esim', function: 'esim-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/usage', function: 'usage-api', auth: 'iam' },
   { method: 'GET', path: '/v1/sims/{iccid}/events', function: 'history-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/jobs', function: 'jobs-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/jobs/{jobId}', function: 'jobs-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/jobs/{jobId}/items', function: 'jobs-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/jobs/{jobId}/cancel', function: 'jobs-api', auth: 'iam' },
   { method: 'POST', path: '/v1/webhooks/transatel', function: 'webhook-intake', auth: 'public' },
 ];
 
@@ -102,6 +106,17 @@ export const queues: Record<QueueName, QueueSpec> = {
     maxConcurrency: 2,
     retentionDays: 4,
     eventTypes: ['data.exhausted', 'usage.threshold', 'plan.expiring'],
+  },
+  // One message per SIM of a job, and the job's own steps. The consumer is paced within the workers' share of
+  // Transatel's rate limit like the workflow workers; its concurrency bounds how much of it jobs take.
+  jobs: {
+    consumer: 'job-worker',
+    batchSize: 10,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['job-worker'].timeoutSeconds,
+    maxReceiveCount: 8,
+    maxConcurrency: 4,
+    retentionDays: 4,
   },
 };
 

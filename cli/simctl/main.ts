@@ -4,6 +4,7 @@ import { activateCommand } from './commands/activate.js';
 import { balanceCommand } from './commands/balance.js';
 import { esimCommand } from './commands/esim.js';
 import { eventsCommand } from './commands/events.js';
+import { jobCommand } from './commands/jobs.js';
 import { reactivateCommand, suspendCommand, terminateCommand } from './commands/lifecycle.js';
 import { orderCommand } from './commands/order.js';
 import { plansCommand } from './commands/plans.js';
@@ -25,6 +26,7 @@ const commands: readonly Command[] = [
   eventsCommand,
   plansCommand,
   policiesCommand,
+  jobCommand,
   esimCommand,
   simsCommand,
   suspendCommand,

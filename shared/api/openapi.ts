@@ -1,5 +1,6 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { type HttpMethod, routes } from '../topology.js';
+import { jobOperations } from './openapi/jobs.js';
 import { operationObject } from './openapi/operation-object.js';
 import { orderOperations } from './openapi/orders.js';
 import { planOperations } from './openapi/plans.js';
@@ -26,6 +27,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
   ...simOperations,
   ...policyOperations,
   ...planOperations,
+  ...jobOperations,
   ...webhookOperations,
 };
 
@@ -71,6 +73,10 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
       {
         name: 'Policies',
         description: 'Top-up policies: which SIMs get which plan, when, within what limits',
+      },
+      {
+        name: 'Jobs',
+        description: 'Bulk jobs: one lifecycle action or plan over many SIMs, at once or at a set time',
       },
       { name: 'Webhooks', description: "Transatel's events" },
     ],

@@ -7,6 +7,7 @@
 export * from './requests/fields.js';
 export * from './requests/history.js';
 export * from './requests/iccid.js';
+export * from './requests/jobs.js';
 export * from './requests/ordering.js';
 export * from './requests/orders.js';
 export * from './requests/plans.js';

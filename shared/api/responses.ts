@@ -43,9 +43,8 @@ export const bulkActivationResponseSchema = z
   .check(z.meta({ id: 'BulkActivationResponse' }));
 
 export { timelineEntrySchema } from '../store/order.js';
-
+export { jobAcceptedSchema, jobItemSchema, jobItemsSchema, jobSchema } from './responses/job.js';
 export { orderSchema } from './responses/order.js';
-
 export { policiesResponseSchema, policySchema } from './responses/policy.js';
 
 export const dataBalanceSchema = z.object({

@@ -1,6 +1,7 @@
 import type { TableName } from '../topology.js';
 import { catalogTableDefinition } from './catalog-table.js';
 import { historyTableDefinition } from './dynamo-history-store.js';
+import { jobsTableDefinition } from './dynamo-job-store.js';
 import { ordersTableDefinition } from './dynamo-order-store.js';
 import { policiesTableDefinition } from './dynamo-policy-store.js';
 import { idempotencyTableDefinition } from './idempotency.js';
@@ -16,4 +17,5 @@ export const tableDefinitions: Record<TableName, TableDefinition> = {
   catalog: catalogTableDefinition,
   policies: policiesTableDefinition,
   history: historyTableDefinition,
+  jobs: jobsTableDefinition,
 };

@@ -7,6 +7,7 @@ export const queueUrlEnv = {
   plan: 'PLAN_QUEUE_URL',
   events: 'EVENTS_QUEUE_URL',
   policy: 'POLICY_QUEUE_URL',
+  jobs: 'JOBS_QUEUE_URL',
 } as const;
 export type QueueName = keyof typeof queueUrlEnv;
 
@@ -16,6 +17,7 @@ export const tableNameEnv = {
   catalog: 'CATALOG_TABLE_NAME',
   policies: 'POLICIES_TABLE_NAME',
   history: 'HISTORY_TABLE_NAME',
+  jobs: 'JOBS_TABLE_NAME',
 } as const;
 export type TableName = keyof typeof tableNameEnv;
 
@@ -24,3 +26,13 @@ export const HISTORY_RETENTION_ENV = 'HISTORY_RETENTION_DAYS';
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
 export const SECRET_ID_ENV = 'TRANSATEL_SECRET_ID';
+
+/**
+ * What a function that schedules jobs needs to create one-time schedules (EventBridge Scheduler): the schedule
+ * group, the role the scheduler assumes, and the jobs queue it sends each job's start to.
+ */
+export const jobScheduleEnv = {
+  group: 'JOB_SCHEDULE_GROUP',
+  roleArn: 'JOB_SCHEDULE_ROLE_ARN',
+  queueArn: 'JOBS_QUEUE_ARN',
+} as const;

@@ -18,7 +18,9 @@ export type FunctionName =
   | 'events-worker'
   | 'catalog-sync'
   | 'policy-worker'
-  | 'policy-sweep';
+  | 'policy-sweep'
+  | 'jobs-api'
+  | 'job-worker';
 
 /**
  * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
@@ -38,6 +40,8 @@ export interface FunctionAccess {
    * the rate limit, as the APIs are not.
    */
   occasionalTransatelCalls?: boolean;
+  /** Creates and deletes the one-time schedules that start scheduled jobs (EventBridge Scheduler). */
+  schedulesJobs?: boolean;
 }
 
 export interface FunctionSpec extends FunctionAccess {
@@ -245,5 +249,38 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     publishesEvents: true,
     readsSecret: true,
     scheduleMinutes: 15,
+  },
+  // Records jobs and answers about them; the job worker acts on them.
+  'jobs-api': {
+    entry: 'functions/jobs-api/handler.ts',
+    description: 'Creates, shows and cancels bulk jobs (lifecycle actions over many SIMs), scheduled or not',
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { name: 'jobs', access: 'readWrite' },
+      { name: 'idempotency', access: 'readWrite' },
+      // Refuses unknown plan ids up front, as the ordering APIs do (no Transatel call).
+      { name: 'catalog', access: 'read' },
+    ],
+    sendsTo: ['jobs'],
+    schedulesJobs: true,
+    // Counts the SIMs a filter job matches when it is asked for (one SIM Search call).
+    readsSecret: true,
+  },
+  'job-worker': {
+    entry: 'functions/job-worker/handler.ts',
+    description: "Runs jobs: reads a filter job's SIMs, queues the items, acts on each SIM exactly once",
+    timeoutSeconds: 30,
+    memoryMb: 512,
+    tables: [
+      { name: 'jobs', access: 'readWrite' },
+      // A plan item is an ordinary plan order (its Idempotency-Key is the job's and the SIM's).
+      { name: 'orders', access: 'readWrite' },
+      { name: 'idempotency', access: 'readWrite' },
+      // Each SIM acted on gets an operator action in its history, the job's creator as actor.
+      { name: 'history', access: 'append' },
+    ],
+    sendsTo: ['jobs', 'plan'],
+    readsSecret: true,
   },
 };

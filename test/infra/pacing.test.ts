@@ -49,8 +49,8 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
   });
   afterAll(() => dispose?.());
 
-  it('paces the two Transatel workers at 20 each: 0.8 × 100 over 2 + 2 containers', () => {
-    expect(pacedWorkers.sort()).toEqual(['activation-worker', 'plan-worker']);
+  it('paces the three Transatel workers at 13 each: 0.8 × 100 over 2 + 2 + 2 containers', () => {
+    expect(pacedWorkers.sort()).toEqual(['activation-worker', 'job-worker', 'plan-worker']);
     expect(loadStageConfig('dev', {}, {}).transatel.maxConcurrency).toBe(2);
     const mappings = Object.values(resourcesOfType(template, 'AWS::Lambda::EventSourceMapping'));
     for (const name of pacedWorkers) {
@@ -64,13 +64,13 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
     for (const name of functionNames) {
       const variables = environmentOf(template, fnId(name));
       if (pacedWorkers.includes(name)) {
-        expect(variables.TRANSATEL_MAX_RPS, name).toBe('20');
+        expect(variables.TRANSATEL_MAX_RPS, name).toBe('13');
         const literal = Object.fromEntries(
           Object.entries(variables).filter(
             (entry): entry is [string, string] => typeof entry[1] === 'string',
           ),
         );
-        expect(loadConfig(transatelApiEnv, literal).TRANSATEL_MAX_RPS, name).toBe(20);
+        expect(loadConfig(transatelApiEnv, literal).TRANSATEL_MAX_RPS, name).toBe(13);
       } else {
         expect(variables, name).not.toHaveProperty('TRANSATEL_MAX_RPS');
       }

@@ -10,6 +10,7 @@ import {
   type FunctionName,
   functions,
   HISTORY_RETENTION_ENV,
+  jobScheduleEnv,
   type QueueName,
   queues,
   queueUrlEnv,
@@ -107,11 +108,18 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 18 functions and 5 tables of the topology', () => {
-      expect(functionNames).toHaveLength(18);
-      expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders', 'policies']);
-      template.resourceCountIs('AWS::Lambda::Function', 18);
-      template.resourceCountIs('AWS::DynamoDB::Table', 5);
+    it('has the 20 functions and 6 tables of the topology', () => {
+      expect(functionNames).toHaveLength(20);
+      expect([...tableNames].sort()).toEqual([
+        'catalog',
+        'history',
+        'idempotency',
+        'jobs',
+        'orders',
+        'policies',
+      ]);
+      template.resourceCountIs('AWS::Lambda::Function', 20);
+      template.resourceCountIs('AWS::DynamoDB::Table', 6);
     });
 
     it('has one Node 22 arm64 function per topology function, sized as the topology says', () => {
@@ -152,9 +160,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
         const extension = spec.readsSecret ? secretsExtensionVariables : [];
         const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
+        // Checked in jobs.test.ts.
+        const scheduling = spec.schedulesJobs ? Object.values(jobScheduleEnv) : [];
 
         expect(Object.keys(variables).sort(), name).toEqual(
-          [...common, ...extension, ...history, ...Object.keys(expected)].sort(),
+          [...common, ...extension, ...history, ...scheduling, ...Object.keys(expected)].sort(),
         );
         if (history.length > 0) {
           expect(variables[HISTORY_RETENTION_ENV], name).toBe(String(stage.history.retentionDays));
@@ -235,6 +245,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         const reached = new Set<string>();
         for (const statement of statements) {
           expect(statement.Effect).toBe('Allow');
+          // The job schedules' grants (a group's schedules, the scheduler's role): checked in jobs.test.ts.
+          const scheduling = (action: string) => action.startsWith('scheduler:') || action === 'iam:PassRole';
+          if (spec.schedulesJobs && actionsOf(statement).every(scheduling)) continue;
           for (const resource of resourceList(statement)) {
             const ids = referencedIds(resource);
             expect(ids.size, `${name}: a resource that is not one of ours`).toBe(1);
@@ -285,7 +298,15 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
       expect(writers.sort()).toEqual(
-        ['activation-api', 'events-worker', 'policy-worker', 'review-api', 'sims-api', 'plan-api'].sort(),
+        [
+          'activation-api',
+          'events-worker',
+          'policy-worker',
+          'review-api',
+          'sims-api',
+          'plan-api',
+          'job-worker',
+        ].sort(),
       );
       for (const name of writers)
         expect(actionsOn(name, tableId('history')), name).toEqual(['dynamodb:PutItem']);

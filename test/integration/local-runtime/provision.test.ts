@@ -34,6 +34,7 @@ describe('provisioning the local resources', () => {
       catalog: 'local-catalog',
       policies: 'local-policies',
       history: 'local-history',
+      jobs: 'local-jobs',
     });
     const { Table } = await clients.dynamodb.send(new DescribeTableCommand({ TableName: 'local-orders' }));
     expect(Table?.TableStatus).toBe('ACTIVE');
@@ -79,6 +80,7 @@ describe('provisioning the local resources', () => {
       'local-catalog',
       'local-history',
       'local-idempotency',
+      'local-jobs',
       'local-orders',
       'local-policies',
     ]);

@@ -548,6 +548,33 @@ describe('bad input never reaches Transatel', () => {
       field: /params\.policyId/,
     },
     {
+      route: 'POST /v1/jobs',
+      method: 'POST',
+      path: '/v1/jobs',
+      body: { action: 'suspend', sims: [{ iccid: iccidFor('active', 0) }, { iccid: badIccid }] },
+      field: /body\.sims\[1\]\.iccid/,
+    },
+    {
+      route: 'POST /v1/jobs',
+      method: 'POST',
+      path: '/v1/jobs',
+      body: { action: 'plan', filter: { group: 'FLEET_A' }, params: { planId: 'NO_SUCH_PLAN' } },
+      field: /body\.params\.planId/,
+    },
+    { route: 'GET /v1/jobs/{jobId}', method: 'GET', path: '/v1/jobs/nope', field: /params\.jobId/ },
+    {
+      route: 'GET /v1/jobs/{jobId}/items',
+      method: 'GET',
+      path: '/v1/jobs/job_0000000000ZZZZZZZZZZZZZZZZ/items?status=LOST',
+      field: /query\.status/,
+    },
+    {
+      route: 'POST /v1/jobs/{jobId}/cancel',
+      method: 'POST',
+      path: '/v1/jobs/job_x/cancel',
+      field: /params\.jobId/,
+    },
+    {
       route: 'POST /v1/orders/{orderId}/resolve',
       method: 'POST',
       path: '/v1/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV/resolve',
