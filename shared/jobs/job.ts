@@ -157,6 +157,27 @@ export interface ItemPage {
   after?: string | undefined;
 }
 
+export interface ItemTally {
+  items: number;
+  done: number;
+  failed: number;
+  cancelled: number;
+  /** Settled (DONE, FAILED or CANCELLED) but not yet in the job's counts. */
+  uncounted: number;
+}
+
+/** Adds an item to a tally. */
+export function tallyItem(tally: ItemTally, item: Pick<JobItem, 'status' | 'counted'>): void {
+  tally.items += 1;
+  if (!isFinalItem(item.status)) return;
+  if (item.status === 'DONE') tally.done += 1;
+  else if (item.status === 'FAILED') tally.failed += 1;
+  else tally.cancelled += 1;
+  if (!item.counted) tally.uncounted += 1;
+}
+
+export const emptyTally = (): ItemTally => ({ items: 0, done: 0, failed: 0, cancelled: 0, uncounted: 0 });
+
 export interface CountedJob {
   job: Job;
   /** The job moved to DONE by this count. */
@@ -183,6 +204,8 @@ export interface JobStore {
     options: { after?: string | undefined; status?: ItemStatus | undefined; limit: number },
   ): Promise<ItemPage>;
   countItems(jobId: string): Promise<number>;
+  /** The items by status, and how many settled ones are not counted in the job yet. */
+  tallyItems(jobId: string): Promise<ItemTally>;
   /**
    * Claims an item to run it: PENDING, or RUNNING under a claim taken before `staleBefore` (its worker died).
    * The claimed item, or undefined when it is not claimable.

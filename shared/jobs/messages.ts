@@ -9,6 +9,7 @@ import { jobIdSchema } from './job.js';
  *   resolve, page     a filter job reads one page of its SIMs (SIM Search) into items
  *   enqueue, after    queues the item messages of a page of the job's items
  *   item, iccid       runs one SIM's action, exactly once
+ *   check, round      once the items are queued: finishes a job whose count a dead worker left short
  */
 const iccid = z.string().check(z.regex(/^[0-9]{19,20}$/, 'must be an ICCID'));
 
@@ -17,6 +18,11 @@ export const jobMessageSchema = z.discriminatedUnion('step', [
   z.object({ jobId: jobIdSchema, step: z.literal('resolve'), page: z.number().check(z.int(), z.minimum(1)) }),
   z.object({ jobId: jobIdSchema, step: z.literal('enqueue'), after: z.optional(iccid) }),
   z.object({ jobId: jobIdSchema, step: z.literal('item'), iccid }),
+  z.object({
+    jobId: jobIdSchema,
+    step: z.literal('check'),
+    round: z.number().check(z.int(), z.minimum(1), z.maximum(10_000)),
+  }),
 ]);
 export type JobMessage = z.output<typeof jobMessageSchema>;
 

@@ -63,6 +63,37 @@ export async function runJobStep(deps: RunnerDeps, message: JobMessage, delivery
       );
     case 'item':
       return runItem(deps, message.jobId, message.iccid, delivery);
+    case 'check':
+      return check(deps, message.jobId, message.round);
+  }
+}
+
+/**
+ * An item is counted in two writes (its mark, then the job's counter): a worker killed between them leaves the
+ * job one short, RUNNING for ever. Once a job's items are queued it is checked every CHECK_DELAY_SECONDS, for at
+ * most MAX_CHECK_ROUNDS (a day): when every item is settled and counted, a job still RUNNING is finished, its
+ * counts set from the items. A settled item never counted (its message in the DLQ, which alarms) keeps the job
+ * waiting until it is redriven.
+ */
+export const CHECK_DELAY_SECONDS = 300;
+export const MAX_CHECK_ROUNDS = 288;
+
+async function check(deps: RunnerDeps, jobId: string, round: number): Promise<void> {
+  const job = await deps.store.get(jobId);
+  if (job?.status !== 'RUNNING' || job.resolving) return;
+  const tally = await deps.store.tallyItems(jobId);
+  const settled = tally.done + tally.failed + tally.cancelled;
+  if (settled === tally.items && tally.uncounted === 0) {
+    await deps.store.move(jobId, 'finish', {
+      finishedAt: deps.now().toISOString(),
+      done: tally.done,
+      failed: tally.failed,
+      cancelled: tally.cancelled,
+    });
+    return;
+  }
+  if (round < MAX_CHECK_ROUNDS) {
+    await deps.queue.sendMany([{ jobId, step: 'check', round: round + 1 }], CHECK_DELAY_SECONDS);
   }
 }
 
@@ -159,7 +190,9 @@ async function enqueue(deps: RunnerDeps, job: Job, after: string | undefined): P
   const page = await deps.store.listItems(job.jobId, { after, limit: ENQUEUE_PAGE_SIZE });
   const pending = page.items.filter((item) => item.status === 'PENDING');
   await deps.queue.sendMany(pending.map((item) => ({ jobId: job.jobId, step: 'item', iccid: item.iccid })));
-  return page.after === undefined ? 'end' : `e:${page.after}`;
+  if (page.after !== undefined) return `e:${page.after}`;
+  await deps.queue.sendMany([{ jobId: job.jobId, step: 'check', round: 1 }], CHECK_DELAY_SECONDS);
+  return 'end';
 }
 
 async function count(deps: RunnerDeps, jobId: string, iccid: string): Promise<void> {

@@ -9,15 +9,18 @@ import { forEachConcurrently } from '../concurrency.js';
 import {
   type ChainMark,
   type CountedJob,
+  emptyTally,
   type ItemFields,
   type ItemPage,
   type ItemStatus,
+  type ItemTally,
   isComplete,
   type Job,
   type JobItem,
   type JobMove,
   type JobStore,
   jobMoves,
+  tallyItem,
 } from '../jobs/job.js';
 import {
   advanceChain,
@@ -247,6 +250,29 @@ export class DynamoJobStore implements JobStore {
     return count;
   }
 
+  async tallyItems(jobId: string): Promise<ItemTally> {
+    const tally = emptyTally();
+    let startKey: Record<string, unknown> | undefined;
+    do {
+      const page = await this.#client.send(
+        new QueryCommand({
+          TableName: this.#table,
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+          ProjectionExpression: '#status, #counted',
+          ExpressionAttributeNames: { '#status': 'status', '#counted': 'counted' },
+          ExpressionAttributeValues: { ':pk': jobId, ':prefix': ITEM_PREFIX },
+          ExclusiveStartKey: startKey,
+          ConsistentRead: true,
+        }),
+      );
+      for (const item of page.Items ?? []) {
+        tallyItem(tally, { status: item.status as JobItem['status'], counted: item.counted === true });
+      }
+      startKey = page.LastEvaluatedKey;
+    } while (startKey);
+    return tally;
+  }
+
   claimItem(
     jobId: string,
     iccid: string,
@@ -266,8 +292,8 @@ export class DynamoJobStore implements JobStore {
   /**
    * The item's mark first (a conditional write: of two deliveries counting one item, one only wins), then the
    * job's count. A failed count takes the mark back, so that the next delivery counts the item; only a worker
-   * killed between the two writes leaves the count one short. DynamoDB transactions would close that gap, but
-   * the local emulator has none.
+   * killed between the two writes leaves the count one short, until the job's check (runner.ts) sets the counts
+   * from the items. DynamoDB transactions would close that gap, but the local emulator has none.
    */
   async countItem(jobId: string, item: JobItem, now: Date): Promise<CountedJob | undefined> {
     if (item.counted || item.status === 'PENDING' || item.status === 'RUNNING') return undefined;
@@ -280,13 +306,15 @@ export class DynamoJobStore implements JobStore {
           TableName: this.#table,
           Key: jobKey(jobId),
           UpdateExpression: 'ADD #counter :one',
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeNames: { '#counter': counter },
-          ExpressionAttributeValues: { ':one': 1 },
+          // A job the check finished (runner.ts) has its counts from its items already, this one included.
+          ConditionExpression: 'attribute_exists(pk) AND #status <> :done',
+          ExpressionAttributeNames: { '#counter': counter, '#status': 'status' },
+          ExpressionAttributeValues: { ':one': 1, ':done': 'DONE' },
           ReturnValues: 'ALL_NEW',
         }),
       ));
     } catch (error) {
+      if (isConditionalCheckFailure(error)) return undefined;
       await unmarkCounted(this.#client, this.#table, jobId, item.iccid);
       throw error;
     }

@@ -2,15 +2,18 @@ import {
   type ChainMark,
   type CountedJob,
   canMove,
+  emptyTally,
   type ItemFields,
   type ItemPage,
   type ItemStatus,
+  type ItemTally,
   isComplete,
   type Job,
   type JobItem,
   type JobMove,
   type JobStore,
   jobMoves,
+  tallyItem,
 } from '../jobs/job.js';
 
 /** In-memory `JobStore` with the DynamoDB adapter's semantics, for tests. Copies in and out. */
@@ -103,6 +106,12 @@ export class MemoryJobStore implements JobStore {
     return this.#items.get(jobId)?.size ?? 0;
   }
 
+  async tallyItems(jobId: string): Promise<ItemTally> {
+    const tally = emptyTally();
+    for (const item of this.#items.get(jobId)?.values() ?? []) tallyItem(tally, item);
+    return tally;
+  }
+
   async claimItem(
     jobId: string,
     iccid: string,
@@ -165,6 +174,8 @@ export class MemoryJobStore implements JobStore {
     const stored = this.#items.get(jobId)?.get(item.iccid);
     // As the adapter's conditional mark: a stored item counted already, or settled otherwise, is not counted.
     if (!job || !stored || stored.counted || stored.status !== item.status) return undefined;
+    // As the adapter: a job the check finished has its counts from its items already.
+    if (job.status === 'DONE') return undefined;
     if (item.status === 'DONE') job.done += 1;
     else if (item.status === 'FAILED') job.failed += 1;
     else job.cancelled += 1;

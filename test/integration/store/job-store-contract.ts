@@ -136,6 +136,36 @@ export function describeJobStoreContract(name: string, makeStore: () => Promise<
       });
     });
 
+    it('tallies items by status and what is not counted yet; counts nothing into a job finished from a tally', async () => {
+      const { store, job } = await withJob();
+      const [first, second] = ICCIDS as [string, string, string];
+      expect(await store.tallyItems(job.jobId)).toEqual({
+        items: 3,
+        done: 0,
+        failed: 0,
+        cancelled: 0,
+        uncounted: 0,
+      });
+      await store.claimItem(job.jobId, first, { token: 't', at: T0, staleBefore: later(-1) });
+      await store.settleItem(job.jobId, first, { status: 'DONE', token: 't' }, T0);
+      await store.settleItem(job.jobId, second, { status: 'CANCELLED' }, T0);
+      expect(await store.tallyItems(job.jobId)).toEqual({
+        items: 3,
+        done: 1,
+        failed: 0,
+        cancelled: 1,
+        uncounted: 2,
+      });
+      await store.countItem(job.jobId, (await store.getItem(job.jobId, first)) as never, T0);
+      expect(await store.tallyItems(job.jobId)).toMatchObject({ uncounted: 1 });
+      // The check finishes a job from its items; a late count then adds nothing.
+      await store.move(job.jobId, 'finish', { done: 1, cancelled: 2 });
+      expect(
+        await store.countItem(job.jobId, (await store.getItem(job.jobId, second)) as never, T0),
+      ).toBeUndefined();
+      expect(await store.get(job.jobId)).toMatchObject({ status: 'DONE', done: 1, cancelled: 2 });
+    });
+
     it('advances the chain only from the mark it is at', async () => {
       const { store, job } = await withJob({ cursor: 'e:' });
       expect(await store.advance(job.jobId, { cursor: 'e:', by: 'x' }, { cursor: 'e:', by: 'a' })).toBe(

@@ -2,7 +2,13 @@ import { describe, expect, it, vi } from 'vitest';
 import type { ActionDeps } from '#shared/jobs/actions.js';
 import { acceptJob, cancelJob, type JobIntakeDeps, type JobRequest } from '#shared/jobs/intake.js';
 import type { JobMessage } from '#shared/jobs/messages.js';
-import { type RunnerDeps, runJobStep, StepLaterError } from '#shared/jobs/runner.js';
+import {
+  CHECK_DELAY_SECONDS,
+  MAX_CHECK_ROUNDS,
+  type RunnerDeps,
+  runJobStep,
+  StepLaterError,
+} from '#shared/jobs/runner.js';
 import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
 import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { MemoryJobStore } from '#shared/store/memory-job-store.js';
@@ -363,5 +369,40 @@ describe('jobs', () => {
       detail: 'The SIM was already as asked',
     });
     expect(await store.get(jobId)).toMatchObject({ status: 'CANCELLED', done: 1, cancelled: 1 });
+  });
+
+  it('finishes, from its items, a job whose count a worker killed between its two writes left short', async () => {
+    const statuses = Object.fromEntries([1, 2].map((i) => [iccid(i), 'Active']));
+    const { deps, store, queued, drain } = harness(statuses);
+    const outcome = await acceptJob(deps, suspendJob([iccid(1), iccid(2)]));
+    const { jobId } = (outcome as { value: { jobId: string } }).value;
+    // As if one item's mark were written and its addition to the job lost: the job ends one short.
+    await store.move(jobId, 'start', { done: -1 });
+    const sent: JobMessage[] = [];
+    const original = deps.queue.sendMany;
+    deps.queue.sendMany = async (messages, delaySeconds) => {
+      sent.push(...messages.filter((message) => message.step === 'check'));
+      return original(messages, delaySeconds);
+    };
+    await drain();
+    expect(sent).toEqual([{ jobId, step: 'check', round: 1 }]);
+    expect(queued).toEqual([]);
+    expect(await store.get(jobId)).toMatchObject({ status: 'DONE', done: 2, failed: 0, total: 2 });
+  });
+
+  it('checks again later while items are unsettled, a day at most', async () => {
+    const statuses = Object.fromEntries([1, 2].map((i) => [iccid(i), 'Active']));
+    const { deps, queued } = harness(statuses);
+    const outcome = await acceptJob(deps, suspendJob([iccid(1), iccid(2)]));
+    const { jobId } = (outcome as { value: { jobId: string } }).value;
+    queued.length = 0; // the items never run
+    const delivery = { messageId: 'c', receiveCount: 1, maxReceiveCount: 5 };
+    await runJobStep(deps, { jobId, step: 'check', round: 1 }, delivery);
+    expect(queued).toEqual([
+      { message: { jobId, step: 'check', round: 2 }, delaySeconds: CHECK_DELAY_SECONDS },
+    ]);
+    queued.length = 0;
+    await runJobStep(deps, { jobId, step: 'check', round: MAX_CHECK_ROUNDS }, delivery);
+    expect(queued).toEqual([]);
   });
 });
