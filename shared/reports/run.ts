@@ -1,0 +1,58 @@
+import type { ReportStore } from '../store/report-store.js';
+import { toCsv } from './csv.js';
+import { type FleetReader, type FleetReadProgress, fleetPlans } from './fleet-plans.js';
+import { CONTENT_TYPES, type Report } from './report.js';
+import { REPORT_COLUMNS, type ReportRow, rowsOf, sortRows } from './rows.js';
+
+export interface RunReportDeps {
+  store: ReportStore;
+  transatel: FleetReader;
+  now: () => Date;
+  /** No SIM is read after this (epoch ms): the report is written with what was read, `complete: false`. */
+  deadline: number;
+}
+
+export type RunOutcome = 'done' | 'already-done' | 'unknown-report';
+
+/**
+ * Computes a report and writes it: RUNNING (with the instant its windows count from), the content, then DONE
+ * with its figures. A redelivered message for a finished report does nothing; one for a report still RUNNING
+ * (its worker died) computes it again, from a new instant.
+ */
+export async function runReport(deps: RunReportDeps, reportId: string): Promise<RunOutcome> {
+  const queued = await deps.store.get(reportId);
+  if (!queued) return 'unknown-report';
+  if (queued.status === 'DONE' || queued.status === 'FAILED') return 'already-done';
+  const started = deps.now();
+  const running: Report = { ...queued, status: 'RUNNING', startedAt: started.toISOString() };
+  await deps.store.put(running);
+
+  const progress: FleetReadProgress = { simsRead: 0, complete: true };
+  const rows: ReportRow[] = [];
+  for await (const plans of fleetPlans(deps.transatel, deps.deadline, progress)) {
+    rows.push(...rowsOf(running.definition, plans, started));
+  }
+  sortRows(running.definition, rows);
+  const body =
+    running.format === 'csv'
+      ? toCsv(REPORT_COLUMNS[running.definition.type], rows)
+      : `${JSON.stringify({ report: running.definition, generatedAt: running.startedAt, rows })}\n`;
+  await deps.store.putContent(running, body, CONTENT_TYPES[running.format]);
+  await deps.store.put({
+    ...running,
+    status: 'DONE',
+    finishedAt: deps.now().toISOString(),
+    rows: rows.length,
+    simsRead: progress.simsRead,
+    complete: progress.complete,
+    bytes: Buffer.byteLength(body),
+  });
+  return 'done';
+}
+
+/** The last delivery of a report's message failed too: the report says so rather than stay RUNNING. */
+export async function failReport(store: ReportStore, reportId: string, reason: string, now: Date) {
+  const report = await store.get(reportId);
+  if (!report || report.status === 'DONE') return;
+  await store.put({ ...report, status: 'FAILED', finishedAt: now.toISOString(), error: reason });
+}
