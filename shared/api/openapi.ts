@@ -5,6 +5,7 @@ import { orderOperations } from './openapi/orders.js';
 import { planOperations } from './openapi/plans.js';
 import { policyOperations } from './openapi/policies.js';
 import { responseComponents } from './openapi/problems.js';
+import { reportOperations } from './openapi/reports.js';
 import { resolvePlaceholders, SchemaCollector } from './openapi/schema-collector.js';
 import { simOperations } from './openapi/sims.js';
 import { type JsonSchema, type OperationSpec, routeKey } from './openapi/spec.js';
@@ -26,6 +27,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
   ...simOperations,
   ...policyOperations,
   ...planOperations,
+  ...reportOperations,
   ...webhookOperations,
 };
 
@@ -72,6 +74,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
         name: 'Policies',
         description: 'Top-up policies: which SIMs get which plan, when, within what limits',
       },
+      { name: 'Reports', description: 'Fleet reports as CSV or JSON: plans expiring, data low' },
       { name: 'Webhooks', description: "Transatel's events" },
     ],
     security: [{ sigv4: [] }],

@@ -7,6 +7,7 @@ export const queueUrlEnv = {
   plan: 'PLAN_QUEUE_URL',
   events: 'EVENTS_QUEUE_URL',
   policy: 'POLICY_QUEUE_URL',
+  report: 'REPORT_QUEUE_URL',
 } as const;
 export type QueueName = keyof typeof queueUrlEnv;
 
@@ -24,3 +25,8 @@ export const HISTORY_RETENTION_ENV = 'HISTORY_RETENTION_DAYS';
 
 export const EVENTS_TOPIC_ENV = 'EVENTS_TOPIC_ARN';
 export const SECRET_ID_ENV = 'TRANSATEL_SECRET_ID';
+
+/** The stage's reports bucket: each report's record and content (shared/store/s3-report-store.ts). */
+export const REPORTS_BUCKET_ENV = 'REPORTS_BUCKET_NAME';
+/** The report worker's share of Transatel's rate limit, in requests per second (infra sets it). */
+export const REPORT_MAX_RPS_ENV = 'REPORT_MAX_RPS';

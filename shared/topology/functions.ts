@@ -18,7 +18,9 @@ export type FunctionName =
   | 'events-worker'
   | 'catalog-sync'
   | 'policy-worker'
-  | 'policy-sweep';
+  | 'policy-sweep'
+  | 'reports-api'
+  | 'report-worker';
 
 /**
  * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
@@ -38,6 +40,8 @@ export interface FunctionAccess {
    * the rate limit, as the APIs are not.
    */
   occasionalTransatelCalls?: boolean;
+  /** The stage's reports bucket: `read` (records and download URLs) or `readWrite` (the report worker). */
+  reportsBucket?: 'read' | 'readWrite';
 }
 
 export interface FunctionSpec extends FunctionAccess {
@@ -245,5 +249,24 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     publishesEvents: true,
     readsSecret: true,
     scheduleMinutes: 15,
+  },
+  // Records the report and queues it; reads its record back and presigns its download. No Transatel call.
+  'reports-api': {
+    entry: 'functions/reports-api/handler.ts',
+    description: 'Queues fleet reports, and says where each stands and where to download it',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    sendsTo: ['report'],
+    reportsBucket: 'readWrite',
+  },
+  'report-worker': {
+    entry: 'functions/report-worker/handler.ts',
+    description: "Computes fleet reports from Transatel's inventory, paced, and writes them to the bucket",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    reportsBucket: 'readWrite',
+    readsSecret: true,
+    // Paced to the reports' own share of the rate limit (REPORT_MAX_RPS), not the workflow workers'.
+    occasionalTransatelCalls: true,
   },
 };

@@ -13,6 +13,7 @@ import {
   type QueueName,
   queues,
   queueUrlEnv,
+  REPORTS_BUCKET_ENV,
   routes,
   SECRET_ID_ENV,
   type TableName,
@@ -86,6 +87,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
     logicalIdOf(template, 'AWS::Events::Rule', 'Name', `${prefix}-${name}`);
   const secretId = () =>
     logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `iot-capped-plans/${stageName}/transatel`);
+  const bucketId = () => logicalIdOf(template, 'AWS::S3::Bucket', 'BucketName', `${prefix}-reports`);
   const logGroupId = (name: FunctionName) =>
     logicalIdOf(template, 'AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${prefix}-${name}`);
   const statementsOf = (name: FunctionName): PolicyStatement[] =>
@@ -107,10 +109,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 18 functions and 5 tables of the topology', () => {
-      expect(functionNames).toHaveLength(18);
+    it('has the 20 functions and 5 tables of the topology', () => {
+      expect(functionNames).toHaveLength(20);
       expect([...tableNames].sort()).toEqual(['catalog', 'history', 'idempotency', 'orders', 'policies']);
-      template.resourceCountIs('AWS::Lambda::Function', 18);
+      template.resourceCountIs('AWS::Lambda::Function', 20);
       template.resourceCountIs('AWS::DynamoDB::Table', 5);
     });
 
@@ -150,6 +152,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of spec.sendsTo ?? []) expected[queueUrlEnv[queue]] = queueId(queue);
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
+        if (spec.reportsBucket) expected[REPORTS_BUCKET_ENV] = bucketId();
         const extension = spec.readsSecret ? secretsExtensionVariables : [];
         const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
 
@@ -231,6 +234,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of queueNames) if (queues[queue].consumer === name) allowed.add(queueId(queue));
         if (spec.publishesEvents) allowed.add(topicId('events'));
         if (spec.readsSecret) allowed.add(secretId());
+        if (spec.reportsBucket) allowed.add(bucketId());
 
         const reached = new Set<string>();
         for (const statement of statements) {
@@ -239,8 +243,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
             const ids = referencedIds(resource);
             expect(ids.size, `${name}: a resource that is not one of ours`).toBe(1);
             for (const id of ids) reached.add(id);
-            // `<log group arn>` already ends in :*; everything else must be literal-free of wildcards.
-            for (const text of literalStrings(resource)) expect(text, name).not.toContain('*');
+            // `<log group arn>` already ends in :*; the reports bucket's objects are `<bucket arn>/*` (report ids
+            // are made at run time); everything else must be literal-free of wildcards.
+            const objectsOfBucket = spec.reportsBucket !== undefined && ids.has(bucketId());
+            for (const text of literalStrings(resource))
+              if (!(objectsOfBucket && text === '/*')) expect(text, name).not.toContain('*');
           }
           for (const action of actionsOf(statement)) expect(action, name).not.toContain('*');
         }
@@ -572,6 +579,43 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('data', () => {
+    it('keeps the reports in one private, encrypted, TLS-only bucket whose objects expire', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: `${prefix}-reports`,
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 30 })],
+        },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      // Objects only: the API reads and writes records, the worker writes content; nobody lists or deletes.
+      for (const name of functionNames) {
+        const actions = actionsOn(name, bucketId()).sort();
+        const access = functions[name].reportsBucket;
+        expect(actions, name).toEqual(access === undefined ? [] : ['s3:GetObject', 's3:PutObject']);
+      }
+    });
+
     it('defines the tables with PITR, on-demand billing and AWS-managed encryption', () => {
       expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(tableNames.length);
       for (const name of tableNames) {

@@ -1,0 +1,123 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type * as z from 'zod';
+import { reportAcceptedSchema, reportResponseSchema } from '#shared/api/schemas.js';
+import { MAX_REPORT_DAYS, REPORT_FORMATS, REPORT_TYPES } from '#shared/reports/report.js';
+import { expectPositionals, flag, numberOption, stringOption } from '../args.js';
+import type { Command } from '../command.js';
+import type { ApiClient } from '../http.js';
+import { CliError, type CliIo, EXIT_OK, InterruptedError, isAbortError, UsageError } from '../io.js';
+import { writeJson, writeLine } from '../output.js';
+
+type Report = z.output<typeof reportResponseSchema>;
+
+const POLL_FIRST_MS = 250;
+const POLL_MAX_MS = 5_000;
+
+function definitionOf(type: string, values: Record<string, string | boolean | undefined>) {
+  const format = stringOption(values, 'format') ?? 'csv';
+  if (!(REPORT_FORMATS as readonly string[]).includes(format)) {
+    throw new UsageError(`--format must be one of ${REPORT_FORMATS.join(', ')}, got '${format}'`);
+  }
+  if (type === 'plans-expiring') {
+    const days = numberOption(values, 'days', { min: 1, max: MAX_REPORT_DAYS });
+    if (days === undefined) throw new UsageError('plans-expiring needs --days N');
+    return { type, days, format };
+  }
+  if (type === 'data-low') {
+    const percent = numberOption(values, 'percent', { min: 1, max: 100 });
+    if (percent === undefined) throw new UsageError('data-low needs --percent N');
+    return { type, percent, format };
+  }
+  throw new UsageError(`unknown report '${type}': one of ${REPORT_TYPES.join(', ')}`);
+}
+
+async function read(api: ApiClient, reportId: string): Promise<Report> {
+  return api.request('GET', `/v1/reports/${encodeURIComponent(reportId)}`, {
+    schema: reportResponseSchema,
+    retry: true,
+  });
+}
+
+/** Polls until the report is DONE or FAILED, a little less often each time. */
+async function waitFor(api: ApiClient, io: CliIo, reportId: string): Promise<Report> {
+  let delay = POLL_FIRST_MS;
+  for (;;) {
+    const report = await read(api, reportId);
+    if (report.status === 'DONE' || report.status === 'FAILED') return report;
+    try {
+      await sleep(delay, undefined, io.signal ? { signal: io.signal } : {});
+    } catch (error) {
+      if (isAbortError(error)) throw new InterruptedError(`interrupted; the report goes on: ${reportId}`);
+      throw error;
+    }
+    delay = Math.min(POLL_MAX_MS, delay * 2);
+  }
+}
+
+/** The content, from the presigned URL (no credentials: the URL carries its signature). */
+async function download(io: CliIo, report: Report): Promise<string> {
+  if (!report.downloadUrl) throw new CliError(`report ${report.reportId} has no download URL`);
+  const response = await (io.fetch ?? fetch)(report.downloadUrl, io.signal ? { signal: io.signal } : {});
+  if (!response.ok) {
+    throw new CliError(
+      `download of report ${report.reportId} failed: ${response.status} ${response.statusText}`,
+    );
+  }
+  return response.text();
+}
+
+async function finish(io: CliIo, report: Report, json: boolean): Promise<number> {
+  if (report.status === 'FAILED') {
+    throw new CliError(`report ${report.reportId} failed: ${report.error ?? 'no reason given'}`);
+  }
+  if (json) {
+    writeJson(io.stdout, report);
+    return EXIT_OK;
+  }
+  io.stdout.write(await download(io, report));
+  if (report.complete === false) {
+    writeLine(io.stderr, `simctl: report ${report.reportId} is partial: its run ran out of time`);
+  }
+  return EXIT_OK;
+}
+
+export const reportCommand: Command = {
+  name: 'report',
+  usage: [
+    'report plans-expiring --days N [--format csv|json] [--no-wait]',
+    'report data-low --percent N [--format csv|json] [--no-wait]',
+    'report get <reportId>',
+  ],
+  summary: 'Fleet reports (plans expiring, data low): the content on stdout, e.g. > out.csv',
+  options: {
+    days: { type: 'string', value: 'N', description: `plans-expiring: within N days (1-${MAX_REPORT_DAYS})` },
+    percent: { type: 'string', value: 'N', description: 'data-low: at most N % of the data left (1-100)' },
+    format: { type: 'string', value: 'csv|json', description: 'The content: CSV (default) or JSON' },
+    'no-wait': { type: 'boolean', description: 'Print the report id and return; `report get ID` later' },
+  },
+  async run({ api, io, json, positionals, values }) {
+    const [type, reportId] = positionals;
+    if (type === undefined) throw new UsageError('missing the report type (plans-expiring, data-low) or get');
+    if (type === 'get') {
+      expectPositionals(positionals, ['get', '<reportId>']);
+      const report = await read(api, reportId as string);
+      if (report.status !== 'DONE' && report.status !== 'FAILED') {
+        if (json) writeJson(io.stdout, report);
+        else writeLine(io.stdout, `${report.reportId} ${report.status}`);
+        return EXIT_OK;
+      }
+      return finish(io, report, json);
+    }
+    expectPositionals(positionals, ['<type>']);
+    const accepted = await api.request('POST', '/v1/reports', {
+      body: definitionOf(type, values),
+      schema: reportAcceptedSchema,
+    });
+    if (flag(values, 'no-wait')) {
+      if (json) writeJson(io.stdout, accepted);
+      else writeLine(io.stdout, accepted.reportId);
+      return EXIT_OK;
+    }
+    return finish(io, await waitFor(api, io, accepted.reportId), json);
+  },
+};

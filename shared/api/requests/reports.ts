@@ -1,0 +1,28 @@
+import {
+  MAX_REPORT_DAYS,
+  REPORT_FORMATS,
+  REPORT_TYPES,
+  reportDefinitionSchema,
+  reportIdSchema,
+} from '#shared/reports/report.js';
+import * as z from '#shared/zod.js';
+
+/** POST /v1/reports, GET /v1/reports/{reportId}. */
+
+export const reportParamsSchema = z.object({
+  reportId: reportIdSchema.check(z.meta({ description: 'As returned when the report was accepted' })),
+});
+
+const typeMessage = `must be one of ${REPORT_TYPES.map((type) => `'${type}'`).join(', ')}`;
+
+/** A report of one type, with that type's parameters; an unknown type is named as the field in error. */
+export const reportRequestSchema = z
+  .discriminatedUnion('type', reportDefinitionSchema._zod.def.options, {
+    error: (issue) => (issue.code === 'invalid_union' ? typeMessage : undefined),
+  })
+  .check(
+    z.meta({
+      id: 'ReportRequest',
+      description: `plans-expiring: the live plans expiring within \`days\` days (1-${MAX_REPORT_DAYS}); data-low: the live capped plans with at most \`percent\` % of their data left (1-100). \`format\`: ${REPORT_FORMATS.join(' or ')} (default csv).`,
+    }),
+  );
