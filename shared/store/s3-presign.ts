@@ -1,5 +1,4 @@
 import { createHash, createHmac, type Hash, type Hmac } from 'node:crypto';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { SignatureV4 } from '@smithy/signature-v4';
 
 /**
@@ -39,7 +38,8 @@ export interface PresignInput {
   bucket: string;
   key: string;
   region: string;
-  credentials: S3Client['config']['credentials'];
+  /** Credentials or their provider (an S3 client's `config.credentials`). */
+  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials'];
   /** An S3-compatible endpoint (path-style URLs, the local emulator); default AWS's virtual-hosted URLs. */
   endpoint?: string;
   expiresInSeconds: number;
@@ -67,7 +67,7 @@ export async function presignGetUrl(input: PresignInput): Promise<string> {
       ...(base.port ? { port: Number(base.port) } : {}),
       path,
       query: {},
-      headers: { host: base.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+      headers: { host: base.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
     },
     { expiresIn: input.expiresInSeconds, ...(input.now ? { signingDate: input.now } : {}) },
   );
