@@ -5,6 +5,7 @@ import { reportMessageSchema } from '#shared/reports/report.js';
 import { failReport, runReport } from '#shared/reports/run.js';
 import { queues, REPORT_MAX_RPS_ENV } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
+import { NetworkUsageApi } from '#shared/transatel/network-usage.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
 import { reportStore } from '#shared/wiring/clients/reports.js';
@@ -19,6 +20,7 @@ const transatel = lazy(() => {
     simSearch: new SimSearchApi(http),
     connectivity: new ConnectivityApi(http),
     ocsInventory: new OcsInventoryApi(http),
+    networkUsage: new NetworkUsageApi(http),
   };
 });
 

@@ -6,7 +6,7 @@ import * as z from '../zod.js';
  * rate limit, and written to the stage's reports bucket as CSV or JSON.
  */
 
-export const REPORT_TYPES = ['plans-expiring', 'data-low'] as const;
+export const REPORT_TYPES = ['plans-expiring', 'data-low', 'usage'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
 export const REPORT_FORMATS = ['csv', 'json'] as const;
@@ -31,10 +31,38 @@ export const dataLowParamsSchema = z.strictObject({
   format: formatSchema,
 });
 
+/** The most a usage report covers (as GET /v1/sims/{iccid}/usage). */
+export const MAX_USAGE_DAYS = 366;
+const DAY_MS = 86_400_000;
+
+/** An instant with its offset, or a date (its midnight UTC). */
+const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
+
+export const usageParamsSchema = z
+  .strictObject({
+    type: z.literal('usage'),
+    from: isoInstant,
+    to: isoInstant,
+    format: formatSchema,
+  })
+  .check(
+    z.superRefine((params, ctx) => {
+      const span = Date.parse(params.to) - Date.parse(params.from);
+      if (!(span > 0)) ctx.addIssue({ code: 'custom', message: 'must be before to', path: ['from'] });
+      else if (span > MAX_USAGE_DAYS * DAY_MS)
+        ctx.addIssue({
+          code: 'custom',
+          message: `must be at most ${MAX_USAGE_DAYS} days before to`,
+          path: ['from'],
+        });
+    }),
+  );
+
 /** What a report is asked for, by type; the format defaults to CSV. */
 export const reportDefinitionSchema = z.discriminatedUnion('type', [
   plansExpiringParamsSchema,
   dataLowParamsSchema,
+  usageParamsSchema,
 ]);
 export type ReportDefinition = z.output<typeof reportDefinitionSchema>;
 

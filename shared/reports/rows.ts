@@ -17,7 +17,11 @@ const PLAN_COLUMNS = ['iccid', 'msisdn', 'group', 'reference', 'subscriptionId',
 export const REPORT_COLUMNS: Record<ReportDefinition['type'], readonly string[]> = {
   'plans-expiring': [...PLAN_COLUMNS, 'expiresAt', 'daysLeft', 'remainingBytes', 'totalBytes'],
   'data-low': [...PLAN_COLUMNS, 'remainingPercent', 'remainingBytes', 'totalBytes', 'expiresAt'],
+  usage: ['group', 'country', 'sims', 'sessions', 'totalBytes', 'uplinkBytes', 'downlinkBytes'],
 };
+
+/** The reports read from the SIMs' plans (OCS Inventory). */
+export type PlanReportDefinition = Extract<ReportDefinition, { type: 'plans-expiring' | 'data-low' }>;
 
 function planColumns({ sim, msisdn }: SimPlans, product: ProductSubscription): ReportRow {
   return {
@@ -74,7 +78,7 @@ function dataLowRows(plans: SimPlans, percent: number, now: number): ReportRow[]
   return rows;
 }
 
-export function rowsOf(definition: ReportDefinition, plans: SimPlans, now: Date): ReportRow[] {
+export function rowsOf(definition: PlanReportDefinition, plans: SimPlans, now: Date): ReportRow[] {
   switch (definition.type) {
     case 'plans-expiring':
       return expiringRows(plans, definition.days, now.getTime());
@@ -84,7 +88,7 @@ export function rowsOf(definition: ReportDefinition, plans: SimPlans, now: Date)
 }
 
 /** The report's order: soonest expiry first (then ICCID) for plans-expiring; least left first for data-low. */
-export function sortRows(definition: ReportDefinition, rows: ReportRow[]): ReportRow[] {
+export function sortRows(definition: PlanReportDefinition, rows: ReportRow[]): ReportRow[] {
   const text = (row: ReportRow, column: string) => String(row[column] ?? '');
   const byIccid = (a: ReportRow, b: ReportRow) =>
     text(a, 'iccid').localeCompare(text(b, 'iccid')) ||

@@ -3,10 +3,11 @@ import { toCsv } from './csv.js';
 import { type FleetReader, type FleetReadProgress, fleetPlans } from './fleet-plans.js';
 import { CONTENT_TYPES, type Report } from './report.js';
 import { REPORT_COLUMNS, type ReportRow, rowsOf, sortRows } from './rows.js';
+import { type UsageReader, usageRows } from './usage.js';
 
 export interface RunReportDeps {
   store: ReportStore;
-  transatel: FleetReader;
+  transatel: FleetReader & UsageReader;
   now: () => Date;
   /** No SIM is read after this (epoch ms): the report is written with what was read, `complete: false`. */
   deadline: number;
@@ -28,11 +29,7 @@ export async function runReport(deps: RunReportDeps, reportId: string): Promise<
   await deps.store.put(running);
 
   const progress: FleetReadProgress = { simsRead: 0, complete: true };
-  const rows: ReportRow[] = [];
-  for await (const plans of fleetPlans(deps.transatel, deps.deadline, progress)) {
-    rows.push(...rowsOf(running.definition, plans, started));
-  }
-  sortRows(running.definition, rows);
+  const rows = await computeRows(deps, running, started, progress);
   const body =
     running.format === 'csv'
       ? toCsv(REPORT_COLUMNS[running.definition.type], rows)
@@ -48,6 +45,21 @@ export async function runReport(deps: RunReportDeps, reportId: string): Promise<
     bytes: Buffer.byteLength(body),
   });
   return 'done';
+}
+
+async function computeRows(
+  deps: RunReportDeps,
+  report: Report,
+  started: Date,
+  progress: FleetReadProgress,
+): Promise<ReportRow[]> {
+  const { definition } = report;
+  if (definition.type === 'usage') return usageRows(deps.transatel, definition, deps.deadline, progress);
+  const rows: ReportRow[] = [];
+  for await (const plans of fleetPlans(deps.transatel, deps.deadline, progress)) {
+    rows.push(...rowsOf(definition, plans, started));
+  }
+  return sortRows(definition, rows);
 }
 
 /** The last delivery of a report's message failed too: the report says so rather than stay RUNNING. */

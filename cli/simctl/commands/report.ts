@@ -28,6 +28,12 @@ function definitionOf(type: string, values: Record<string, string | boolean | un
     if (percent === undefined) throw new UsageError('data-low needs --percent N');
     return { type, percent, format };
   }
+  if (type === 'usage') {
+    const from = stringOption(values, 'from');
+    const to = stringOption(values, 'to');
+    if (from === undefined || to === undefined) throw new UsageError('usage needs --from and --to');
+    return { type, from, to, format };
+  }
   throw new UsageError(`unknown report '${type}': one of ${REPORT_TYPES.join(', ')}`);
 }
 
@@ -86,18 +92,22 @@ export const reportCommand: Command = {
   usage: [
     'report plans-expiring --days N [--format csv|json] [--no-wait]',
     'report data-low --percent N [--format csv|json] [--no-wait]',
+    'report usage --from ISO --to ISO [--format csv|json] [--no-wait]',
     'report get <reportId>',
   ],
-  summary: 'Fleet reports (plans expiring, data low): the content on stdout, e.g. > out.csv',
+  summary: 'Fleet reports (plans expiring, data low, usage): the content on stdout, e.g. > out.csv',
   options: {
     days: { type: 'string', value: 'N', description: `plans-expiring: within N days (1-${MAX_REPORT_DAYS})` },
     percent: { type: 'string', value: 'N', description: 'data-low: at most N % of the data left (1-100)' },
+    from: { type: 'string', value: 'ISO', description: 'usage: from this date or instant (with its offset)' },
+    to: { type: 'string', value: 'ISO', description: 'usage: up to this date or instant (excluded)' },
     format: { type: 'string', value: 'csv|json', description: 'The content: CSV (default) or JSON' },
     'no-wait': { type: 'boolean', description: 'Print the report id and return; `report get ID` later' },
   },
   async run({ api, io, json, positionals, values }) {
     const [type, reportId] = positionals;
-    if (type === undefined) throw new UsageError('missing the report type (plans-expiring, data-low) or get');
+    if (type === undefined)
+      throw new UsageError(`missing the report type (${REPORT_TYPES.join(', ')}) or get`);
     if (type === 'get') {
       expectPositionals(positionals, ['get', '<reportId>']);
       const report = await read(api, reportId as string);

@@ -1,5 +1,6 @@
 import {
   MAX_REPORT_DAYS,
+  MAX_USAGE_DAYS,
   REPORT_FORMATS,
   REPORT_TYPES,
   reportDefinitionSchema,
@@ -23,6 +24,6 @@ export const reportRequestSchema = z
   .check(
     z.meta({
       id: 'ReportRequest',
-      description: `plans-expiring: the live plans expiring within \`days\` days (1-${MAX_REPORT_DAYS}); data-low: the live capped plans with at most \`percent\` % of their data left (1-100). \`format\`: ${REPORT_FORMATS.join(' or ')} (default csv).`,
+      description: `plans-expiring: the live plans expiring within \`days\` days (1-${MAX_REPORT_DAYS}); data-low: the live capped plans with at most \`percent\` % of their data left (1-100); usage: the data sessions from \`from\` to \`to\` (ISO-8601 instants with their offset, or dates; at most ${MAX_USAGE_DAYS} days), summed by SIM group and country. \`format\`: ${REPORT_FORMATS.join(' or ')} (default csv).`,
     }),
   );

@@ -146,6 +146,45 @@ describe('simctl report against the local stack', () => {
     expect([...percents].sort((a, b) => a - b)).toEqual(percents);
   });
 
+  it("usage sums the sessions of every SIM by group and country, as each SIM's usage says", async () => {
+    const to = new Date(Date.now() + DAY_MS).toISOString();
+    const from = new Date(Date.now() - 60 * DAY_MS).toISOString();
+    const result = await cli('report', 'usage', '--from', from, '--to', to, '--format', 'json');
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    const { rows } = JSON.parse(result.stdout) as { rows: Record<string, string | number>[] };
+
+    const api = (path: string) => fetch(`${stack.url}${path}`).then((r) => r.json());
+    const { sims } = (await fetch(`${stack.simulator?.url}/_sim/sims?limit=1000`).then((r) => r.json())) as {
+      sims: { iccid: string; status: string }[];
+    };
+    const expected = new Map<string, { sims: number; sessions: number; totalBytes: number }>();
+    for (const { iccid, status } of sims) {
+      if (status === 'Available') continue;
+      const { group } = (await api(`/v1/sims/${iccid}`)) as { group?: string };
+      const usage = (await api(
+        `/v1/sims/${iccid}/usage?from=${encodeURIComponent(from)}&to=${encodeURIComponent(to)}`,
+      )) as { byCountry: { country: string; sessions: number; totalBytes: number }[] };
+      for (const entry of usage.byCountry) {
+        const key = `${group ?? ''}/${entry.country}`;
+        const cell = expected.get(key) ?? { sims: 0, sessions: 0, totalBytes: 0 };
+        cell.sims += 1;
+        cell.sessions += entry.sessions;
+        cell.totalBytes += entry.totalBytes;
+        expected.set(key, cell);
+      }
+    }
+    expect(expected.size).toBeGreaterThan(0);
+    expect(
+      Object.fromEntries(
+        rows.map((row) => [
+          `${row.group ?? ''}/${row.country}`,
+          { sims: row.sims, sessions: row.sessions, totalBytes: row.totalBytes },
+        ]),
+      ),
+    ).toEqual(Object.fromEntries(expected));
+  });
+
   it('refuses a bad request with the field named, before anything is queued', async () => {
     const response = await fetch(`${stack.url}/v1/reports`, {
       method: 'POST',

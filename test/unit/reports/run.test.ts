@@ -4,6 +4,7 @@ import { reportRequestSchema } from '#shared/api/requests/reports.js';
 import type { FleetReader } from '#shared/reports/fleet-plans.js';
 import { newReport, type ReportDefinition } from '#shared/reports/report.js';
 import { runReport } from '#shared/reports/run.js';
+import type { UsageReader } from '#shared/reports/usage.js';
 import { MemoryReportStore } from '#shared/store/report-store.js';
 import type { ProductSubscription } from '#shared/transatel/ocs-inventory.js';
 import type { SimRecord } from '#shared/transatel/sim-search.js';
@@ -53,7 +54,7 @@ function plan(
 }
 
 /** A fleet, as SIM Search and OCS Inventory answer; counts the inventory reads. */
-function fleet(): FleetReader & { reads: string[] } {
+function fleet(): FleetReader & UsageReader & { reads: string[]; usageAsked: string[] } {
   const sims = [
     sim('8900000000000000003', 'Active', '33600000003', 'G1'),
     sim('8900000000000000001', 'Active', '33600000001', 'G1'),
@@ -73,8 +74,41 @@ function fleet(): FleetReader & { reads: string[] } {
     '33600000005': [plan('s5', 1, 0)],
   };
   const reads: string[] = [];
+  const usageAsked: string[] = [];
+  const figures = (country: string, totalBytes: number, sessions: number) => ({
+    country,
+    totalBytes,
+    uplinkBytes: totalBytes / 4,
+    downlinkBytes: (3 * totalBytes) / 4,
+    sessions,
+  });
+  const usage: Record<string, ReturnType<typeof figures>[]> = {
+    '8900000000000000001': [figures('FR', 400, 2), figures('DE', 100, 1)],
+    '8900000000000000003': [figures('FR', 40, 1)],
+    '8900000000000000002': [figures('UNKNOWN', 8, 1)],
+    '8900000000000000005': [figures('FR', 4, 1)],
+  };
   return {
     reads,
+    usageAsked,
+    networkUsage: {
+      getUsage: async (query) => {
+        usageAsked.push(query.iccid);
+        const byCountry = usage[query.iccid] ?? [];
+        const sum = (key: 'totalBytes' | 'uplinkBytes' | 'downlinkBytes' | 'sessions') =>
+          byCountry.reduce((total, entry) => total + entry[key], 0);
+        return {
+          from: query.from.toISOString(),
+          to: query.to.toISOString(),
+          totalBytes: sum('totalBytes'),
+          uplinkBytes: sum('uplinkBytes'),
+          downlinkBytes: sum('downlinkBytes'),
+          sessions: sum('sessions'),
+          byCountry,
+          complete: true,
+        };
+      },
+    },
     simSearch: {
       async *all() {
         yield* sims;
@@ -150,6 +184,30 @@ describe('runReport', () => {
     expect(done?.rows).toBe(3);
   });
 
+  it("usage sums every SIM's sessions by group and country, from Network Usage by ICCID", async () => {
+    const { content, done, transatel } = await run({
+      type: 'usage',
+      from: '2026-11-01',
+      to: '2026-12-01T00:00:00Z',
+    });
+    // Never-activated SIMs have no usage; a terminated one may have some in the period.
+    expect(transatel.usageAsked.sort()).toEqual([
+      '8900000000000000001',
+      '8900000000000000002',
+      '8900000000000000003',
+      '8900000000000000005',
+    ]);
+    expect(content?.body.split('\r\n')).toEqual([
+      'group,country,sims,sessions,totalBytes,uplinkBytes,downlinkBytes',
+      ',FR,1,1,4,1,3',
+      'G1,DE,1,1,100,25,75',
+      'G1,FR,2,3,440,110,330',
+      'G2,UNKNOWN,1,1,8,2,6',
+      '',
+    ]);
+    expect(done).toMatchObject({ status: 'DONE', rows: 4, simsRead: 4, complete: true });
+  });
+
   it('does nothing for a finished report (a redelivered message) or an unknown one', async () => {
     const { store, transatel } = await run({ type: 'plans-expiring', days: 30 });
     const reads = transatel.reads.length;
@@ -202,5 +260,13 @@ describe('the report request', () => {
     expect(issues({ days: 3 })).toEqual(['type']);
     expect(issues({ type: 'data-low', percent: 5, format: 'xlsx' })).toEqual(['format']);
     expect(issues({ type: 'data-low', days: 5 })).toEqual(['percent', '']);
+  });
+
+  it('takes a usage period of instants or dates, from before to, at most 366 days', () => {
+    expect(issues({ type: 'usage', from: '2026-11-01', to: '2026-12-01T00:00:00+01:00' })).toEqual([]);
+    expect(issues({ type: 'usage', from: '2026-12-01', to: '2026-11-01' })).toEqual(['from']);
+    expect(issues({ type: 'usage', from: '2025-01-01', to: '2026-11-01' })).toEqual(['from']);
+    expect(issues({ type: 'usage', from: '2026-11-01T10:00', to: '2026-12-01' })).toEqual(['from']);
+    expect(issues({ type: 'usage', from: '2026-11-01' })).toEqual(['to']);
   });
 });
