@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { reportRequestSchema } from '#shared/api/requests/reports.js';
 import type { FleetReader } from '#shared/reports/fleet-plans.js';
 import { newReport, type ReportDefinition } from '#shared/reports/report.js';
-import { runReport } from '#shared/reports/run.js';
+import { failReport, runReport } from '#shared/reports/run.js';
 import type { UsageReader } from '#shared/reports/usage.js';
 import { MemoryReportStore } from '#shared/store/report-store.js';
 import type { ProductSubscription } from '#shared/transatel/ocs-inventory.js';
@@ -223,6 +223,21 @@ describe('runReport', () => {
         'rpt_0000000000000000000000000000000f',
       ),
     ).toBe('unknown-report');
+  });
+
+  it('marks a report FAILED with the reason on its last delivery, but never a finished one', async () => {
+    const store = new MemoryReportStore();
+    const queued = newReport('rpt_00000000000000000000000000000002', { type: 'data-low', percent: 5 }, NOW);
+    await store.put({ ...queued, status: 'RUNNING' });
+    await failReport(store, queued.reportId, '503 SERVICE_UNAVAILABLE: try later', NOW);
+    expect(await store.get(queued.reportId)).toMatchObject({
+      status: 'FAILED',
+      error: '503 SERVICE_UNAVAILABLE: try later',
+      finishedAt: NOW.toISOString(),
+    });
+    const { store: doneStore } = await run({ type: 'plans-expiring', days: 30 });
+    await failReport(doneStore, 'rpt_00000000000000000000000000000001', 'late', NOW);
+    expect((await doneStore.get('rpt_00000000000000000000000000000001'))?.status).toBe('DONE');
   });
 
   it('past its deadline, writes what it read and says it is not complete', async () => {
