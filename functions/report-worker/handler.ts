@@ -6,8 +6,10 @@ import { failReport, runReport } from '#shared/reports/run.js';
 import { queues, REPORT_MAX_RPS_ENV } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { NetworkUsageApi } from '#shared/transatel/network-usage.js';
+import { OcsCatalogApi } from '#shared/transatel/ocs-catalog.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
+import { orderStore } from '#shared/wiring/clients/dynamo.js';
 import { reportStore } from '#shared/wiring/clients/reports.js';
 import { transatelHttpAt } from '#shared/wiring/clients/transatel.js';
 import { loadConfig } from '#shared/wiring/config.js';
@@ -21,6 +23,7 @@ const transatel = lazy(() => {
     connectivity: new ConnectivityApi(http),
     ocsInventory: new OcsInventoryApi(http),
     networkUsage: new NetworkUsageApi(http),
+    ocsCatalog: new OcsCatalogApi(http),
   };
 });
 
@@ -35,6 +38,7 @@ export const handler = sqsHandler(reportMessageSchema, async ({ reportId }, reco
       {
         store: reportStore(),
         transatel: transatel(),
+        spend: { orders: orderStore(), catalog: () => transatel().ocsCatalog.listProducts() },
         now: () => new Date(),
         deadline: started + context.getRemainingTimeInMillis() - WRITE_MARGIN_MS,
       },

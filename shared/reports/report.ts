@@ -6,7 +6,7 @@ import * as z from '../zod.js';
  * rate limit, and written to the stage's reports bucket as CSV or JSON.
  */
 
-export const REPORT_TYPES = ['plans-expiring', 'data-low', 'usage'] as const;
+export const REPORT_TYPES = ['plans-expiring', 'data-low', 'usage', 'spend'] as const;
 export type ReportType = (typeof REPORT_TYPES)[number];
 
 export const REPORT_FORMATS = ['csv', 'json'] as const;
@@ -38,6 +38,20 @@ const DAY_MS = 86_400_000;
 /** An instant with its offset, or a date (its midnight UTC). */
 const isoInstant = z.union([z.iso.datetime({ offset: true }), z.iso.date()]);
 
+/** A period: from before to, at most MAX_USAGE_DAYS long; the error is on `from`. */
+function periodCheck() {
+  return z.superRefine((params: { from: string; to: string }, ctx) => {
+    const span = Date.parse(params.to) - Date.parse(params.from);
+    if (!(span > 0)) ctx.addIssue({ code: 'custom', message: 'must be before to', path: ['from'] });
+    else if (span > MAX_USAGE_DAYS * DAY_MS)
+      ctx.addIssue({
+        code: 'custom',
+        message: `must be at most ${MAX_USAGE_DAYS} days before to`,
+        path: ['from'],
+      });
+  });
+}
+
 export const usageParamsSchema = z
   .strictObject({
     type: z.literal('usage'),
@@ -45,24 +59,27 @@ export const usageParamsSchema = z
     to: isoInstant,
     format: formatSchema,
   })
-  .check(
-    z.superRefine((params, ctx) => {
-      const span = Date.parse(params.to) - Date.parse(params.from);
-      if (!(span > 0)) ctx.addIssue({ code: 'custom', message: 'must be before to', path: ['from'] });
-      else if (span > MAX_USAGE_DAYS * DAY_MS)
-        ctx.addIssue({
-          code: 'custom',
-          message: `must be at most ${MAX_USAGE_DAYS} days before to`,
-          path: ['from'],
-        });
-    }),
-  );
+  .check(periodCheck());
+
+/** How spend is broken down: by the month a plan was bought, or by the policy that bought it. */
+export const SPEND_BREAKDOWNS = ['month', 'policy'] as const;
+
+export const spendParamsSchema = z
+  .strictObject({
+    type: z.literal('spend'),
+    from: isoInstant,
+    to: isoInstant,
+    by: z.enum(SPEND_BREAKDOWNS),
+    format: formatSchema,
+  })
+  .check(periodCheck());
 
 /** What a report is asked for, by type; the format defaults to CSV. */
 export const reportDefinitionSchema = z.discriminatedUnion('type', [
   plansExpiringParamsSchema,
   dataLowParamsSchema,
   usageParamsSchema,
+  spendParamsSchema,
 ]);
 export type ReportDefinition = z.output<typeof reportDefinitionSchema>;
 

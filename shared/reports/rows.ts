@@ -2,6 +2,7 @@ import type { ProductSubscription } from '../transatel/ocs-inventory.js';
 import type { CsvValue } from './csv.js';
 import type { SimPlans } from './fleet-plans.js';
 import type { ReportDefinition } from './report.js';
+import { SPEND_COLUMNS } from './spend.js';
 
 /** The rows of each report type, from one SIM's plans: which plans it lists, with what columns. */
 
@@ -18,7 +19,13 @@ export const REPORT_COLUMNS: Record<ReportDefinition['type'], readonly string[]>
   'plans-expiring': [...PLAN_COLUMNS, 'expiresAt', 'daysLeft', 'remainingBytes', 'totalBytes'],
   'data-low': [...PLAN_COLUMNS, 'remainingPercent', 'remainingBytes', 'totalBytes', 'expiresAt'],
   usage: ['group', 'country', 'sims', 'sessions', 'totalBytes', 'uplinkBytes', 'downlinkBytes'],
+  spend: SPEND_COLUMNS.month,
 };
+
+/** The columns of a report: spend's first one says what it is broken down by. */
+export function columnsOf(definition: ReportDefinition): readonly string[] {
+  return definition.type === 'spend' ? SPEND_COLUMNS[definition.by] : REPORT_COLUMNS[definition.type];
+}
 
 /** The reports read from the SIMs' plans (OCS Inventory). */
 export type PlanReportDefinition = Extract<ReportDefinition, { type: 'plans-expiring' | 'data-low' }>;

@@ -2,12 +2,15 @@ import type { ReportStore } from '../store/report-store.js';
 import { toCsv } from './csv.js';
 import { type FleetReader, type FleetReadProgress, fleetPlans } from './fleet-plans.js';
 import { CONTENT_TYPES, type Report } from './report.js';
-import { REPORT_COLUMNS, type ReportRow, rowsOf, sortRows } from './rows.js';
+import { columnsOf, type ReportRow, rowsOf, sortRows } from './rows.js';
+import { type SpendReader, spendRows } from './spend.js';
 import { type UsageReader, usageRows } from './usage.js';
 
 export interface RunReportDeps {
   store: ReportStore;
   transatel: FleetReader & UsageReader;
+  /** The spend report's: the orders table and the catalogue. */
+  spend: Omit<SpendReader, 'simSearch'>;
   now: () => Date;
   /** No SIM is read after this (epoch ms): the report is written with what was read, `complete: false`. */
   deadline: number;
@@ -32,7 +35,7 @@ export async function runReport(deps: RunReportDeps, reportId: string): Promise<
   const rows = await computeRows(deps, running, started, progress);
   const body =
     running.format === 'csv'
-      ? toCsv(REPORT_COLUMNS[running.definition.type], rows)
+      ? toCsv(columnsOf(running.definition), rows)
       : `${JSON.stringify({ report: running.definition, generatedAt: running.startedAt, rows })}\n`;
   await deps.store.putContent(running, body, CONTENT_TYPES[running.format]);
   await deps.store.put({
@@ -55,6 +58,10 @@ async function computeRows(
 ): Promise<ReportRow[]> {
   const { definition } = report;
   if (definition.type === 'usage') return usageRows(deps.transatel, definition, deps.deadline, progress);
+  if (definition.type === 'spend') {
+    const reader = { ...deps.spend, simSearch: deps.transatel.simSearch };
+    return spendRows(reader, definition, deps.deadline, progress);
+  }
   const rows: ReportRow[] = [];
   for await (const plans of fleetPlans(deps.transatel, deps.deadline, progress)) {
     rows.push(...rowsOf(definition, plans, started));

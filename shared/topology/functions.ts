@@ -265,6 +265,8 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 900,
     memoryMb: 1024,
     reportsBucket: 'readWrite',
+    // The spend report: the plans bought, per SIM (the orders' ICCID index).
+    tables: [{ name: 'orders', access: 'read' }],
     readsSecret: true,
     // Paced to the reports' own share of the rate limit (REPORT_MAX_RPS), not the workflow workers'.
     occasionalTransatelCalls: true,

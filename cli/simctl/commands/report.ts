@@ -1,7 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as z from 'zod';
 import { reportAcceptedSchema, reportResponseSchema } from '#shared/api/schemas.js';
-import { MAX_REPORT_DAYS, REPORT_FORMATS, REPORT_TYPES } from '#shared/reports/report.js';
+import { MAX_REPORT_DAYS, REPORT_FORMATS, REPORT_TYPES, SPEND_BREAKDOWNS } from '#shared/reports/report.js';
 import { expectPositionals, flag, numberOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
 import type { ApiClient } from '../http.js';
@@ -28,11 +28,16 @@ function definitionOf(type: string, values: Record<string, string | boolean | un
     if (percent === undefined) throw new UsageError('data-low needs --percent N');
     return { type, percent, format };
   }
-  if (type === 'usage') {
+  if (type === 'usage' || type === 'spend') {
     const from = stringOption(values, 'from');
     const to = stringOption(values, 'to');
-    if (from === undefined || to === undefined) throw new UsageError('usage needs --from and --to');
-    return { type, from, to, format };
+    if (from === undefined || to === undefined) throw new UsageError(`${type} needs --from and --to`);
+    if (type === 'usage') return { type, from, to, format };
+    const by = stringOption(values, 'by') ?? 'month';
+    if (!(SPEND_BREAKDOWNS as readonly string[]).includes(by)) {
+      throw new UsageError(`--by must be one of ${SPEND_BREAKDOWNS.join(', ')}, got '${by}'`);
+    }
+    return { type, from, to, by, format };
   }
   throw new UsageError(`unknown report '${type}': one of ${REPORT_TYPES.join(', ')}`);
 }
@@ -93,14 +98,24 @@ export const reportCommand: Command = {
     'report plans-expiring --days N [--format csv|json] [--no-wait]',
     'report data-low --percent N [--format csv|json] [--no-wait]',
     'report usage --from ISO --to ISO [--format csv|json] [--no-wait]',
+    'report spend --from ISO --to ISO [--by month|policy] [--format csv|json] [--no-wait]',
     'report get <reportId>',
   ],
-  summary: 'Fleet reports (plans expiring, data low, usage): the content on stdout, e.g. > out.csv',
+  summary: 'Fleet reports (plans expiring, data low, usage, spend): the content on stdout, e.g. > out.csv',
   options: {
     days: { type: 'string', value: 'N', description: `plans-expiring: within N days (1-${MAX_REPORT_DAYS})` },
     percent: { type: 'string', value: 'N', description: 'data-low: at most N % of the data left (1-100)' },
-    from: { type: 'string', value: 'ISO', description: 'usage: from this date or instant (with its offset)' },
-    to: { type: 'string', value: 'ISO', description: 'usage: up to this date or instant (excluded)' },
+    from: {
+      type: 'string',
+      value: 'ISO',
+      description: 'usage, spend: from this date or instant (with its offset)',
+    },
+    to: { type: 'string', value: 'ISO', description: 'usage, spend: up to this date or instant (excluded)' },
+    by: {
+      type: 'string',
+      value: 'month|policy',
+      description: 'spend: plans bought by month (default) or policy',
+    },
     format: { type: 'string', value: 'csv|json', description: 'The content: CSV (default) or JSON' },
     'no-wait': { type: 'boolean', description: 'Print the report id and return; `report get ID` later' },
   },

@@ -129,12 +129,18 @@ function fleet(): FleetReader & UsageReader & { reads: string[]; usageAsked: str
   };
 }
 
+/** The spend report has its own tests (spend.test.ts). */
+const noSpend = { orders: { listByIccid: async () => [] }, catalog: async () => [] };
+
 async function run(definition: ReportDefinition, deadline = Number.POSITIVE_INFINITY) {
   const store = new MemoryReportStore();
   const transatel = fleet();
   const report = newReport('rpt_00000000000000000000000000000001', definition, NOW);
   await store.put(report);
-  const outcome = await runReport({ store, transatel, now: () => NOW, deadline }, report.reportId);
+  const outcome = await runReport(
+    { store, transatel, spend: noSpend, now: () => NOW, deadline },
+    report.reportId,
+  );
   const done = await store.get(report.reportId);
   const content = [...store.contents.values()][0];
   return { store, transatel, outcome, done, content };
@@ -212,14 +218,14 @@ describe('runReport', () => {
     const { store, transatel } = await run({ type: 'plans-expiring', days: 30 });
     const reads = transatel.reads.length;
     const again = await runReport(
-      { store, transatel, now: () => NOW, deadline: Number.POSITIVE_INFINITY },
+      { store, transatel, spend: noSpend, now: () => NOW, deadline: Number.POSITIVE_INFINITY },
       'rpt_00000000000000000000000000000001',
     );
     expect(again).toBe('already-done');
     expect(transatel.reads).toHaveLength(reads);
     expect(
       await runReport(
-        { store, transatel, now: () => NOW, deadline: Number.POSITIVE_INFINITY },
+        { store, transatel, spend: noSpend, now: () => NOW, deadline: Number.POSITIVE_INFINITY },
         'rpt_0000000000000000000000000000000f',
       ),
     ).toBe('unknown-report');
