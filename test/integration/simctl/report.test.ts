@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '#local/stack.js';
+import { waitFor } from '#test/fixtures/local/wait.js';
 import { simctl } from './harness.js';
 
 /**
@@ -26,7 +27,7 @@ describe('simctl report against the local stack', () => {
       port: 0,
       // The reports' share of the rate limit, raised: the pacing is the unit tests' and the infra's concern.
       env: { REPORT_MAX_RPS: '50' },
-      schedules: false,
+      // catalog-sync's copy at start: the plan order of the spend test is checked against it.
       pollWaitTimeSeconds: 1,
       simulator: {
         simCounts: {
@@ -183,6 +184,72 @@ describe('simctl report against the local stack', () => {
         ]),
       ),
     ).toEqual(Object.fromEntries(expected));
+  });
+
+  it('spend lists the plan bought in the period, by month and by policy, priced from the catalogue', async () => {
+    const { sims } = (await fetch(`${stack.url}/v1/sims?status=Active`).then((r) => r.json())) as {
+      sims: { iccid: string }[];
+    };
+    const { plans } = (await fetch(`${stack.url}/v1/plans`).then((r) => r.json())) as {
+      plans: { planId: string; price: { amountMinor: number; currency: string } }[];
+    };
+    const [plan] = plans;
+    const iccid = sims[0]?.iccid as string;
+    const accepted = await fetch(`${stack.url}/v1/sims/${iccid}/plans`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ planId: plan?.planId }),
+    });
+    expect(accepted.status).toBe(202);
+    const { orderId } = (await accepted.json()) as { orderId: string };
+    const completed = await waitFor(async () => {
+      const order = (await fetch(`${stack.url}/v1/orders/${orderId}`).then((r) => r.json())) as {
+        status: string;
+        timeline: { status: string; at: string }[];
+      };
+      return order.status === 'COMPLETED' ? order : undefined;
+    }, 30_000);
+
+    const from = new Date(Date.now() - DAY_MS).toISOString();
+    const to = new Date(Date.now() + DAY_MS).toISOString();
+    const byMonth = await cli('report', 'spend', '--from', from, '--to', to);
+    expect(byMonth.stderr).toBe('');
+    expect(byMonth.code).toBe(0);
+    // The month the plan was bought in: its order's COMPLETED step.
+    const month = completed.timeline.find((step) => step.status === 'COMPLETED')?.at.slice(0, 7);
+    const price = plan?.price as { amountMinor: number; currency: string };
+    expect(csvRows(byMonth.stdout)).toEqual([
+      {
+        month,
+        planId: plan?.planId,
+        plans: '1',
+        unitAmountMinor: String(price.amountMinor),
+        amountMinor: String(price.amountMinor),
+        currency: price.currency,
+      },
+    ]);
+    const byPolicy = await cli(
+      'report',
+      'spend',
+      '--from',
+      from,
+      '--to',
+      to,
+      '--by',
+      'policy',
+      '--format',
+      'json',
+    );
+    expect(JSON.parse(byPolicy.stdout).rows).toEqual([
+      {
+        policyId: '',
+        planId: plan?.planId,
+        plans: 1,
+        unitAmountMinor: price.amountMinor,
+        amountMinor: price.amountMinor,
+        currency: price.currency,
+      },
+    ]);
   });
 
   it('refuses a bad request with the field named, before anything is queued', async () => {
