@@ -10,6 +10,8 @@ export interface ReportStore {
   put(report: Report): Promise<void>;
   get(reportId: string): Promise<Report | undefined>;
   putContent(report: Report, body: string, contentType: string): Promise<void>;
+  /** The content of a DONE report, as written. */
+  getContent(report: Report): Promise<string | undefined>;
   /** A URL that downloads the content without credentials, for `expiresInSeconds`. */
   downloadUrl(report: Report, expiresInSeconds: number): Promise<string>;
 }
@@ -29,6 +31,10 @@ export class MemoryReportStore implements ReportStore {
 
   async putContent(report: Report, body: string, contentType: string): Promise<void> {
     this.contents.set(contentKey(report), { body, contentType });
+  }
+
+  async getContent(report: Report): Promise<string | undefined> {
+    return this.contents.get(contentKey(report))?.body;
   }
 
   async downloadUrl(report: Report, expiresInSeconds: number): Promise<string> {

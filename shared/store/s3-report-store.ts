@@ -29,12 +29,20 @@ export class S3ReportStore implements ReportStore {
   }
 
   async get(reportId: string): Promise<Report | undefined> {
+    const text = await this.#read(recordKey(reportId));
+    return text === undefined ? undefined : reportSchema.parse(JSON.parse(text));
+  }
+
+  getContent(report: Report): Promise<string | undefined> {
+    return this.#read(contentKey(report));
+  }
+
+  async #read(key: string): Promise<string | undefined> {
     try {
       const answer = await this.options.client.send(
-        new GetObjectCommand({ Bucket: this.options.bucket, Key: recordKey(reportId) }),
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: key }),
       );
-      const text = (await answer.Body?.transformToString('utf8')) ?? '';
-      return reportSchema.parse(JSON.parse(text));
+      return (await answer.Body?.transformToString('utf8')) ?? '';
     } catch (error) {
       if (error instanceof Error && (error.name === 'NoSuchKey' || error.name === 'NotFound'))
         return undefined;

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type * as z from 'zod';
-import { reportAcceptedSchema, reportResponseSchema } from '#shared/api/schemas.js';
+import { MAX_INLINE_REPORT_BYTES, reportAcceptedSchema, reportResponseSchema } from '#shared/api/schemas.js';
 import { MAX_REPORT_DAYS, REPORT_FORMATS, REPORT_TYPES, SPEND_BREAKDOWNS } from '#shared/reports/report.js';
 import { expectPositionals, flag, numberOption, stringOption } from '../args.js';
 import type { Command } from '../command.js';
@@ -65,8 +65,19 @@ async function waitFor(api: ApiClient, io: CliIo, reportId: string): Promise<Rep
   }
 }
 
-/** The content, from the presigned URL (no credentials: the URL carries its signature). */
-async function download(io: CliIo, report: Report): Promise<string> {
+/**
+ * The content: a small report's streamed in the API's answer (`?content=inline`, signed like every call); a
+ * larger one's from the presigned URL (no credentials: the URL carries its signature).
+ */
+async function download(api: ApiClient, io: CliIo, report: Report): Promise<string> {
+  if ((report.bytes ?? Number.POSITIVE_INFINITY) <= MAX_INLINE_REPORT_BYTES) {
+    return api.request<string>('GET', `/v1/reports/${encodeURIComponent(report.reportId)}`, {
+      query: { content: 'inline' },
+      headers: { accept: '*/*' },
+      raw: true,
+      retry: true,
+    });
+  }
   if (!report.downloadUrl) throw new CliError(`report ${report.reportId} has no download URL`);
   const response = await (io.fetch ?? fetch)(report.downloadUrl, io.signal ? { signal: io.signal } : {});
   if (!response.ok) {
@@ -77,7 +88,7 @@ async function download(io: CliIo, report: Report): Promise<string> {
   return response.text();
 }
 
-async function finish(io: CliIo, report: Report, json: boolean): Promise<number> {
+async function finish(api: ApiClient, io: CliIo, report: Report, json: boolean): Promise<number> {
   if (report.status === 'FAILED') {
     throw new CliError(`report ${report.reportId} failed: ${report.error ?? 'no reason given'}`);
   }
@@ -85,7 +96,7 @@ async function finish(io: CliIo, report: Report, json: boolean): Promise<number>
     writeJson(io.stdout, report);
     return EXIT_OK;
   }
-  io.stdout.write(await download(io, report));
+  io.stdout.write(await download(api, io, report));
   if (report.complete === false) {
     writeLine(io.stderr, `simctl: report ${report.reportId} is partial: its run ran out of time`);
   }
@@ -131,7 +142,7 @@ export const reportCommand: Command = {
         else writeLine(io.stdout, `${report.reportId} ${report.status}`);
         return EXIT_OK;
       }
-      return finish(io, report, json);
+      return finish(api, io, report, json);
     }
     expectPositionals(positionals, ['<type>']);
     const accepted = await api.request('POST', '/v1/reports', {
@@ -143,6 +154,6 @@ export const reportCommand: Command = {
       else writeLine(io.stdout, accepted.reportId);
       return EXIT_OK;
     }
-    return finish(io, await waitFor(api, io, accepted.reportId), json);
+    return finish(api, io, await waitFor(api, io, accepted.reportId), json);
   },
 };

@@ -1,6 +1,7 @@
 import {
   reportAcceptedSchema,
   reportParamsSchema,
+  reportQuerySchema,
   reportRequestSchema,
   reportResponseSchema,
 } from '../schemas.js';
@@ -22,10 +23,12 @@ export const reportOperations: Readonly<Record<string, OperationSpec>> = {
   'GET /v1/reports/{reportId}': {
     operationId: 'getReport',
     summary: "A report's status, figures and download URL",
-    description: '404 `REPORT_NOT_FOUND` when there is none of that id (or it has expired from the bucket).',
+    description:
+      "404 `REPORT_NOT_FOUND` when there is none of that id (or it has expired from the bucket). With `content=inline`: a small DONE report's content itself (`text/csv` or `application/json`, as its format), a larger one's download URL as a 303 `Location`, 409 `REPORT_NOT_READY` before DONE.",
     tag: 'Reports',
     params: reportParamsSchema,
+    query: reportQuerySchema,
     success: { status: 200, description: 'The report', schema: reportResponseSchema },
-    problems: [400, 404],
+    problems: [400, 404, 409],
   },
 };

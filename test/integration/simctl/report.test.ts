@@ -136,6 +136,17 @@ describe('simctl report against the local stack', () => {
       .sort();
     expect(listed).toEqual(expiringWithin(plans, from, from + 7 * DAY_MS));
     expect(report.rows).toBe(listed.length);
+
+    // simctl streamed it from the API (a small report); the presigned URL serves the same bytes from the bucket.
+    const record = (await fetch(`${stack.url}/v1/reports/${report.reportId}`).then((r) => r.json())) as {
+      downloadUrl: string;
+    };
+    const fromBucket = await fetch(record.downloadUrl);
+    expect(fromBucket.status).toBe(200);
+    expect(await fromBucket.text()).toBe(csv.stdout);
+    const inline = await fetch(`${stack.url}/v1/reports/${report.reportId}?content=inline`);
+    expect(inline.headers.get('content-type')).toBe('text/csv; charset=utf-8');
+    expect(await inline.text()).toBe(csv.stdout);
   });
 
   it('data-low as JSON lists the capped plans with little data left', async () => {
@@ -264,6 +275,10 @@ describe('simctl report against the local stack', () => {
     expect(problem.errors.map((error) => error.path)).toEqual(['body.days']);
     const missing = await fetch(`${stack.url}/v1/reports/rpt_00000000000000000000000000000000`);
     expect(missing.status).toBe(404);
+    const unknownQuery = await fetch(
+      `${stack.url}/v1/reports/rpt_00000000000000000000000000000000?content=all`,
+    );
+    expect(unknownQuery.status).toBe(400);
     expect((await cli('report', 'plans-expiring')).code).toBe(2);
   });
 });
