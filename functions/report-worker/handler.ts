@@ -10,6 +10,7 @@ import { OcsCatalogApi } from '#shared/transatel/ocs-catalog.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
 import { orderStore } from '#shared/wiring/clients/dynamo.js';
+import { historyStore } from '#shared/wiring/clients/history.js';
 import { reportStore } from '#shared/wiring/clients/reports.js';
 import { transatelHttpAt } from '#shared/wiring/clients/transatel.js';
 import { loadConfig } from '#shared/wiring/config.js';
@@ -38,7 +39,11 @@ export const handler = sqsHandler(reportMessageSchema, async ({ reportId }, reco
       {
         store: reportStore(),
         transatel: transatel(),
-        spend: { orders: orderStore(), catalog: () => transatel().ocsCatalog.listProducts() },
+        spend: {
+          orders: orderStore(),
+          history: historyStore(),
+          catalog: () => transatel().ocsCatalog.listProducts(),
+        },
         now: () => new Date(),
         deadline: started + context.getRemainingTimeInMillis() - WRITE_MARGIN_MS,
       },

@@ -61,8 +61,11 @@ export const usageParamsSchema = z
   })
   .check(periodCheck());
 
-/** How spend is broken down: by the month a plan was bought, or by the policy that bought it. */
-export const SPEND_BREAKDOWNS = ['month', 'policy'] as const;
+/**
+ * How spend is broken down: by the month a plan was bought, by the policy that bought it, or by the operator who
+ * ordered it (the caller's IAM principal, from the SIM's history).
+ */
+export const SPEND_BREAKDOWNS = ['month', 'policy', 'operator'] as const;
 
 export const spendParamsSchema = z
   .strictObject({

@@ -265,8 +265,11 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     timeoutSeconds: 900,
     memoryMb: 1024,
     reportsBucket: 'readWrite',
-    // The spend report: the plans bought, per SIM (the orders' ICCID index).
-    tables: [{ name: 'orders', access: 'read' }],
+    // The spend report: the plans bought, per SIM (the orders' ICCID index), and who ordered them (history).
+    tables: [
+      { name: 'orders', access: 'read' },
+      { name: 'history', access: 'read' },
+    ],
     readsSecret: true,
     // Paced to the reports' own share of the rate limit (REPORT_MAX_RPS), not the workflow workers'.
     occasionalTransatelCalls: true,

@@ -287,7 +287,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('lets the history writers only add to it, and only history-api read it (and the orders)', () => {
+    it('lets the history writers only add to it, and only history-api and report-worker read it', () => {
       const writers = functionNames.filter((name) =>
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
@@ -299,8 +299,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       const readers = functionNames.filter((name) =>
         actionsOn(name, tableId('history')).includes('dynamodb:Query'),
       );
-      expect(readers).toEqual(['history-api']);
+      // report-worker: the operator actions naming the orders of the spend report.
+      expect(readers).toEqual(['history-api', 'report-worker']);
       expect(actionsOn('history-api', tableId('history')).sort()).toEqual([...tableReadActions].sort());
+      expect(actionsOn('report-worker', tableId('history')).sort()).toEqual([...tableReadActions].sort());
       expect(actionsOn('history-api', tableId('orders')).sort()).toEqual([...tableReadActions].sort());
       const all = statementsOf('history-api').flatMap(actionsOf);
       expect(all.filter((action) => /^(sqs|sns|secretsmanager):/.test(action))).toEqual([]);

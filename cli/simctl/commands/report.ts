@@ -109,7 +109,7 @@ export const reportCommand: Command = {
     'report plans-expiring --days N [--format csv|json] [--no-wait]',
     'report data-low --percent N [--format csv|json] [--no-wait]',
     'report usage --from ISO --to ISO [--format csv|json] [--no-wait]',
-    'report spend --from ISO --to ISO [--by month|policy] [--format csv|json] [--no-wait]',
+    'report spend --from ISO --to ISO [--by month|policy|operator] [--format csv|json] [--no-wait]',
     'report get <reportId>',
   ],
   summary: 'Fleet reports (plans expiring, data low, usage, spend): the content on stdout, e.g. > out.csv',

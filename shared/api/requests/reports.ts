@@ -24,7 +24,7 @@ export const reportRequestSchema = z
   .check(
     z.meta({
       id: 'ReportRequest',
-      description: `plans-expiring: the live plans expiring within \`days\` days (1-${MAX_REPORT_DAYS}); data-low: the live capped plans with at most \`percent\` % of their data left (1-100); usage: the data sessions from \`from\` to \`to\` (ISO-8601 instants with their offset, or dates; at most ${MAX_USAGE_DAYS} days), summed by SIM group and country; spend: the plans bought from \`from\` to \`to\` (orders that completed then), counted \`by\` month or policy and priced from the catalogue. \`format\`: ${REPORT_FORMATS.join(' or ')} (default csv).`,
+      description: `plans-expiring: the live plans expiring within \`days\` days (1-${MAX_REPORT_DAYS}); data-low: the live capped plans with at most \`percent\` % of their data left (1-100); usage: the data sessions from \`from\` to \`to\` (ISO-8601 instants with their offset, or dates; at most ${MAX_USAGE_DAYS} days), summed by SIM group and country; spend: the plans bought from \`from\` to \`to\` (orders that completed then), counted \`by\` month, policy or operator (the caller who ordered it) and priced from the catalogue. \`format\`: ${REPORT_FORMATS.join(' or ')} (default csv).`,
     }),
   );
 

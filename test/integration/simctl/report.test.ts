@@ -261,6 +261,11 @@ describe('simctl report against the local stack', () => {
         currency: price.currency,
       },
     ]);
+    // The local runtime's caller is `local` (the history's operator action of the order).
+    const byOperator = await cli('report', 'spend', '--from', from, '--to', to, '--by', 'operator');
+    expect(csvRows(byOperator.stdout).map((row) => [row.operator, row.planId, row.plans])).toEqual([
+      ['local', plan?.planId, '1'],
+    ]);
   });
 
   it('refuses a bad request with the field named, before anything is queued', async () => {

@@ -130,7 +130,11 @@ function fleet(): FleetReader & UsageReader & { reads: string[]; usageAsked: str
 }
 
 /** The spend report has its own tests (spend.test.ts). */
-const noSpend = { orders: { listByIccid: async () => [] }, catalog: async () => [] };
+const noSpend = {
+  orders: { listByIccid: async () => [] },
+  history: { list: async () => ({ entries: [] }) },
+  catalog: async () => [],
+};
 
 async function run(definition: ReportDefinition, deadline = Number.POSITIVE_INFINITY) {
   const store = new MemoryReportStore();

@@ -51,7 +51,33 @@ const ORDERS: Record<string, Order[]> = {
 const price = (productId: string, amountMinor: number) =>
   ({ productId, price: { amountMinor, currency: 'EUR' } }) as CatalogProduct;
 
+const OPS = 'arn:aws:iam::000000000000:user/ops';
+
+/** Operator actions, two pages for the first SIM: the cursor is followed. */
+const history: SpendReader['history'] & { asked: { iccid: string; types?: readonly string[] }[] } = {
+  asked: [],
+  async list(iccid, query) {
+    history.asked.push({ iccid, ...(query.types ? { types: query.types } : {}) });
+    const entry = (orderId: string) =>
+      ({
+        iccid,
+        at: '2026-11-03T09:00:00.000Z',
+        id: orderId,
+        source: 'operator',
+        type: 'operator.action',
+        summary: '',
+        orderId,
+        actor: OPS,
+      }) as const;
+    if (iccid !== '8900000000000000001') return { entries: [] };
+    if (query.cursor === undefined)
+      return { entries: [entry('o-8900000000000000001-2026-11-03T10:00:00.000Z')], nextCursor: 'next' };
+    return { entries: [entry('o-8900000000000000001-2026-10-31T23:59:59.999Z')] };
+  },
+};
+
 const reader: SpendReader = {
+  history,
   simSearch: {
     async *all() {
       for (const iccid of Object.keys(ORDERS)) yield { iccid, status: 'Active' } as SimRecord;
@@ -61,7 +87,7 @@ const reader: SpendReader = {
   catalog: async () => [price('EU_1GB', 500), price('WW_5GB', 2_000)],
 };
 
-const run = (by: 'month' | 'policy', deadline = Number.POSITIVE_INFINITY) => {
+const run = (by: 'month' | 'policy' | 'operator', deadline = Number.POSITIVE_INFINITY) => {
   const progress: FleetReadProgress = { simsRead: 0, complete: true };
   const definition = { type: 'spend', from: '2026-11-01', to: '2027-01-01', by } as const;
   return spendRows(reader, definition, deadline, progress).then((rows) => ({ rows, progress }));
@@ -109,6 +135,23 @@ describe('the spend report', () => {
     ]);
   });
 
+  it("by operator: who ordered each plan (the history's operator actions), a policy's as policy:<id>", async () => {
+    history.asked.length = 0;
+    const { rows } = await run('operator');
+    expect(rows.map((row) => [row.operator, row.planId, row.plans])).toEqual([
+      [OPS, 'EU_1GB', 1],
+      ['policy:auto-eu', 'EU_1GB', 1],
+      ['policy:auto-eu', 'WW_5GB', 1],
+      ['unknown', 'GONE', 1],
+    ]);
+    // Only SIMs with a plan bought through the API are looked up, operator actions only.
+    expect(history.asked).toEqual([
+      { iccid: '8900000000000000001', types: ['operator.action'] },
+      { iccid: '8900000000000000001', types: ['operator.action'] },
+      { iccid: '8900000000000000002', types: ['operator.action'] },
+    ]);
+  });
+
   it('stops at its deadline and says so', async () => {
     const { rows, progress } = await run('month', 0);
     expect(rows).toEqual([]);
@@ -121,7 +164,8 @@ describe('the spend report', () => {
       return result.success ? [] : result.error.issues.map((issue) => issue.path.join('.'));
     };
     expect(paths({ type: 'spend', from: '2026-11-01', to: '2026-12-01', by: 'month' })).toEqual([]);
-    expect(paths({ type: 'spend', from: '2026-11-01', to: '2026-12-01', by: 'operator' })).toEqual(['by']);
+    expect(paths({ type: 'spend', from: '2026-11-01', to: '2026-12-01', by: 'operator' })).toEqual([]);
+    expect(paths({ type: 'spend', from: '2026-11-01', to: '2026-12-01', by: 'country' })).toEqual(['by']);
     expect(paths({ type: 'spend', from: '2026-12-01', to: '2026-11-01', by: 'policy' })).toEqual(['from']);
   });
 });
