@@ -8,6 +8,7 @@ import { JobSchedules } from './constructs/job-schedules.js';
 import { Monitoring } from './constructs/monitoring.js';
 import { Notifications } from './constructs/notifications.js';
 import { Queues } from './constructs/queues.js';
+import { Reports } from './constructs/reports.js';
 import { Schedules } from './constructs/schedules.js';
 import { Secrets } from './constructs/secrets.js';
 import { Store } from './constructs/store.js';
@@ -40,6 +41,7 @@ export class BackendStack extends Stack {
     const secretName = `${PROJECT}/${stage.name}/transatel`;
 
     const store = new Store(this, 'store', { namePrefix, retainData });
+    const reports = new Reports(this, 'reports', { namePrefix, retainData });
     const secrets = new Secrets(this, 'secrets', { secretName, retainData });
     const notifications = new Notifications(this, 'notifications', {
       namePrefix,
@@ -58,6 +60,7 @@ export class BackendStack extends Stack {
       queues: queues.queues,
       notifications,
       secret: secrets.transatel,
+      reports,
     });
     const api = new Api(this, 'api', { stage, namePrefix, functions: functions.functions });
     const schedules = new Schedules(this, 'schedules', { namePrefix, functions: functions.functions });

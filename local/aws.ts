@@ -1,4 +1,5 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 
@@ -20,6 +21,8 @@ export interface LocalAwsClients {
   sqs: SQSClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
+  /** fauxqs' S3 (the SQS port, path-style): the reports bucket. */
+  s3: S3Client;
   destroy(): void;
 }
 
@@ -30,14 +33,17 @@ export function localAwsClients(endpoints: LocalEndpoints): LocalAwsClients {
   const sqs = new SQSClient({ ...base, endpoint: endpoints.sqs, cacheMiddleware: true });
   const sns = new SNSClient({ ...base, endpoint: endpoints.sns, cacheMiddleware: true });
   const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
+  const s3 = new S3Client({ ...base, endpoint: endpoints.sqs, forcePathStyle: true });
   return {
     sqs,
     sns,
     dynamodb,
+    s3,
     destroy() {
       sqs.destroy();
       sns.destroy();
       dynamodb.destroy();
+      s3.destroy();
     },
   };
 }

@@ -3,6 +3,7 @@ import {
   jobScheduleEnv,
   type QueueName,
   queueUrlEnv,
+  REPORTS_BUCKET_ENV,
   type TableName,
   tableNameEnv,
 } from '../shared/topology.js';
@@ -104,6 +105,7 @@ const passThrough = [
   'POWERTOOLS_LOG_LEVEL',
   'POLICY_SWEEP_MAX_RPS',
   'POLICY_CACHE_SECONDS',
+  'REPORT_MAX_RPS',
 ] as const;
 
 /**
@@ -128,6 +130,9 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     AWS_ENDPOINT_URL_SQS: new URL(resources.queues.activation.url).origin,
     AWS_ENDPOINT_URL_SNS: input.endpoints.sns,
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
+    // fauxqs serves S3 on its SQS port: the reports bucket (path-style, shared/wiring/clients/reports.ts).
+    AWS_ENDPOINT_URL_S3: input.endpoints.sqs,
+    [REPORTS_BUCKET_ENV]: resources.reportsBucket,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:
       present(source, 'AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED') ?? 'true',
     ...Object.fromEntries(

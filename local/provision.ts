@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
 } from '@aws-sdk/client-dynamodb';
+import { BucketAlreadyOwnedByYou, CreateBucketCommand, type S3Client } from '@aws-sdk/client-s3';
 import {
   CreateTopicCommand,
   ListSubscriptionsByTopicCommand,
@@ -30,6 +31,8 @@ export interface ProvisionClients {
   sqs: SQSClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
+  /** The reports bucket is made when given (fauxqs' S3). */
+  s3?: S3Client;
 }
 
 export interface ProvisionOptions {
@@ -52,6 +55,8 @@ export interface Provisioned {
   topicArn: string;
   /** A queue subscribed to the events topic (raw delivery), so people and tests can see what was published. */
   tap: { url: string; arn: string };
+  /** `<prefix>-reports`, when an S3 client was given. */
+  reportsBucket?: string;
 }
 
 async function waitUntilActive(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
@@ -143,10 +148,25 @@ async function ensureSubscription(
   );
 }
 
+async function ensureBucket(s3: S3Client, name: string): Promise<string> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: name }));
+  } catch (error) {
+    if (
+      !(
+        error instanceof BucketAlreadyOwnedByYou ||
+        (error instanceof Error && error.name.startsWith('BucketAlready'))
+      )
+    )
+      throw error;
+  }
+  return name;
+}
+
 /**
  * Creates what infra/ creates, named the same way (`<prefix>-<name>`): the tables from the store's
- * definitions, each topology queue with its DLQ and redrive policy, the events topic, plus the local
- * events tap. Safe to run again on existing resources.
+ * definitions, each topology queue with its DLQ and redrive policy, the events topic, the reports bucket,
+ * plus the local events tap. Safe to run again on existing resources.
  */
 export async function provision(
   clients: ProvisionClients,
@@ -181,5 +201,13 @@ export async function provision(
     if (eventTypes) await ensureSubscription(clients.sns, topicArn, queueResources[name].arn, eventTypes);
   }
 
-  return { tables: tableNames, queues: queueResources, topicArn, tap };
+  const reportsBucket = clients.s3 ? await ensureBucket(clients.s3, `${prefix}-reports`) : undefined;
+
+  return {
+    tables: tableNames,
+    queues: queueResources,
+    topicArn,
+    tap,
+    ...(reportsBucket ? { reportsBucket } : {}),
+  };
 }

@@ -46,6 +46,8 @@ export const routes: readonly RouteSpec[] = [
   { method: 'GET', path: '/v1/jobs/{jobId}', function: 'jobs-api', auth: 'iam' },
   { method: 'GET', path: '/v1/jobs/{jobId}/items', function: 'jobs-api', auth: 'iam' },
   { method: 'POST', path: '/v1/jobs/{jobId}/cancel', function: 'jobs-api', auth: 'iam' },
+  { method: 'POST', path: '/v1/reports', function: 'reports-api', auth: 'iam' },
+  { method: 'GET', path: '/v1/reports/{reportId}', function: 'reports-api', auth: 'iam' },
   { method: 'POST', path: '/v1/webhooks/transatel', function: 'webhook-intake', auth: 'public' },
 ];
 
@@ -116,6 +118,17 @@ export const queues: Record<QueueName, QueueSpec> = {
     visibilityTimeoutSeconds: 6 * functions['job-worker'].timeoutSeconds,
     maxReceiveCount: 8,
     maxConcurrency: 4,
+    retentionDays: 4,
+  },
+  report: {
+    consumer: 'report-worker',
+    batchSize: 1,
+    maxBatchingWindowSeconds: 0,
+    visibilityTimeoutSeconds: 6 * functions['report-worker'].timeoutSeconds,
+    // A report that fails three runs is marked FAILED (its last delivery says so) and kept in the DLQ.
+    maxReceiveCount: 3,
+    // SQS's least: the reports' share of the rate limit is split between two runs at once.
+    maxConcurrency: 2,
     retentionDays: 4,
   },
 };

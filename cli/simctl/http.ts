@@ -35,6 +35,8 @@ export interface RequestOptions<T> {
   schema?: z.core.$ZodType<T>;
   /** Retry transient failures (network, 429, 502-504). Only for reads and idempotent writes. */
   retry?: boolean;
+  /** The answer's text as it came (a report's CSV), not parsed as JSON. */
+  raw?: boolean;
 }
 
 export interface ApiClientOptions {
@@ -130,6 +132,7 @@ export class ApiClient {
           throw new CliError(unreachable(url, outcome.reason, this.#timeoutMs));
       } else if (outcome.response.ok) {
         const { status } = outcome.response;
+        if (options.raw) return { status, body: (await outcome.response.text()) as T };
         return { status, body: await this.#parse(method, path, outcome.response, options.schema) };
       } else if (last || !TRANSIENT.has(outcome.response.status)) {
         throw await this.#error(outcome.response);

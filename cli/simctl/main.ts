@@ -9,6 +9,7 @@ import { reactivateCommand, suspendCommand, terminateCommand } from './commands/
 import { orderCommand } from './commands/order.js';
 import { plansCommand } from './commands/plans.js';
 import { policiesCommand } from './commands/policies.js';
+import { reportCommand } from './commands/report.js';
 import { simsCommand } from './commands/sims.js';
 import { ApiClient, ApiError } from './http.js';
 import { CliError, type CliIo, EXIT_ERROR, EXIT_OK, EXIT_USAGE, UsageError } from './io.js';
@@ -27,6 +28,7 @@ const commands: readonly Command[] = [
   plansCommand,
   policiesCommand,
   jobCommand,
+  reportCommand,
   esimCommand,
   simsCommand,
   suspendCommand,

@@ -1,5 +1,5 @@
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
-import { NodeSha256 } from '#shared/wiring/node-sha256.js';
+import { NodeSha256 } from '#shared/node-sha256.js';
 
 const EXECUTE_API_HOST = /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 

@@ -24,6 +24,8 @@ import {
   type QueueName,
   type QueueSpec,
   queueUrlEnv,
+  REPORT_MAX_RPS_ENV,
+  REPORTS_BUCKET_ENV,
   SECRET_ID_ENV,
   tableNameEnv,
 } from '#shared/topology.js';
@@ -32,6 +34,7 @@ import { entriesOf, mapRecord } from '../records.js';
 import type { StageConfig } from '../stages.js';
 import type { Notifications } from './notifications.js';
 import type { QueuePair } from './queues.js';
+import type { Reports } from './reports.js';
 import type { Store } from './store.js';
 
 /** How long the secrets extension serves a cached secret: the longest a rotated secret can go unseen. */
@@ -46,7 +49,11 @@ export interface FunctionsProps {
   queues: Readonly<Record<QueueName, QueuePair>>;
   notifications: Pick<Notifications, 'eventsTopic' | 'grantPublishEvents'>;
   secret: ISecret;
+  reports: Pick<Reports, 'bucket' | 'grant'>;
 }
+
+/** The reports' share of Transatel's rate limit, split between the report runs that may go at once. */
+export const REPORT_RATE_SHARE = 0.1;
 
 /**
  * Workers that read the Transatel secret are the ones calling Transatel, so the stage's concurrency
@@ -210,6 +217,17 @@ export class Functions extends Construct {
         fn.addEnvironment(
           'POLICY_SWEEP_MAX_RPS',
           String(Math.max(1, Math.floor(limit * stage.policies.sweepRateShare))),
+        );
+      }
+      if (spec.reportsBucket) {
+        fn.addEnvironment(REPORTS_BUCKET_ENV, props.reports.bucket.bucketName);
+        props.reports.grant(role, spec.reportsBucket);
+      }
+      if (name === 'report-worker' && limit !== undefined) {
+        const runs = props.queues.report.spec.maxConcurrency;
+        fn.addEnvironment(
+          REPORT_MAX_RPS_ENV,
+          String(Math.max(1, Math.floor((limit * REPORT_RATE_SHARE) / runs))),
         );
       }
       if (spec.readsSecret) {

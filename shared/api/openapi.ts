@@ -6,6 +6,7 @@ import { orderOperations } from './openapi/orders.js';
 import { planOperations } from './openapi/plans.js';
 import { policyOperations } from './openapi/policies.js';
 import { responseComponents } from './openapi/problems.js';
+import { reportOperations } from './openapi/reports.js';
 import { resolvePlaceholders, SchemaCollector } from './openapi/schema-collector.js';
 import { simOperations } from './openapi/sims.js';
 import { type JsonSchema, type OperationSpec, routeKey } from './openapi/spec.js';
@@ -28,6 +29,7 @@ export const operations: Readonly<Record<string, OperationSpec>> = {
   ...policyOperations,
   ...planOperations,
   ...jobOperations,
+  ...reportOperations,
   ...webhookOperations,
 };
 
@@ -78,6 +80,7 @@ export function buildOpenApiDocument(options: OpenApiOptions = {}): JsonSchema {
         name: 'Jobs',
         description: 'Bulk jobs: one lifecycle action or plan over many SIMs, at once or at a set time',
       },
+      { name: 'Reports', description: 'Fleet reports as CSV or JSON: plans expiring, data low' },
       { name: 'Webhooks', description: "Transatel's events" },
     ],
     security: [{ sigv4: [] }],

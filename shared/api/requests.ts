@@ -12,5 +12,6 @@ export * from './requests/ordering.js';
 export * from './requests/orders.js';
 export * from './requests/plans.js';
 export * from './requests/policies.js';
+export * from './requests/reports.js';
 export * from './requests/sims.js';
 export * from './requests/usage.js';

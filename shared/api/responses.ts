@@ -47,6 +47,8 @@ export { jobAcceptedSchema, jobItemSchema, jobItemsSchema, jobSchema } from './r
 export { orderSchema } from './responses/order.js';
 export { policiesResponseSchema, policySchema } from './responses/policy.js';
 
+export { reportAcceptedSchema, reportResponseSchema } from './responses/report.js';
+
 export const dataBalanceSchema = z.object({
   totalBytes: z.number().check(z.int(), z.meta({ description: '-1 when unlimited' })),
   usedBytes: z.number().check(z.int()),

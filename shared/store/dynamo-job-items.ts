@@ -1,10 +1,10 @@
-import { type DynamoDBDocumentClient, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { ChainMark, JobItem } from '../jobs/job.js';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ChainMark, emptyTally, type ItemTally, type JobItem, tallyItem } from '../jobs/job.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 
 /**
  * The conditional writes of a job's run (dynamo-job-store.ts): an item's claim, release, settling and count mark,
- * and the job's chain position.
+ * and the job's chain position; and the tally of its items.
  */
 
 export const ITEM_PREFIX = 'item#';
@@ -195,4 +195,32 @@ export async function advanceChain(
     if (isConditionalCheckFailure(error)) return false;
     throw error;
   }
+}
+
+/** The job's items by status and what is not counted yet (JobStore.tallyItems): every item read. */
+export async function tallyItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  jobId: string,
+): Promise<ItemTally> {
+  const tally = emptyTally();
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await client.send(
+      new QueryCommand({
+        TableName: table,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ProjectionExpression: '#status, #counted',
+        ExpressionAttributeNames: { '#status': 'status', '#counted': 'counted' },
+        ExpressionAttributeValues: { ':pk': jobId, ':prefix': ITEM_PREFIX },
+        ExclusiveStartKey: startKey,
+        ConsistentRead: true,
+      }),
+    );
+    for (const item of page.Items ?? []) {
+      tallyItem(tally, { status: item.status as JobItem['status'], counted: item.counted === true });
+    }
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return tally;
 }

@@ -9,7 +9,6 @@ import { forEachConcurrently } from '../concurrency.js';
 import {
   type ChainMark,
   type CountedJob,
-  emptyTally,
   type ItemFields,
   type ItemPage,
   type ItemStatus,
@@ -20,7 +19,6 @@ import {
   type JobMove,
   type JobStore,
   jobMoves,
-  tallyItem,
 } from '../jobs/job.js';
 import {
   advanceChain,
@@ -30,6 +28,7 @@ import {
   markCounted,
   releaseItem,
   settleItem,
+  tallyItems,
   toItem,
   unmarkCounted,
 } from './dynamo-job-items.js';
@@ -231,46 +230,12 @@ export class DynamoJobStore implements JobStore {
   }
 
   async countItems(jobId: string): Promise<number> {
-    let count = 0;
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ExpressionAttributeValues: { ':pk': jobId, ':prefix': ITEM_PREFIX },
-          Select: 'COUNT',
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      count += page.Count ?? 0;
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return count;
+    // A COUNT query reads (and is charged for) the same items as the tally.
+    return (await this.tallyItems(jobId)).items;
   }
 
-  async tallyItems(jobId: string): Promise<ItemTally> {
-    const tally = emptyTally();
-    let startKey: Record<string, unknown> | undefined;
-    do {
-      const page = await this.#client.send(
-        new QueryCommand({
-          TableName: this.#table,
-          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-          ProjectionExpression: '#status, #counted',
-          ExpressionAttributeNames: { '#status': 'status', '#counted': 'counted' },
-          ExpressionAttributeValues: { ':pk': jobId, ':prefix': ITEM_PREFIX },
-          ExclusiveStartKey: startKey,
-          ConsistentRead: true,
-        }),
-      );
-      for (const item of page.Items ?? []) {
-        tallyItem(tally, { status: item.status as JobItem['status'], counted: item.counted === true });
-      }
-      startKey = page.LastEvaluatedKey;
-    } while (startKey);
-    return tally;
+  tallyItems(jobId: string): Promise<ItemTally> {
+    return tallyItems(this.#client, this.#table, jobId);
   }
 
   claimItem(

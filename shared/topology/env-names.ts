@@ -8,6 +8,7 @@ export const queueUrlEnv = {
   events: 'EVENTS_QUEUE_URL',
   policy: 'POLICY_QUEUE_URL',
   jobs: 'JOBS_QUEUE_URL',
+  report: 'REPORT_QUEUE_URL',
 } as const;
 export type QueueName = keyof typeof queueUrlEnv;
 
@@ -36,3 +37,8 @@ export const jobScheduleEnv = {
   roleArn: 'JOB_SCHEDULE_ROLE_ARN',
   queueArn: 'JOBS_QUEUE_ARN',
 } as const;
+
+/** The stage's reports bucket: each report's record and content (shared/store/s3-report-store.ts). */
+export const REPORTS_BUCKET_ENV = 'REPORTS_BUCKET_NAME';
+/** The report worker's share of Transatel's rate limit, in requests per second (infra sets it). */
+export const REPORT_MAX_RPS_ENV = 'REPORT_MAX_RPS';

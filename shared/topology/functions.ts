@@ -1,58 +1,6 @@
-import type { QueueName, TableName } from './env-names.js';
+import type { FunctionName, FunctionSpec } from './function-spec.js';
 
-export type FunctionName =
-  | 'activation-api'
-  | 'activation-worker'
-  | 'plan-api'
-  | 'plan-worker'
-  | 'balance-api'
-  | 'orders-api'
-  | 'review-api'
-  | 'policies-api'
-  | 'catalog-api'
-  | 'sims-api'
-  | 'esim-api'
-  | 'usage-api'
-  | 'history-api'
-  | 'webhook-intake'
-  | 'events-worker'
-  | 'catalog-sync'
-  | 'policy-worker'
-  | 'policy-sweep'
-  | 'jobs-api'
-  | 'job-worker';
-
-/**
- * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
- * SIMs' history, which its writers add to and never read.
- */
-export type TableAccess = 'read' | 'readWrite' | 'append';
-
-/** What a function may touch; infra turns this into least-privilege grants. */
-export interface FunctionAccess {
-  tables?: { name: TableName; access: TableAccess }[];
-  sendsTo?: QueueName[];
-  publishesEvents?: boolean;
-  /** Reads the Transatel credentials secret (client id/secret, webhook secrets). */
-  readsSecret?: boolean;
-  /**
-   * A queue consumer that calls Transatel only now and then: not paced within the workflow workers' share of
-   * the rate limit, as the APIs are not.
-   */
-  occasionalTransatelCalls?: boolean;
-  /** Creates and deletes the one-time schedules that start scheduled jobs (EventBridge Scheduler). */
-  schedulesJobs?: boolean;
-}
-
-export interface FunctionSpec extends FunctionAccess {
-  /** Path of the handler module, relative to the project root; it exports `handler`. */
-  entry: string;
-  description: string;
-  timeoutSeconds: number;
-  memoryMb: number;
-  /** Invoked every this many minutes (an EventBridge rule; locally at start, then on the same period). */
-  scheduleMinutes?: number;
-}
+export type { FunctionAccess, FunctionName, FunctionSpec, TableAccess } from './function-spec.js';
 
 export const functions: Record<FunctionName, FunctionSpec> = {
   'activation-api': {
@@ -282,5 +230,29 @@ export const functions: Record<FunctionName, FunctionSpec> = {
     ],
     sendsTo: ['jobs', 'plan'],
     readsSecret: true,
+  },
+  // Records the report and queues it; reads its record back and presigns its download. No Transatel call.
+  'reports-api': {
+    entry: 'functions/reports-api/handler.ts',
+    description: 'Queues fleet reports, and says where each stands and where to download it',
+    timeoutSeconds: 10,
+    memoryMb: 256,
+    sendsTo: ['report'],
+    reportsBucket: 'readWrite',
+  },
+  'report-worker': {
+    entry: 'functions/report-worker/handler.ts',
+    description: "Computes fleet reports from Transatel's inventory, paced, and writes them to the bucket",
+    timeoutSeconds: 900,
+    memoryMb: 1024,
+    reportsBucket: 'readWrite',
+    // The spend report: the plans bought, per SIM (the orders' ICCID index), and who ordered them (history).
+    tables: [
+      { name: 'orders', access: 'read' },
+      { name: 'history', access: 'read' },
+    ],
+    readsSecret: true,
+    // Paced to the reports' own share of the rate limit (REPORT_MAX_RPS), not the workflow workers'.
+    occasionalTransatelCalls: true,
   },
 };

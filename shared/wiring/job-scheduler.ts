@@ -1,6 +1,6 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { JobScheduler } from '#shared/jobs/messages.js';
-import { NodeSha256 } from './node-sha256.js';
+import { NodeSha256 } from '../node-sha256.js';
 
 export interface SchedulerOptions {
   region: string;

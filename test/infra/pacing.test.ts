@@ -83,4 +83,11 @@ describe('stack of stage dev with -c transatelMaxRps=100', () => {
     for (const name of functionNames.filter((candidate) => candidate !== 'policy-sweep'))
       expect(environmentOf(template, fnId(name)), name).not.toHaveProperty('POLICY_SWEEP_MAX_RPS');
   });
+
+  it('gives the report worker its own share: 0.1 × 100, split between its 2 runs at once', () => {
+    expect(environmentOf(template, fnId('report-worker')).REPORT_MAX_RPS).toBe('5');
+    expect(environmentOf(template, fnId('report-worker'))).not.toHaveProperty('TRANSATEL_MAX_RPS');
+    for (const name of functionNames.filter((candidate) => candidate !== 'report-worker'))
+      expect(environmentOf(template, fnId(name)), name).not.toHaveProperty('REPORT_MAX_RPS');
+  });
 });

@@ -14,6 +14,7 @@ import {
   type QueueName,
   queues,
   queueUrlEnv,
+  REPORTS_BUCKET_ENV,
   routes,
   SECRET_ID_ENV,
   type TableName,
@@ -87,6 +88,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
     logicalIdOf(template, 'AWS::Events::Rule', 'Name', `${prefix}-${name}`);
   const secretId = () =>
     logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `iot-capped-plans/${stageName}/transatel`);
+  const bucketId = () => logicalIdOf(template, 'AWS::S3::Bucket', 'BucketName', `${prefix}-reports`);
   const logGroupId = (name: FunctionName) =>
     logicalIdOf(template, 'AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${prefix}-${name}`);
   const statementsOf = (name: FunctionName): PolicyStatement[] =>
@@ -108,8 +110,8 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('functions', () => {
-    it('has the 20 functions and 6 tables of the topology', () => {
-      expect(functionNames).toHaveLength(20);
+    it('has the 22 functions and 6 tables of the topology', () => {
+      expect(functionNames).toHaveLength(22);
       expect([...tableNames].sort()).toEqual([
         'catalog',
         'history',
@@ -118,7 +120,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         'orders',
         'policies',
       ]);
-      template.resourceCountIs('AWS::Lambda::Function', 20);
+      template.resourceCountIs('AWS::Lambda::Function', 22);
       template.resourceCountIs('AWS::DynamoDB::Table', 6);
     });
 
@@ -158,6 +160,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of spec.sendsTo ?? []) expected[queueUrlEnv[queue]] = queueId(queue);
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
+        if (spec.reportsBucket) expected[REPORTS_BUCKET_ENV] = bucketId();
         const extension = spec.readsSecret ? secretsExtensionVariables : [];
         const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
         // Checked in jobs.test.ts.
@@ -241,6 +244,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of queueNames) if (queues[queue].consumer === name) allowed.add(queueId(queue));
         if (spec.publishesEvents) allowed.add(topicId('events'));
         if (spec.readsSecret) allowed.add(secretId());
+        if (spec.reportsBucket) allowed.add(bucketId());
 
         const reached = new Set<string>();
         for (const statement of statements) {
@@ -252,8 +256,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
             const ids = referencedIds(resource);
             expect(ids.size, `${name}: a resource that is not one of ours`).toBe(1);
             for (const id of ids) reached.add(id);
-            // `<log group arn>` already ends in :*; everything else must be literal-free of wildcards.
-            for (const text of literalStrings(resource)) expect(text, name).not.toContain('*');
+            // `<log group arn>` already ends in :*; the reports bucket's objects are `<bucket arn>/*` (report ids
+            // are made at run time); everything else must be literal-free of wildcards.
+            const objectsOfBucket = spec.reportsBucket !== undefined && ids.has(bucketId());
+            for (const text of literalStrings(resource))
+              if (!(objectsOfBucket && text === '/*')) expect(text, name).not.toContain('*');
           }
           for (const action of actionsOf(statement)) expect(action, name).not.toContain('*');
         }
@@ -293,7 +300,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('lets the history writers only add to it, and only history-api read it (and the orders)', () => {
+    it('lets the history writers only add to it, and only history-api and report-worker read it', () => {
       const writers = functionNames.filter((name) =>
         functions[name].tables?.some((table) => table.name === 'history' && table.access === 'append'),
       );
@@ -313,8 +320,10 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       const readers = functionNames.filter((name) =>
         actionsOn(name, tableId('history')).includes('dynamodb:Query'),
       );
-      expect(readers).toEqual(['history-api']);
+      // report-worker: the operator actions naming the orders of the spend report.
+      expect(readers).toEqual(['history-api', 'report-worker']);
       expect(actionsOn('history-api', tableId('history')).sort()).toEqual([...tableReadActions].sort());
+      expect(actionsOn('report-worker', tableId('history')).sort()).toEqual([...tableReadActions].sort());
       expect(actionsOn('history-api', tableId('orders')).sort()).toEqual([...tableReadActions].sort());
       const all = statementsOf('history-api').flatMap(actionsOf);
       expect(all.filter((action) => /^(sqs|sns|secretsmanager):/.test(action))).toEqual([]);
@@ -593,6 +602,43 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('data', () => {
+    it('keeps the reports in one private, encrypted, TLS-only bucket whose objects expire', () => {
+      template.resourceCountIs('AWS::S3::Bucket', 1);
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: `${prefix}-reports`,
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 30 })],
+        },
+      });
+      template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        PolicyDocument: {
+          Statement: Match.arrayWith([
+            Match.objectLike({
+              Effect: 'Deny',
+              Action: 's3:*',
+              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            }),
+          ]),
+        },
+      });
+      // Objects only: the API reads and writes records, the worker writes content; nobody lists or deletes.
+      for (const name of functionNames) {
+        const actions = actionsOn(name, bucketId()).sort();
+        const access = functions[name].reportsBucket;
+        expect(actions, name).toEqual(access === undefined ? [] : ['s3:GetObject', 's3:PutObject']);
+      }
+    });
+
     it('defines the tables with PITR, on-demand billing and AWS-managed encryption', () => {
       expect(Object.keys(resourcesOfType(template, 'AWS::DynamoDB::Table'))).toHaveLength(tableNames.length);
       for (const name of tableNames) {

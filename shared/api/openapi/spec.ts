@@ -11,7 +11,7 @@ export interface OperationSpec {
   operationId: string;
   summary: string;
   description?: string;
-  tag: 'Orders' | 'SIMs' | 'Plans' | 'Policies' | 'Jobs' | 'Webhooks';
+  tag: 'Orders' | 'SIMs' | 'Plans' | 'Policies' | 'Jobs' | 'Reports' | 'Webhooks';
   params?: z.core.$ZodType;
   query?: z.core.$ZodType;
   headers?: z.core.$ZodType;

@@ -81,10 +81,21 @@ describe('startLocalStack', () => {
     expect(process.env.POLL_FIRST_DELAY_SECONDS).toBe('3');
     expect(process.env.STAGE).toBe('local');
     expect(stack.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
-    expect(Object.keys(stack.dlqUrls).sort()).toEqual(['activation', 'events', 'jobs', 'plan', 'policy']);
+    expect(Object.keys(stack.dlqUrls).sort()).toEqual([
+      'activation',
+      'events',
+      'jobs',
+      'plan',
+      'policy',
+      'report',
+    ]);
     expect(process.env.JOBS_TABLE_NAME).toBe('local-jobs');
     expect(process.env.JOBS_QUEUE_ARN).toBe(stack.resources.queues.jobs.arn);
     expect(process.env.AWS_ENDPOINT_URL_SCHEDULER).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    // fauxqs serves S3 on its SQS port: the reports bucket, provisioned.
+    expect(process.env.AWS_ENDPOINT_URL_S3).toBe(stack.endpoints.sqs);
+    expect(process.env.REPORTS_BUCKET_NAME).toBe('local-reports');
+    expect(stack.resources.reportsBucket).toBe('local-reports');
     expect(stack.webhook).toEqual({
       url: `${stack.url}/v1/webhooks/transatel`,
       secret: 'local-webhook-secret',
