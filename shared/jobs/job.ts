@@ -157,6 +157,12 @@ export interface ItemPage {
   after?: string | undefined;
 }
 
+/** How an item settles (JobStore.settleItem): its final status, under the claim `token` if any, and Transatel's words. */
+export type SettleOutcome = { status: 'DONE' | 'FAILED' | 'CANCELLED'; token?: string | undefined } & Pick<
+  JobItem,
+  'title' | 'detail' | 'transactionId' | 'orderId'
+>;
+
 export interface ItemTally {
   items: number;
   done: number;
@@ -221,15 +227,7 @@ export interface JobStore {
    * Settles an item: DONE or FAILED under the claim `token`, or CANCELLED from PENDING (token undefined). False
    * when the item was not in that state.
    */
-  settleItem(
-    jobId: string,
-    iccid: string,
-    outcome: { status: 'DONE' | 'FAILED' | 'CANCELLED'; token?: string | undefined } & Pick<
-      JobItem,
-      'title' | 'detail' | 'transactionId' | 'orderId'
-    >,
-    now: Date,
-  ): Promise<boolean>;
+  settleItem(jobId: string, iccid: string, outcome: SettleOutcome, now: Date): Promise<boolean>;
   /**
    * Adds a settled, uncounted item to the job's counts, marks it counted, and moves the job to DONE when that
    * was its last item.

@@ -1,5 +1,12 @@
 import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type ChainMark, emptyTally, type ItemTally, type JobItem, tallyItem } from '../jobs/job.js';
+import {
+  type ChainMark,
+  emptyTally,
+  type ItemTally,
+  type JobItem,
+  type SettleOutcome,
+  tallyItem,
+} from '../jobs/job.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 
 /**
@@ -86,10 +93,7 @@ export async function settleItem(
 
   jobId: string,
   iccid: string,
-  outcome: { status: 'DONE' | 'FAILED' | 'CANCELLED'; token?: string | undefined } & Pick<
-    JobItem,
-    'title' | 'detail' | 'transactionId' | 'orderId'
-  >,
+  outcome: SettleOutcome,
   now: Date,
 ): Promise<boolean> {
   const { status, token, ...details } = outcome;

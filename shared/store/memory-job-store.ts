@@ -13,6 +13,7 @@ import {
   type JobMove,
   type JobStore,
   jobMoves,
+  type SettleOutcome,
   tallyItem,
 } from '../jobs/job.js';
 
@@ -143,15 +144,7 @@ export class MemoryJobStore implements JobStore {
     return true;
   }
 
-  async settleItem(
-    jobId: string,
-    iccid: string,
-    outcome: { status: 'DONE' | 'FAILED' | 'CANCELLED'; token?: string | undefined } & Pick<
-      JobItem,
-      'title' | 'detail' | 'transactionId' | 'orderId'
-    >,
-    now: Date,
-  ): Promise<boolean> {
+  async settleItem(jobId: string, iccid: string, outcome: SettleOutcome, now: Date): Promise<boolean> {
     const item = this.#items.get(jobId)?.get(iccid);
     if (!item) return false;
     const { status, token, ...details } = outcome;
