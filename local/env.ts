@@ -22,6 +22,8 @@ export const LOCAL_DEFAULTS = {
   mvnoRef: 'M2MA_WW_TSL_LOCAL',
   activationDeadlineSeconds: '600',
   pollFirstDelaySeconds: '3',
+  /** The simulator has no rate limit: reports read a local fleet in seconds, not minutes (the functions' 2). */
+  reportMaxRps: '50',
   /** The functions' JSON logs stay quiet locally unless LOG_LEVEL asks for more. */
   logLevel: 'WARN',
 } as const;
@@ -105,7 +107,6 @@ const passThrough = [
   'POWERTOOLS_LOG_LEVEL',
   'POLICY_SWEEP_MAX_RPS',
   'POLICY_CACHE_SECONDS',
-  'REPORT_MAX_RPS',
 ] as const;
 
 /**
@@ -156,6 +157,7 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
       present(source, 'ACTIVATION_DEADLINE_SECONDS') ?? LOCAL_DEFAULTS.activationDeadlineSeconds,
     POLL_FIRST_DELAY_SECONDS:
       present(source, 'POLL_FIRST_DELAY_SECONDS') ?? LOCAL_DEFAULTS.pollFirstDelaySeconds,
+    REPORT_MAX_RPS: present(source, 'REPORT_MAX_RPS') ?? LOCAL_DEFAULTS.reportMaxRps,
     ...Object.fromEntries(passThrough.map((name) => [name, present(source, name)])),
   };
 }
