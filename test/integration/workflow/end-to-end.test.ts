@@ -575,6 +575,19 @@ describe('bad input never reaches Transatel', () => {
       field: /params\.jobId/,
     },
     {
+      route: 'POST /v1/reports',
+      method: 'POST',
+      path: '/v1/reports',
+      body: { type: 'plans-expiring', days: 0 },
+      field: /body\.days/,
+    },
+    {
+      route: 'GET /v1/reports/{reportId}',
+      method: 'GET',
+      path: '/v1/reports/nope',
+      field: /params\.reportId/,
+    },
+    {
       route: 'POST /v1/orders/{orderId}/resolve',
       method: 'POST',
       path: '/v1/orders/01ARZ3NDEKTSV4RRFFQ69G5FAV/resolve',
