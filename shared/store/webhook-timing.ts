@@ -1,4 +1,6 @@
 import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { lazy } from '../lazy.js';
+import * as z from '../zod.js';
 
 /**
  * How long after an activation request the ACTIVATED webhook comes, as the plan workers have seen it, kept
@@ -20,6 +22,11 @@ export interface WebhookTimingStore {
 
 export const WEBHOOK_TIMING_KEY = 'timing#activated-webhook';
 
+/** The stored item; one that does not match (written by hand, say) is ignored. Built on first read. */
+const storedTimingSchema = lazy(() =>
+  z.object({ expectedSeconds: z.number().check(z.minimum(0)), at: z.iso.datetime() }),
+);
+
 export class DynamoWebhookTimingStore implements WebhookTimingStore {
   constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
@@ -27,12 +34,9 @@ export class DynamoWebhookTimingStore implements WebhookTimingStore {
     const { Item } = await this.options.client.send(
       new GetCommand({ TableName: this.options.tableName, Key: { orderId: WEBHOOK_TIMING_KEY } }),
     );
-    const expectedSeconds = Item?.expectedSeconds;
-    const at = typeof Item?.at === 'string' ? new Date(Item.at) : undefined;
-    if (typeof expectedSeconds !== 'number' || !Number.isFinite(expectedSeconds) || expectedSeconds < 0)
-      return;
-    if (!at || Number.isNaN(at.getTime())) return;
-    return { expectedSeconds, at };
+    const stored = storedTimingSchema().safeParse(Item);
+    if (!stored.success) return undefined;
+    return { expectedSeconds: stored.data.expectedSeconds, at: new Date(stored.data.at) };
   }
 
   async write(timing: WebhookTiming): Promise<void> {
