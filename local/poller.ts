@@ -128,7 +128,7 @@ const emptyCounters = (): QueueCounters => ({
 
 /**
  * Lambda's SQS event source, locally: per queue, `maxConcurrency` loops that receive up to
- * `batchSize` messages, invoke the consumer with an SQSEvent, and delete every record it did not
+ * `batchSize` messages (gathered for up to `maxBatchingWindowSeconds` when the queue has one), invoke the consumer with an SQSEvent, and delete every record it did not
  * report in `batchItemFailures`. Failed records stay and reappear after the queue's visibility
  * timeout; the queue's redrive policy moves them to the DLQ after `maxReceiveCount` receives.
  */
@@ -190,26 +190,50 @@ export function startPollers(options: PollerOptions): Pollers {
     );
   }
 
+  async function receive(queue: PolledQueue, max: number, waitSeconds: number): Promise<Message[]> {
+    const { Messages = [] } = await options.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: queue.url,
+        MaxNumberOfMessages: max,
+        WaitTimeSeconds: waitSeconds,
+        MessageSystemAttributeNames: ['All'],
+        MessageAttributeNames: ['All'],
+      }),
+    );
+    return Messages;
+  }
+
+  /**
+   * One batch: what a long poll brings, then, under a batching window and short of a full batch, what else
+   * has come by the window's end (one more receive), as the event source gathers records for that long.
+   */
+  async function receiveBatch(queue: PolledQueue, spec: QueueSpec): Promise<Message[]> {
+    const messages = await receive(queue, spec.batchSize, waitTimeSeconds);
+    if (messages.length === 0 || messages.length >= spec.batchSize || spec.maxBatchingWindowSeconds <= 0)
+      return messages;
+    await sleep(spec.maxBatchingWindowSeconds * 1000, undefined, { signal: abort.signal }).catch(
+      () => undefined,
+    );
+    if (stopping) return messages;
+    const more = await receive(queue, spec.batchSize - messages.length, 0).catch((error: unknown) => {
+      log.warn(`${queue.name}: receive failed: ${describeError(error)}`);
+      return [];
+    });
+    return messages.concat(more);
+  }
+
   async function loop(queue: PolledQueue, spec: QueueSpec, count: QueueCounters): Promise<void> {
     while (!stopping) {
-      let messages: Message[] | undefined;
+      let messages: Message[];
       try {
-        ({ Messages: messages } = await options.sqs.send(
-          new ReceiveMessageCommand({
-            QueueUrl: queue.url,
-            MaxNumberOfMessages: spec.batchSize,
-            WaitTimeSeconds: waitTimeSeconds,
-            MessageSystemAttributeNames: ['All'],
-            MessageAttributeNames: ['All'],
-          }),
-        ));
+        messages = await receiveBatch(queue, spec);
       } catch (error) {
         if (stopping) return;
         log.warn(`${queue.name}: receive failed: ${describeError(error)}`);
         await sleep(1_000, undefined, { signal: abort.signal }).catch(() => undefined);
         continue;
       }
-      if (!messages?.length) continue;
+      if (messages.length === 0) continue;
       await handleBatch(queue, spec.consumer, messages, count).catch((error: unknown) => {
         log.warn(`${queue.name}: batch handling failed: ${describeError(error)}`);
       });

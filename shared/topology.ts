@@ -83,7 +83,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   plan: {
     consumer: 'plan-worker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    // Its messages come one by one (a webhook, a status check): gathered for a second, ten take one invocation.
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 6 * functions['plan-worker'].timeoutSeconds,
     maxReceiveCount: 5,
     maxConcurrency: 10,

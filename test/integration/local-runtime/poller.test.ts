@@ -33,7 +33,12 @@ describe('queue pollers', () => {
   });
 
   /** Fresh resources per test; only the activation queue is polled, by the given consumer. */
-  async function setUp(consumer: RecordingConsumer, visibility: number, concurrency?: number) {
+  async function setUp(
+    consumer: RecordingConsumer,
+    visibility: number,
+    concurrency?: number,
+    batchingWindowSeconds = 0,
+  ) {
     prefixes.n += 1;
     const resources = await provision(clients, {
       prefix: `poll${prefixes.n}`,
@@ -48,6 +53,7 @@ describe('queue pollers', () => {
       activation: {
         ...topologyQueues.activation,
         maxConcurrency: concurrency ?? topologyQueues.activation.maxConcurrency,
+        maxBatchingWindowSeconds: batchingWindowSeconds,
       },
     };
     const queue = resources.queues.activation;
@@ -112,6 +118,18 @@ describe('queue pollers', () => {
     expect(record?.attributes.SentTimestamp).toMatch(/^\d+$/);
     expect(record?.attributes.ApproximateFirstReceiveTimestamp).toMatch(/^\d+$/);
     expect(pollers?.counters().activation).toMatchObject({ records: 2, succeeded: 2, failed: 0 });
+  });
+
+  it('gathers messages sent one by one into one batch under a batching window', async () => {
+    const consumer = recordingConsumer(() => 'ok');
+    const resources = await setUp(consumer, 30, 1, 1);
+    for (const n of [1, 2, 3]) {
+      await clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: resources.queues.activation.url, MessageBody: `{"n":${n}}` }),
+      );
+    }
+    await waitFor(() => (consumer.seen.length >= 3 ? true : undefined));
+    expect(consumer.events.map((event) => event.Records.length)).toEqual([3]);
   });
 
   it('leaves a reported failure for the visibility timeout, then redelivers it with receive count 2', async () => {
