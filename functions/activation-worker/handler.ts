@@ -9,9 +9,14 @@ import { workflowMessageSchema } from '#shared/workflow/messages.js';
 const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityApi(http) }));
 
 /** Activation queue consumer: one `activate` step per message. */
-export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
-  const deps = activationDeps();
-  await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
-    runActivationStep(deps, message.orderId),
-  );
-});
+export const handler = sqsHandler(
+  workflowMessageSchema,
+  async (message, record) => {
+    const deps = activationDeps();
+    await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
+      runActivationStep(deps, message.orderId),
+    );
+  },
+  // The batch's first status checks go to SQS in one request.
+  { holdSends: true },
+);

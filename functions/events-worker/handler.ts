@@ -1,9 +1,9 @@
 import { logger } from '#shared/lambda/logger.js';
 import { RetryLaterError, sqsHandler } from '#shared/lambda/sqs.js';
+import type { HistoryEntry } from '#shared/store/history.js';
 import { processEventOnce } from '#shared/store/processed-events.js';
 import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js';
-import { historyStore } from '#shared/wiring/clients/history.js';
-import { processedEventStore } from '#shared/wiring/clients/processed-events.js';
+import { processedEventFiler } from '#shared/wiring/clients/processed-events.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
 import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
 import { eventHistoryEntry } from '#shared/workflow/event-history.js';
@@ -14,16 +14,15 @@ import { toNotification } from '#shared/workflow/notifications.js';
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
 
 /**
- * One event: advance the orders it concerns, file it in its SIM's history, then publish it normalized. The
- * history entry comes first: both are repeated when processing fails and the event comes again, and the entry
- * is written once (same SIM, instant and event id) where a notification would be published twice.
+ * One event: advance the orders it concerns and publish it normalized; its entry in its SIM's history is
+ * returned, to be filed with the event's completion in one write. A failure of that write has the event
+ * processed again: the entry is written once (same SIM, instant and event id), the notification twice.
  */
-async function processEvent(rawEvent: unknown): Promise<string[]> {
+async function processEvent(rawEvent: unknown): Promise<HistoryEntry[]> {
   const event = parseEvent(rawEvent);
   const orderIds = await applyEventToOrders(orderMoveDeps(), event);
   const notification = toNotification(event, orderIds);
   const entry = eventHistoryEntry(notification, new Date());
-  if (entry) await historyStore().append([entry]);
   await publishNotification(notification);
   logger.info('event processed', {
     eventId: event.header.eventId,
@@ -32,7 +31,7 @@ async function processEvent(rawEvent: unknown): Promise<string[]> {
     published: notification.type,
     filed: entry !== undefined,
   });
-  return orderIds;
+  return entry ? [entry] : [];
 }
 
 /**
@@ -40,13 +39,23 @@ async function processEvent(rawEvent: unknown): Promise<string[]> {
  * a duplicate delivered while the first is still in flight is retried later. The claim lasts the
  * invocation's remaining time: a copy left behind by a crashed invocation is taken over after it.
  */
-export const handler = sqsHandler(envelopeSchema, async (envelope, _record, context) => {
-  const { eventId } = envelope.header;
-  const { outcome } = await processEventOnce(
-    processedEventStore(),
-    { eventId, leaseMs: context.getRemainingTimeInMillis(), memorySeconds: EVENT_MEMORY_SECONDS },
-    () => processEvent(envelope),
-  );
-  if (outcome === 'in-flight') throw new RetryLaterError(`event ${eventId} in flight`);
-  if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });
-});
+export const handler = sqsHandler(
+  envelopeSchema,
+  async (envelope, _record, context) => {
+    const { eventId } = envelope.header;
+    const { outcome } = await processEventOnce(
+      processedEventFiler(),
+      {
+        eventId,
+        leaseMs: context.getRemainingTimeInMillis(),
+        memorySeconds: EVENT_MEMORY_SECONDS,
+        historyOf: (entries) => entries,
+      },
+      () => processEvent(envelope),
+    );
+    if (outcome === 'in-flight') throw new RetryLaterError(`event ${eventId} in flight`);
+    if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });
+  },
+  // The plan steps the batch's ACTIVATED events queue go to SQS in one request, once the batch has run.
+  { holdSends: true },
+);

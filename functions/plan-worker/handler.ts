@@ -21,9 +21,14 @@ const planDeps = workflowDeps(
 );
 
 /** Plan queue consumer: activation checks (polling) and plan orders. */
-export const handler = sqsHandler(workflowMessageSchema, async (message, record) => {
-  const deps = planDeps();
-  await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
-    runPlanStep(deps, message.orderId),
-  );
-});
+export const handler = sqsHandler(
+  workflowMessageSchema,
+  async (message, record) => {
+    const deps = planDeps();
+    await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
+      runPlanStep(deps, message.orderId),
+    );
+  },
+  // Deferred and later status checks go to SQS together, once the batch has run.
+  { holdSends: true },
+);

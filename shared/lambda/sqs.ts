@@ -5,6 +5,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
+import { currentOutbox, Outbox, withOutbox } from './outbox.js';
 
 export type SqsMessageHandler<Message> = (
   message: Message,
@@ -67,14 +68,25 @@ function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): 
  * Records run sequentially because the log context is process-wide; throughput comes from the
  * batch size and the function's concurrency.
  */
+export interface SqsHandlerOptions {
+  /**
+   * Hold the workflow steps the records queue and send them together once all have run (shared/lambda/outbox.ts);
+   * a record whose steps SQS refuses is reported failed.
+   */
+  holdSends?: boolean;
+}
+
 export function sqsHandler<S extends z.core.$ZodType>(
   schema: S,
   handle: SqsMessageHandler<z.output<S>>,
+  options: SqsHandlerOptions = {},
 ): SqsLambdaHandler {
   const handleRecord = (record: SQSRecord, context: Context): Promise<void> =>
     withLogContext(
       { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount },
       async () => {
+        const outbox = currentOutbox();
+        if (outbox) outbox.recordId = record.messageId;
         try {
           const message = parseMessage(schema, record);
           await handle(message, record, context);
@@ -88,6 +100,7 @@ export function sqsHandler<S extends z.core.$ZodType>(
           }
           throw error;
         } finally {
+          if (outbox) outbox.recordId = undefined;
           removeOrderContext();
         }
       },
@@ -96,11 +109,21 @@ export function sqsHandler<S extends z.core.$ZodType>(
   const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // A processor holds one batch's state: one per invocation keeps concurrent local invocations apart.
     const processor = new BatchProcessor(EventType.SQS);
-    return processPartialResponse(event, handleRecord, processor, {
-      context,
-      processInParallel: false,
-      throwOnFullBatchFailure: false,
-    });
+    const run = () =>
+      processPartialResponse(event, handleRecord, processor, {
+        context,
+        processInParallel: false,
+        throwOnFullBatchFailure: false,
+      });
+    if (!options.holdSends) return run();
+    const outbox = new Outbox();
+    const response = await withOutbox(outbox, run);
+    const unsent = await outbox.flush();
+    if (unsent.size === 0) return response;
+    logger.error('steps could not be queued; their messages will be retried', { messageIds: [...unsent] });
+    const failed = new Set(response.batchItemFailures.map((failure) => failure.itemIdentifier));
+    const added = [...unsent].filter((id) => !failed.has(id)).map((itemIdentifier) => ({ itemIdentifier }));
+    return { batchItemFailures: [...response.batchItemFailures, ...added] };
   };
 
   return middy<SQSEvent, SQSBatchResponse>()

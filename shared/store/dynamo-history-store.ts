@@ -1,5 +1,5 @@
 import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
+import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
 import {
   type HistoryEntry,
   type HistoryPage,
@@ -7,7 +7,7 @@ import {
   type HistoryStore,
   historyEntrySchema,
 } from './history.js';
-import { readRange, type StoredHistoryEntry, toPage, toStored } from './history-query.js';
+import { readRange, toPage, toStored } from './history-query.js';
 import type { TableDefinition } from './table-definition.js';
 
 /**
@@ -30,6 +30,12 @@ export interface DynamoHistoryStoreOptions {
   /** Conditional puts in flight at once during an `append` of many entries. */
   concurrency?: number;
   clock?: () => Date;
+}
+
+/** An entry as the table holds it: its fields, sort key and expiry. */
+export function historyItem(entry: HistoryEntry, retentionDays: number): Record<string, unknown> {
+  const { sk, expiresAt, entry: stored } = toStored(entry, retentionDays);
+  return stripUndefined({ ...stored, sk, expiresAt });
 }
 
 function parseStoredEntry(item: Record<string, unknown>): HistoryEntry {
@@ -57,24 +63,29 @@ export class DynamoHistoryStore implements HistoryStore {
 
   /** One conditional put per entry: an entry already there (same iccid, at and id) is left as it is. */
   async append(entries: readonly HistoryEntry[]): Promise<void> {
-    const stored = entries.map((entry) => toStored(entry, this.#retentionDays));
+    const items = entries.map((entry) => historyItem(entry, this.#retentionDays));
     let next = 0;
     const worker = async () => {
-      while (next < stored.length) {
-        const item = stored[next] as StoredHistoryEntry;
+      while (next < items.length) {
+        const item = items[next] as Record<string, unknown>;
         next += 1;
         await this.#putOnce(item);
       }
     };
-    await Promise.all(Array.from({ length: Math.min(this.#concurrency, stored.length) }, worker));
+    await Promise.all(Array.from({ length: Math.min(this.#concurrency, items.length) }, worker));
   }
 
-  async #putOnce({ sk, expiresAt, entry }: StoredHistoryEntry): Promise<void> {
+  async appendNew(entries: readonly HistoryEntry[]): Promise<void> {
+    const items = entries.map((entry) => historyItem(entry, this.#retentionDays));
+    await writeInBatches(this.#client, this.#tableName, items, { concurrency: this.#concurrency });
+  }
+
+  async #putOnce(item: Record<string, unknown>): Promise<void> {
     try {
       await this.#client.send(
         new PutCommand({
           TableName: this.#tableName,
-          Item: stripUndefined({ ...entry, sk, expiresAt }),
+          Item: item,
           ConditionExpression: 'attribute_not_exists(#sk)',
           ExpressionAttributeNames: { '#sk': 'sk' },
         }),

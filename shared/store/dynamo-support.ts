@@ -42,24 +42,39 @@ export interface WriteInBatchesOptions {
   baseDelayMs?: number;
 }
 
-async function writeBatch(
+type PutsByTable = Record<string, { PutRequest: { Item: Record<string, unknown> } }[]>;
+
+/**
+ * One BatchWriteItem of unconditional puts, to one table or several (at most 25 items in all), retrying what
+ * DynamoDB leaves unprocessed.
+ */
+export async function putInOneBatch(
   client: DynamoDBDocumentClient,
-  tableName: string,
-  items: readonly Record<string, unknown>[],
-  { maxAttempts = 8, baseDelayMs = 50 }: WriteInBatchesOptions,
+  itemsByTable: Readonly<Record<string, readonly Record<string, unknown>[]>>,
+  { maxAttempts = 8, baseDelayMs = 50 }: WriteInBatchesOptions = {},
 ): Promise<void> {
-  let pending = items.map((Item) => ({ PutRequest: { Item } }));
-  for (let attempt = 1; pending.length > 0; attempt += 1) {
-    if (attempt > maxAttempts) throw new BatchWriteIncompleteError(pending.length);
+  let pending: PutsByTable = Object.fromEntries(
+    Object.entries(itemsByTable).map(([table, items]) => [
+      table,
+      items.map((Item) => ({ PutRequest: { Item } })),
+    ]),
+  );
+  const count = (requests: PutsByTable) =>
+    Object.values(requests).reduce((sum, puts) => sum + puts.length, 0);
+  for (let attempt = 1; count(pending) > 0; attempt += 1) {
+    if (attempt > maxAttempts) throw new BatchWriteIncompleteError(count(pending));
     if (attempt > 1) {
       // Unprocessed items mean throttling: back off exponentially, with full jitter.
       await sleep(Math.random() * Math.min(2_000, baseDelayMs * 2 ** (attempt - 1)));
     }
-    const { UnprocessedItems } = await client.send(
-      new BatchWriteCommand({ RequestItems: { [tableName]: pending } }),
-    );
-    pending = (UnprocessedItems?.[tableName] ?? []).flatMap((request) =>
-      request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+    const { UnprocessedItems = {} } = await client.send(new BatchWriteCommand({ RequestItems: pending }));
+    pending = Object.fromEntries(
+      Object.entries(UnprocessedItems).map(([table, requests]) => [
+        table,
+        requests.flatMap((request) =>
+          request.PutRequest?.Item ? [{ PutRequest: { Item: request.PutRequest.Item } }] : [],
+        ),
+      ]),
     );
   }
 }
@@ -80,7 +95,7 @@ export async function writeInBatches(
     while (next < batches.length) {
       const batch = batches[next];
       next += 1;
-      if (batch) await writeBatch(client, tableName, batch, options);
+      if (batch) await putInOneBatch(client, { [tableName]: batch }, options);
     }
   };
   const workers = Math.max(1, Math.min(options.concurrency ?? 4, batches.length));

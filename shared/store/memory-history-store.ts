@@ -39,6 +39,10 @@ export class MemoryHistoryStore implements HistoryStore {
     }
   }
 
+  appendNew(entries: readonly HistoryEntry[]): Promise<void> {
+    return this.append(entries);
+  }
+
   async list(iccid: string, query: HistoryQuery): Promise<HistoryPage> {
     const range = readRange(query);
     if (range.empty) return { entries: [] };

@@ -7,7 +7,9 @@
  */
 import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.js';
-import { isConditionalCheckFailure } from './dynamo-support.js';
+import { historyItem } from './dynamo-history-store.js';
+import { isConditionalCheckFailure, putInOneBatch } from './dynamo-support.js';
+import type { HistoryEntry, HistoryStore } from './history.js';
 import { idempotencyTableDefinition } from './idempotency-table.js';
 
 /** `claimed`: go ahead. `done`: processed before, drop it. `in-flight`: another copy holds a live lease. */
@@ -22,8 +24,16 @@ export interface ClaimEventRequest {
 
 export interface ProcessedEventStore {
   claim(request: ClaimEventRequest): Promise<EventClaim>;
-  /** Remembers the event as processed for `memorySeconds` from `now`. */
-  complete(eventId: string, now: Date, memorySeconds: number): Promise<void>;
+  /**
+   * Remembers the event as processed for `memorySeconds` from `now`, and files `history` (the event's entries in
+   * its SIM's history) in the same write.
+   */
+  complete(
+    eventId: string,
+    now: Date,
+    memorySeconds: number,
+    history?: readonly HistoryEntry[],
+  ): Promise<void>;
   /** Gives a claimed event up (processing failed), so that the next delivery runs it at once. */
   release(eventId: string): Promise<void>;
 }
@@ -69,8 +79,15 @@ function claimOver(stored: StoredEvent | undefined, now: Date): EventClaim | 'fr
   return (stored.leaseUntil ?? 0) > now.getTime() ? 'in-flight' : 'free';
 }
 
+export interface DynamoProcessedEventStoreOptions {
+  client: DynamoDBDocumentClient;
+  tableName: string;
+  /** The SIMs' history table, for completions that file entries (the events worker's). */
+  history?: { tableName: string; retentionDays: number };
+}
+
 export class DynamoProcessedEventStore implements ProcessedEventStore {
-  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
+  constructor(private readonly options: DynamoProcessedEventStoreOptions) {}
 
   async claim(request: ClaimEventRequest): Promise<EventClaim> {
     const key = recordKey(request.eventId);
@@ -109,14 +126,24 @@ export class DynamoProcessedEventStore implements ProcessedEventStore {
     throw new Error(`Event ${request.eventId} could not be claimed nor read`);
   }
 
-  async complete(eventId: string, now: Date, memorySeconds: number): Promise<void> {
-    const record = completed(now, memorySeconds);
-    await this.options.client.send(
-      new PutCommand({
-        TableName: this.options.tableName,
-        Item: { [keyName]: recordKey(eventId), ...record },
-      }),
-    );
+  async complete(
+    eventId: string,
+    now: Date,
+    memorySeconds: number,
+    history: readonly HistoryEntry[] = [],
+  ): Promise<void> {
+    const { client, tableName } = this.options;
+    const record = { [keyName]: recordKey(eventId), ...completed(now, memorySeconds) };
+    if (history.length === 0) {
+      await client.send(new PutCommand({ TableName: tableName, Item: record }));
+      return;
+    }
+    const historyTable = this.options.history;
+    if (!historyTable) throw new Error('This processed-event store was given no history table');
+    // One request for both: a history entry's key is the SIM, the instant and the event id, so writing it again
+    // (the event redelivered after a failure here) stores the same item.
+    const entries = history.map((entry) => historyItem(entry, historyTable.retentionDays));
+    await putInOneBatch(client, { [tableName]: [record], [historyTable.tableName]: entries });
   }
 
   async release(eventId: string): Promise<void> {
@@ -141,6 +168,9 @@ export class DynamoProcessedEventStore implements ProcessedEventStore {
 export class MemoryProcessedEventStore implements ProcessedEventStore {
   readonly #records = new Map<string, StoredEvent>();
 
+  /** `history`: where completions file their entries. */
+  constructor(private readonly history?: HistoryStore) {}
+
   async claim(request: ClaimEventRequest): Promise<EventClaim> {
     const claim = claimOver(this.#records.get(request.eventId), request.now);
     if (claim !== 'free') return claim;
@@ -148,7 +178,16 @@ export class MemoryProcessedEventStore implements ProcessedEventStore {
     return 'claimed';
   }
 
-  async complete(eventId: string, now: Date, memorySeconds: number): Promise<void> {
+  async complete(
+    eventId: string,
+    now: Date,
+    memorySeconds: number,
+    history: readonly HistoryEntry[] = [],
+  ): Promise<void> {
+    if (history.length > 0) {
+      if (!this.history) throw new Error('This processed-event store was given no history store');
+      await this.history.append(history);
+    }
     this.#records.set(eventId, completed(now, memorySeconds));
   }
 
@@ -157,13 +196,22 @@ export class MemoryProcessedEventStore implements ProcessedEventStore {
   }
 }
 
+export interface ProcessOnceRequest<Result> {
+  eventId: string;
+  leaseMs: number;
+  memorySeconds: number;
+  clock?: () => Date;
+  /** History entries the result files with the completion (one write for both). */
+  historyOf?: (result: Result) => readonly HistoryEntry[];
+}
+
 /**
  * Runs `process` for an event unless it was processed before (`duplicate`) or another copy is being
  * processed now (`in-flight`: the caller retries later). A failure releases the claim and is rethrown.
  */
 export async function processEventOnce<Result>(
   store: ProcessedEventStore,
-  request: { eventId: string; leaseMs: number; memorySeconds: number; clock?: () => Date },
+  request: ProcessOnceRequest<Result>,
   process: () => Promise<Result>,
 ): Promise<{ outcome: 'processed'; result: Result } | { outcome: 'duplicate' | 'in-flight' }> {
   const clock = request.clock ?? (() => new Date());
@@ -177,6 +225,6 @@ export async function processEventOnce<Result>(
     await store.release(request.eventId);
     throw error;
   }
-  await store.complete(request.eventId, clock(), request.memorySeconds);
+  await store.complete(request.eventId, clock(), request.memorySeconds, request.historyOf?.(result));
   return { outcome: 'processed', result };
 }

@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { currentOutbox, type OutboxSender } from '../lambda/outbox.js';
 import { stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
 
 const BATCH = 10; // SQS's SendMessageBatch maximum
@@ -10,21 +11,33 @@ export interface SqsWorkQueueOptions {
   queueUrls: Partial<Record<'activation' | 'plan', string>>;
 }
 
-/** The workflow's queue port over SQS: each step goes to the queue of the worker that runs it. */
-export class SqsWorkQueue implements WorkQueue {
+/** A message on its way: its queue, and how long SQS keeps it hidden. */
+export interface QueuedMessage {
+  url: string;
+  message: WorkflowMessage;
+  delaySeconds: number;
+}
+
+/**
+ * The workflow's queue port over SQS: each step goes to the queue of the worker that runs it. Inside a batch
+ * that keeps an outbox (shared/lambda/outbox.ts), a step is held and sent with the batch's others.
+ */
+export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
   constructor(private readonly options: SqsWorkQueueOptions) {}
 
-  private urlFor(message: WorkflowMessage): string {
+  private queued(message: WorkflowMessage, delaySeconds = 0): QueuedMessage {
     const queue = stepQueue[message.step];
     const url = this.options.queueUrls[queue];
     if (!url) throw new Error(`No URL configured for the ${queue} queue (step ${message.step})`);
-    return url;
+    return { url, message, delaySeconds };
   }
 
   async send(message: WorkflowMessage, delaySeconds = 0): Promise<void> {
+    const queued = this.queued(message, delaySeconds);
+    if (currentOutbox()?.hold(this, queued)) return;
     await this.options.client.send(
       new SendMessageCommand({
-        QueueUrl: this.urlFor(message),
+        QueueUrl: queued.url,
         MessageBody: JSON.stringify(message),
         ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
       }),
@@ -33,48 +46,48 @@ export class SqsWorkQueue implements WorkQueue {
 
   /** Batched sends (10 a call, several calls at once); entries SQS refused once are tried once more. */
   async sendMany(messages: readonly WorkflowMessage[]): Promise<{ failed: WorkflowMessage[] }> {
-    const byQueue = new Map<string, WorkflowMessage[]>();
-    for (const message of messages) {
-      const url = this.urlFor(message);
-      byQueue.set(url, [...(byQueue.get(url) ?? []), message]);
+    const refused = await this.sendHeld(messages.map((message) => this.queued(message)));
+    return { failed: refused.map((queued) => queued.message) };
+  }
+
+  /** The outbox's flush: as sendMany, each message with its own delay; returns those SQS did not take. */
+  async sendHeld(entries: readonly QueuedMessage[]): Promise<QueuedMessage[]> {
+    const byQueue = new Map<string, QueuedMessage[]>();
+    for (const entry of entries) byQueue.set(entry.url, [...(byQueue.get(entry.url) ?? []), entry]);
+    const batches: QueuedMessage[][] = [];
+    for (const queued of byQueue.values()) {
+      for (let i = 0; i < queued.length; i += BATCH) batches.push(queued.slice(i, i + BATCH));
     }
-    const batches: { url: string; messages: WorkflowMessage[] }[] = [];
-    for (const [url, queued] of byQueue) {
-      for (let i = 0; i < queued.length; i += BATCH)
-        batches.push({ url, messages: queued.slice(i, i + BATCH) });
-    }
-    const failed: WorkflowMessage[] = [];
+    const failed: QueuedMessage[] = [];
     for (let i = 0; i < batches.length; i += PARALLEL_BATCHES) {
       const results = await Promise.all(
-        batches.slice(i, i + PARALLEL_BATCHES).map((batch) => this.sendBatch(batch.url, batch.messages)),
+        batches.slice(i, i + PARALLEL_BATCHES).map((batch) => this.sendBatch(batch)),
       );
       for (const refused of results) failed.push(...refused);
     }
-    return { failed };
+    return failed;
   }
 
-  private async sendBatch(
-    url: string,
-    messages: WorkflowMessage[],
-    retry = true,
-  ): Promise<WorkflowMessage[]> {
-    let refused: WorkflowMessage[];
+  /** One queue's batch of up to ten. */
+  private async sendBatch(batch: QueuedMessage[], retry = true): Promise<QueuedMessage[]> {
+    let refused: QueuedMessage[];
     try {
       const result = await this.options.client.send(
         new SendMessageBatchCommand({
-          QueueUrl: url,
-          Entries: messages.map((message, index) => ({
+          QueueUrl: (batch[0] as QueuedMessage).url,
+          Entries: batch.map((entry, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify(message),
+            MessageBody: JSON.stringify(entry.message),
+            ...(entry.delaySeconds > 0 ? { DelaySeconds: entry.delaySeconds } : {}),
           })),
         }),
       );
-      refused = (result.Failed ?? []).map((entry) => messages[Number(entry.Id)] as WorkflowMessage);
+      refused = (result.Failed ?? []).map((entry) => batch[Number(entry.Id)] as QueuedMessage);
     } catch (error) {
       if (!retry) throw error;
-      refused = messages;
+      refused = batch;
     }
     if (refused.length === 0 || !retry) return refused;
-    return this.sendBatch(url, refused, false).catch(() => refused);
+    return this.sendBatch(refused, false).catch(() => refused);
   }
 }

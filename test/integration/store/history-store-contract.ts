@@ -133,6 +133,23 @@ export function describeHistoryStoreContract(
       expect(entries[3]?.summary).toBe('first');
     });
 
+    it('writes new entries as append does, more than one batch of 25 at a time', async () => {
+      setNow(HISTORY_NOW);
+      const iccids = [nextHistoryIccid(), nextHistoryIccid()];
+      const written = Array.from({ length: 60 }, (_, n) =>
+        anEntry(iccids[n % 2] as string, at(n * 10), `request-${n}`, { details: { n, skipped: undefined } }),
+      );
+      await store().appendNew(written);
+      for (const iccid of iccids) {
+        const { entries } = await readAll(store(), iccid, { limit: 7 });
+        const expected = written
+          .filter((entry) => entry.iccid === iccid)
+          .map((entry) => ({ ...entry, details: { n: entry.details?.n } }))
+          .reverse();
+        expect(entries).toEqual(expected);
+      }
+    });
+
     it('pages through everything exactly once, newest first, ties included, whatever the page size', async () => {
       setNow(HISTORY_NOW);
       const iccid = nextHistoryIccid();

@@ -1,6 +1,9 @@
 import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { DynamoHistoryStore, historyTableDefinition } from '#shared/store/dynamo-history-store.js';
+import type { HistoryEntry, HistoryStore } from '#shared/store/history.js';
 import { idempotencyTableDefinition } from '#shared/store/idempotency-table.js';
+import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import {
   DynamoProcessedEventStore,
   MemoryProcessedEventStore,
@@ -10,13 +13,26 @@ import {
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';
 
 const tableName = 'processed-events-test';
+const historyTableName = 'processed-events-history-test';
+const RETENTION_DAYS = 400;
 let dynamo: LocalDynamo;
 let dynamoStore: DynamoProcessedEventStore;
+let dynamoHistory: DynamoHistoryStore;
 
 beforeAll(async () => {
   dynamo = await startLocalDynamo();
   await dynamo.createTable(idempotencyTableDefinition, tableName);
-  dynamoStore = new DynamoProcessedEventStore({ client: dynamo.documentClient, tableName });
+  await dynamo.createTable(historyTableDefinition, historyTableName);
+  dynamoStore = new DynamoProcessedEventStore({
+    client: dynamo.documentClient,
+    tableName,
+    history: { tableName: historyTableName, retentionDays: RETENTION_DAYS },
+  });
+  dynamoHistory = new DynamoHistoryStore({
+    client: dynamo.documentClient,
+    tableName: historyTableName,
+    retentionDays: RETENTION_DAYS,
+  });
 });
 
 afterAll(async () => {
@@ -130,8 +146,72 @@ function describeProcessedEventStore(name: string, store: () => ProcessedEventSt
 }
 
 describeProcessedEventStore('DynamoProcessedEventStore on dynalite', () => dynamoStore);
-const memoryStore = new MemoryProcessedEventStore();
+const memoryHistory = new MemoryHistoryStore({ retentionDays: RETENTION_DAYS });
+const memoryStore = new MemoryProcessedEventStore(memoryHistory);
 describeProcessedEventStore('MemoryProcessedEventStore', () => memoryStore);
+
+let iccidSequence = 0;
+function historyEntryOf(eventId: string): HistoryEntry {
+  iccidSequence += 1;
+  return {
+    iccid: `894450000000${String(iccidSequence).padStart(7, '0')}`,
+    at: new Date().toISOString(),
+    id: eventId,
+    source: 'transatel',
+    type: 'sim.activated',
+    summary: 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED',
+    eventId,
+    details: { msisdn: '33612345678' },
+  };
+}
+
+describe.each([
+  ['DynamoProcessedEventStore on dynalite', () => dynamoStore, () => dynamoHistory],
+  ['MemoryProcessedEventStore', () => memoryStore, () => memoryHistory],
+] as [string, () => ProcessedEventStore, () => HistoryStore][])(
+  '%s completing with history',
+  (_name, store, history) => {
+    it('files the entries the result names with the completion, once however often the event comes', async () => {
+      const eventId = uniqueEventId();
+      const entry = historyEntryOf(eventId);
+      const request = {
+        eventId,
+        leaseMs: 20_000,
+        memorySeconds: DAY_SECONDS,
+        historyOf: (entries: HistoryEntry[]) => entries,
+      };
+      expect(await processEventOnce(store(), request, async () => [entry])).toEqual({
+        outcome: 'processed',
+        result: [entry],
+      });
+      expect(await processEventOnce(store(), request, async () => [entry])).toEqual({ outcome: 'duplicate' });
+      // A completion written again (its first write failed after the entry went in) stores the same entry.
+      await store().complete(eventId, new Date(), DAY_SECONDS, [entry]);
+      const { entries } = await history().list(entry.iccid, { limit: 10 });
+      expect(entries).toEqual([entry]);
+    });
+
+    it('files nothing when processing fails', async () => {
+      const eventId = uniqueEventId();
+      const entry = historyEntryOf(eventId);
+      const request = { eventId, leaseMs: 20_000, memorySeconds: DAY_SECONDS, historyOf: () => [entry] };
+      await expect(
+        processEventOnce(store(), request, async () => {
+          throw new Error('SNS is down');
+        }),
+      ).rejects.toThrow('SNS is down');
+      expect((await history().list(entry.iccid, { limit: 10 })).entries).toEqual([]);
+    });
+  },
+);
+
+it('refuses entries when the store was given no history table', async () => {
+  const store = new DynamoProcessedEventStore({ client: dynamo.documentClient, tableName });
+  const eventId = uniqueEventId();
+  await expect(store.complete(eventId, new Date(), DAY_SECONDS, [historyEntryOf(eventId)])).rejects.toThrow(
+    'no history table',
+  );
+});
 
 describe('DynamoProcessedEventStore records', () => {
   it('sit in the idempotency table under their own scope, with the TTL attribute set', async () => {

@@ -58,7 +58,7 @@ const subjectsOfPath = (call: AuditedCall) => {
 };
 
 /** A route that answers as told by its body: 202, or the problem it names. */
-function route(history: () => Pick<HistoryStore, 'append'>, audit: Partial<HttpAudit> = {}) {
+function route(history: () => Pick<HistoryStore, 'appendNew'>, audit: Partial<HttpAudit> = {}) {
   return httpHandler(
     {
       params: z.object({ iccid: z.string().regex(/^\d{19,20}$/) }),
@@ -141,9 +141,9 @@ describe('httpHandler audit option', () => {
   it('writes nothing for a call that names no SIM, and one entry per SIM named', async () => {
     let appended = 0;
     const counting = {
-      append: async (items: readonly HistoryEntry[]) => {
+      appendNew: async (items: readonly HistoryEntry[]) => {
         appended += 1;
-        await store.append(items);
+        await store.appendNew(items);
       },
     };
     const noSim = route(() => counting, { subjects: () => [] });
@@ -170,11 +170,11 @@ describe('httpHandler audit option', () => {
     const expected = await plain(suspendEvent(), lambdaContext());
 
     const failing = route(() => ({
-      append: async () => {
+      appendNew: async () => {
         throw new Error('ProvisionedThroughputExceededException');
       },
     }));
-    const hanging = route(() => ({ append: () => new Promise<void>(() => undefined) }), { timeoutMs: 50 });
+    const hanging = route(() => ({ appendNew: () => new Promise<void>(() => undefined) }), { timeoutMs: 50 });
     const throwingSubjects = route(() => store, {
       subjects: () => {
         throw new TypeError('a bug in the audit');
@@ -210,10 +210,10 @@ describe('httpHandler audit option', () => {
     const iccids = Array.from({ length: 300 }, (_, index) => `8933${String(index).padStart(16, '0')}`);
     const chunks: number[] = [];
     const slow = {
-      append: async (items: readonly HistoryEntry[]) => {
+      appendNew: async (items: readonly HistoryEntry[]) => {
         chunks.push(items.length);
         await new Promise((resolve) => setTimeout(resolve, 60));
-        await store.append(items);
+        await store.appendNew(items);
       },
     };
     const many = route(() => slow, {
@@ -247,7 +247,7 @@ describe('httpHandler audit option', () => {
   it('writes nothing when the function has no time left to', async () => {
     let appended = 0;
     const counting = route(() => ({
-      append: async () => {
+      appendNew: async () => {
         appended += 1;
       },
     }));
@@ -258,7 +258,7 @@ describe('httpHandler audit option', () => {
   });
 
   it('stays within the function’s remaining time', async () => {
-    const hanging = route(() => ({ append: () => new Promise<void>(() => undefined) }), {
+    const hanging = route(() => ({ appendNew: () => new Promise<void>(() => undefined) }), {
       timeoutMs: 60_000,
     });
     // 600 ms left, 500 kept back to answer: the write gets 100 ms of the test's clock.
