@@ -1,4 +1,5 @@
 import { logger } from '#shared/lambda/logger.js';
+import type { Outbox } from '#shared/lambda/outbox.js';
 import { RetryLaterError, sqsHandler } from '#shared/lambda/sqs.js';
 import type { HistoryEntry } from '#shared/store/history.js';
 import { processEventOnce } from '#shared/store/processed-events.js';
@@ -6,6 +7,7 @@ import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js
 import { processedEventFiler } from '#shared/wiring/clients/processed-events.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
 import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
+import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { eventHistoryEntry } from '#shared/workflow/event-history.js';
 import { applyEventToOrders } from '#shared/workflow/event-step.js';
 import { toNotification } from '#shared/workflow/notifications.js';
@@ -18,9 +20,9 @@ const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
  * returned, to be filed with the event's completion in one write. A failure of that write has the event
  * processed again: the entry is written once (same SIM, instant and event id), the notification twice.
  */
-async function processEvent(rawEvent: unknown): Promise<HistoryEntry[]> {
+async function processEvent(rawEvent: unknown, outbox: Outbox | undefined): Promise<HistoryEntry[]> {
   const event = parseEvent(rawEvent);
-  const orderIds = await applyEventToOrders(orderMoveDeps(), event);
+  const orderIds = await applyEventToOrders(holdingSteps(orderMoveDeps(), outbox), event);
   const notification = toNotification(event, orderIds);
   const entry = eventHistoryEntry(notification, new Date());
   await publishNotification(notification);
@@ -41,7 +43,7 @@ async function processEvent(rawEvent: unknown): Promise<HistoryEntry[]> {
  */
 export const handler = sqsHandler(
   envelopeSchema,
-  async (envelope, _record, context) => {
+  async (envelope, _record, context, outbox) => {
     const { eventId } = envelope.header;
     const { outcome } = await processEventOnce(
       processedEventFiler(),
@@ -51,7 +53,7 @@ export const handler = sqsHandler(
         memorySeconds: EVENT_MEMORY_SECONDS,
         historyOf: (entries) => entries,
       },
-      () => processEvent(envelope),
+      () => processEvent(envelope, outbox),
     );
     if (outcome === 'in-flight') throw new RetryLaterError(`event ${eventId} in flight`);
     if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });

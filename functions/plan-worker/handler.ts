@@ -4,6 +4,7 @@ import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { OcsSubscriptionsApi } from '#shared/transatel/ocs-subscriptions.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
+import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
 import { workflowMessageSchema } from '#shared/workflow/messages.js';
@@ -23,8 +24,8 @@ const planDeps = workflowDeps(
 /** Plan queue consumer: activation checks (polling) and plan orders. */
 export const handler = sqsHandler(
   workflowMessageSchema,
-  async (message, record) => {
-    const deps = planDeps();
+  async (message, record, _context, outbox) => {
+    const deps = holdingSteps(planDeps(), outbox);
     await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
       runPlanStep(deps, message.orderId),
     );

@@ -1,5 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
-
 /**
  * Messages a batch of SQS records sends on, held until every record has run and then sent together (SQS takes
  * ten a request): ten records that each queue a step cost one request instead of ten. A record whose messages
@@ -20,7 +18,7 @@ interface Held {
 
 export class Outbox {
   readonly #held: Held[] = [];
-  /** The record being handled: records run one after the other. */
+  /** The record being handled: a batch's records run one after the other (sqsHandler sets it). */
   recordId: string | undefined;
 
   /** Holds `entry` for `sender` on behalf of the current record; false when no record is being handled. */
@@ -49,16 +47,4 @@ export class Outbox {
     );
     return unsent;
   }
-}
-
-const current = new AsyncLocalStorage<Outbox>();
-
-/** Runs `work` with an outbox its sends may be held in. */
-export function withOutbox<T>(outbox: Outbox, work: () => Promise<T>): Promise<T> {
-  return current.run(outbox, work);
-}
-
-/** The outbox of the batch being handled, if its handler keeps one. */
-export function currentOutbox(): Outbox | undefined {
-  return current.getStore();
 }

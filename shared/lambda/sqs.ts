@@ -5,12 +5,14 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import * as z from '../zod.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-issues.js';
 import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
-import { currentOutbox, Outbox, withOutbox } from './outbox.js';
+import { Outbox } from './outbox.js';
 
 export type SqsMessageHandler<Message> = (
   message: Message,
   record: SQSRecord,
   context: Context,
+  /** The batch's outbox, with `holdSends`. */
+  outbox: Outbox | undefined,
 ) => Promise<void>;
 export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -81,15 +83,14 @@ export function sqsHandler<S extends z.core.$ZodType>(
   handle: SqsMessageHandler<z.output<S>>,
   options: SqsHandlerOptions = {},
 ): SqsLambdaHandler {
-  const handleRecord = (record: SQSRecord, context: Context): Promise<void> =>
+  const handleRecord = (record: SQSRecord, context: Context, outbox?: Outbox): Promise<void> =>
     withLogContext(
       { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount },
       async () => {
-        const outbox = currentOutbox();
         if (outbox) outbox.recordId = record.messageId;
         try {
           const message = parseMessage(schema, record);
-          await handle(message, record, context);
+          await handle(message, record, context, outbox);
         } catch (error) {
           if (error instanceof RetryLaterError) {
             logger.info('message will be retried later', { reason: error.message });
@@ -109,15 +110,14 @@ export function sqsHandler<S extends z.core.$ZodType>(
   const processBatch = async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     // A processor holds one batch's state: one per invocation keeps concurrent local invocations apart.
     const processor = new BatchProcessor(EventType.SQS);
-    const run = () =>
-      processPartialResponse(event, handleRecord, processor, {
-        context,
-        processInParallel: false,
-        throwOnFullBatchFailure: false,
-      });
-    if (!options.holdSends) return run();
-    const outbox = new Outbox();
-    const response = await withOutbox(outbox, run);
+    const outbox = options.holdSends ? new Outbox() : undefined;
+    const response = await processPartialResponse(
+      event,
+      (record: SQSRecord) => handleRecord(record, context, outbox),
+      processor,
+      { context, processInParallel: false, throwOnFullBatchFailure: false },
+    );
+    if (!outbox) return response;
     const unsent = await outbox.flush();
     if (unsent.size === 0) return response;
     logger.error('steps could not be queued; their messages will be retried', { messageIds: [...unsent] });

@@ -1,5 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { currentOutbox, type OutboxSender } from '../lambda/outbox.js';
+import type { Outbox, OutboxSender } from '../lambda/outbox.js';
 import { stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
 
 const BATCH = 10; // SQS's SendMessageBatch maximum
@@ -19,8 +19,8 @@ export interface QueuedMessage {
 }
 
 /**
- * The workflow's queue port over SQS: each step goes to the queue of the worker that runs it. Inside a batch
- * that keeps an outbox (shared/lambda/outbox.ts), a step is held and sent with the batch's others.
+ * The workflow's queue port over SQS: each step goes to the queue of the worker that runs it, at once or held in
+ * a batch's outbox (`holdingSteps`) and sent with the batch's others.
  */
 export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
   constructor(private readonly options: SqsWorkQueueOptions) {}
@@ -33,15 +33,18 @@ export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
   }
 
   async send(message: WorkflowMessage, delaySeconds = 0): Promise<void> {
-    const queued = this.queued(message, delaySeconds);
-    if (currentOutbox()?.hold(this, queued)) return;
     await this.options.client.send(
       new SendMessageCommand({
-        QueueUrl: queued.url,
+        QueueUrl: this.queued(message).url,
         MessageBody: JSON.stringify(message),
         ...(delaySeconds > 0 ? { DelaySeconds: delaySeconds } : {}),
       }),
     );
+  }
+
+  /** Holds the step in `outbox`, for its flush (sendHeld); sent at once when no record is being handled. */
+  async holdIn(outbox: Outbox, message: WorkflowMessage, delaySeconds = 0): Promise<void> {
+    if (!outbox.hold(this, this.queued(message, delaySeconds))) await this.send(message, delaySeconds);
   }
 
   /** Batched sends (10 a call, several calls at once); entries SQS refused once are tried once more. */
@@ -90,4 +93,20 @@ export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
     if (refused.length === 0 || !retry) return refused;
     return this.sendBatch(refused, false).catch(() => refused);
   }
+}
+
+/** `deps` whose steps wait in the batch's outbox (sqsHandler's `holdSends`), when there is one. */
+export function holdingSteps<Deps extends { queue: WorkQueue }>(
+  deps: Deps,
+  outbox: Outbox | undefined,
+): Deps {
+  const { queue } = deps;
+  if (!outbox || !(queue instanceof SqsWorkQueue)) return deps;
+  return {
+    ...deps,
+    queue: {
+      send: (message, delaySeconds) => queue.holdIn(outbox, message, delaySeconds),
+      sendMany: (messages) => queue.sendMany(messages),
+    },
+  };
 }

@@ -5,7 +5,7 @@ import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
 import { provision } from '#local/provision.js';
 import { sqsHandler } from '#shared/lambda/sqs.js';
-import { SqsWorkQueue } from '#shared/wiring/work-queue.js';
+import { holdingSteps, SqsWorkQueue } from '#shared/wiring/work-queue.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/unit/runtime/lambda-fixtures.js';
 
 let emulators: Emulators;
@@ -26,7 +26,8 @@ it('sends the steps a batch held in one SendMessageBatch, each with its own dela
   const queue = new SqsWorkQueue({ client: clients.sqs, queueUrls: { plan: planUrl } });
   const handler = sqsHandler(
     z.object({ orderId: z.string(), delaySeconds: z.number() }),
-    ({ orderId, delaySeconds }) => queue.send({ orderId, step: 'await-activation' }, delaySeconds),
+    ({ orderId, delaySeconds }, _record, _context, outbox) =>
+      holdingSteps({ queue }, outbox).queue.send({ orderId, step: 'await-activation' }, delaySeconds),
     { holdSends: true },
   );
   const before = emulators.usage().requests;

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { currentOutbox, type OutboxSender } from '#shared/lambda/outbox.js';
+import type { Outbox, OutboxSender } from '#shared/lambda/outbox.js';
 import { sqsHandler } from '#shared/lambda/sqs.js';
 import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { lambdaContext, sqsEvent, sqsRecord } from './lambda-fixtures.js';
@@ -23,9 +23,9 @@ function recordingSender(refuse: (entry: string) => boolean = () => false, fail 
       return entries.filter(refuse);
     },
   };
-  /** As SqsWorkQueue.send: held inside a batch that keeps an outbox, sent at once otherwise. */
-  const send = async (entry: string) => {
-    if (currentOutbox()?.hold(sender, entry)) return;
+  /** As SqsWorkQueue.holdIn: held in the batch's outbox when there is one, sent at once otherwise. */
+  const send = async (entry: string, outbox?: Outbox) => {
+    if (outbox?.hold(sender, entry)) return;
     flushes.push([entry]);
   };
   return { flushes, send };
@@ -40,9 +40,9 @@ describe('sqsHandler with holdSends', () => {
     const ran: string[] = [];
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }) => {
+      async ({ orderId }, _record, _context, outbox) => {
         ran.push(`${orderId} ran, ${sender.flushes.length} flushes so far`);
-        await sender.send(`${orderId}:next`);
+        await sender.send(`${orderId}:next`, outbox);
       },
       { holdSends: true },
     );
@@ -57,9 +57,11 @@ describe('sqsHandler with holdSends', () => {
 
   it('reports the record whose message was refused, and only it', async () => {
     const sender = recordingSender((entry) => entry === 'o-2:next');
-    const handler = sqsHandler(stepMessage, async ({ orderId }) => sender.send(`${orderId}:next`), {
-      holdSends: true,
-    });
+    const handler = sqsHandler(
+      stepMessage,
+      async ({ orderId }, _record, _context, outbox) => sender.send(`${orderId}:next`, outbox),
+      { holdSends: true },
+    );
     expect(await handler(records('o-1', 'o-2', 'o-3'), lambdaContext())).toEqual({
       batchItemFailures: [{ itemIdentifier: 'm-2' }],
     });
@@ -72,9 +74,9 @@ describe('sqsHandler with holdSends', () => {
     const sender = recordingSender(undefined, true);
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }) => {
+      async ({ orderId }, _record, _context, outbox) => {
         if (orderId === 'o-2') return;
-        await sender.send(`${orderId}:next`);
+        await sender.send(`${orderId}:next`, outbox);
         if (orderId === 'o-3') throw new Error('Transatel is down');
       },
       { holdSends: true },
@@ -94,8 +96,8 @@ describe('sqsHandler with holdSends', () => {
     });
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }) => {
-        await sender.send(`${orderId}:next`);
+      async ({ orderId }, _record, _context, outbox) => {
+        await sender.send(`${orderId}:next`, outbox);
         if (orderId === 'slow') await gate;
       },
       { holdSends: true },
@@ -108,14 +110,14 @@ describe('sqsHandler with holdSends', () => {
     expect(sender.flushes).toEqual([['fast-1:next', 'fast-2:next'], ['slow:next']]);
   });
 
-  it('sends at once without holdSends, and outside any batch', async () => {
+  it('gives the handler no outbox without holdSends: sends go at once', async () => {
     const sender = recordingSender();
-    const handler = sqsHandler(stepMessage, async ({ orderId }) => {
-      await sender.send(`${orderId}:next`);
+    const handler = sqsHandler(stepMessage, async ({ orderId }, _record, _context, outbox) => {
+      expect(outbox).toBeUndefined();
+      await sender.send(`${orderId}:next`, outbox);
       expect(sender.flushes.length).toBeGreaterThan(0);
     });
     await handler(records('o-1', 'o-2'), lambdaContext());
-    await sender.send('outside');
-    expect(sender.flushes).toEqual([['o-1:next'], ['o-2:next'], ['outside']]);
+    expect(sender.flushes).toEqual([['o-1:next'], ['o-2:next']]);
   });
 });
