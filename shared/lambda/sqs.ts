@@ -61,6 +61,14 @@ function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): 
   return result.data;
 }
 
+export interface SqsHandlerOptions {
+  /**
+   * Hold the workflow steps the records queue and send them together once all have run (shared/lambda/outbox.ts);
+   * a record whose steps SQS refuses is reported failed.
+   */
+  holdSends?: boolean;
+}
+
 /**
  * Wraps a per-message handler for an SQS event source with `ReportBatchItemFailures`: each record
  * is JSON-parsed and validated, handled one after the other with `messageId`, `orderId` and
@@ -70,14 +78,6 @@ function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): 
  * Records run sequentially because the log context is process-wide; throughput comes from the
  * batch size and the function's concurrency.
  */
-export interface SqsHandlerOptions {
-  /**
-   * Hold the workflow steps the records queue and send them together once all have run (shared/lambda/outbox.ts);
-   * a record whose steps SQS refuses is reported failed.
-   */
-  holdSends?: boolean;
-}
-
 export function sqsHandler<S extends z.core.$ZodType>(
   schema: S,
   handle: SqsMessageHandler<z.output<S>>,
