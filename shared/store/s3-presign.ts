@@ -3,14 +3,14 @@ import { NodeSha256 } from '../node-sha256.js';
 
 /**
  * A presigned GET URL of an S3 object (SigV4 in the query string, `UNSIGNED-PAYLOAD`), as
- * @aws-sdk/s3-request-presigner makes them, over the SignatureV4 the S3 client already bundles.
+ * @aws-sdk/s3-request-presigner makes them, with @smithy/signature-v4 (no S3 client: s3-objects.ts).
  */
 
 export interface PresignInput {
   bucket: string;
   key: string;
   region: string;
-  /** Credentials or their provider (an S3 client's `config.credentials`). */
+  /** Credentials or their provider (the function's own, from its environment). */
   credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials'];
   /** An S3-compatible endpoint (path-style URLs, the local emulator); default AWS's virtual-hosted URLs. */
   endpoint?: string;

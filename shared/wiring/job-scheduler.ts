@@ -15,17 +15,6 @@ export interface SchedulerOptions {
   fetch?: typeof fetch;
 }
 
-/** The function's own credentials, as Lambda (and the local runtime) put them in the environment. */
-export async function environmentCredentials() {
-  const { AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN } = process.env;
-  if (!AWS_ACCESS_KEY_ID || !AWS_SECRET_ACCESS_KEY) throw new Error('No AWS credentials in the environment');
-  return {
-    accessKeyId: AWS_ACCESS_KEY_ID,
-    secretAccessKey: AWS_SECRET_ACCESS_KEY,
-    ...(AWS_SESSION_TOKEN ? { sessionToken: AWS_SESSION_TOKEN } : {}),
-  };
-}
-
 /**
  * One-time EventBridge Scheduler schedules (`at(...)`, deleted once run) that send a job's `start` message to
  * the jobs queue. Two calls of the Scheduler's REST API, signed with SigV4: the SDK's Scheduler client is not a

@@ -4,9 +4,10 @@ import { lazy } from '#shared/lazy.js';
 import { DynamoJobStore } from '#shared/store/dynamo-job-store.js';
 import { jobScheduleEnv, queueUrlEnv } from '#shared/topology/env-names.js';
 import { loadConfig } from '../config.js';
+import { environmentCredentials } from '../credentials.js';
 import { jobScheduleEnvSchema, jobsQueueEnv, jobsTableEnv } from '../env/jobs.js';
 import { SqsJobQueue } from '../job-queue.js';
-import { EventBridgeJobScheduler, environmentCredentials } from '../job-scheduler.js';
+import { EventBridgeJobScheduler } from '../job-scheduler.js';
 import { documentClient } from './document-client.js';
 import { sqsClient } from './sqs.js';
 
