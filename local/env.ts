@@ -131,7 +131,7 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     AWS_ENDPOINT_URL_SQS: new URL(resources.queues.activation.url).origin,
     AWS_ENDPOINT_URL_SNS: input.endpoints.sns,
     AWS_ENDPOINT_URL_DYNAMODB: input.endpoints.dynamodb,
-    // fauxqs serves S3 on its SQS port: the reports bucket (path-style, shared/wiring/clients/reports.ts).
+    // fauxqs serves S3 on its SQS port: the reports bucket (path-style, shared/wiring/clients/report-store.ts).
     AWS_ENDPOINT_URL_S3: input.endpoints.sqs,
     [REPORTS_BUCKET_ENV]: resources.reportsBucket,
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED:

@@ -3,15 +3,15 @@ import { sqsHandler } from '#shared/lambda/sqs.js';
 import { lazy } from '#shared/lazy.js';
 import { reportMessageSchema } from '#shared/reports/report.js';
 import { failReport, runReport } from '#shared/reports/run.js';
+import type { HistoryStore } from '#shared/store/history.js';
+import type { OrderStore } from '#shared/store/order-store.js';
 import { queues, REPORT_MAX_RPS_ENV } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { NetworkUsageApi } from '#shared/transatel/network-usage.js';
 import { OcsCatalogApi } from '#shared/transatel/ocs-catalog.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
 import { SimSearchApi } from '#shared/transatel/sim-search.js';
-import { orderStore } from '#shared/wiring/clients/dynamo.js';
-import { historyStore } from '#shared/wiring/clients/history.js';
-import { reportStore } from '#shared/wiring/clients/reports.js';
+import { reportStore } from '#shared/wiring/clients/report-store.js';
 import { transatelHttpAt } from '#shared/wiring/clients/transatel.js';
 import { loadConfig } from '#shared/wiring/config.js';
 import { reportPacingEnv } from '#shared/wiring/env/reports.js';
@@ -28,6 +28,25 @@ const transatel = lazy(() => {
   };
 });
 
+/**
+ * The orders and history tables, which the spend report alone reads: their DynamoDB client and the order
+ * schema are loaded by the first spend report of the container, not by every report's cold start.
+ */
+const spendTables = lazy(async () => {
+  const [{ orderStore }, { historyStore }] = await Promise.all([
+    import('#shared/wiring/clients/dynamo.js'),
+    import('#shared/wiring/clients/history.js'),
+  ]);
+  return { orders: orderStore(), history: historyStore() };
+});
+
+const spendOrders: Pick<OrderStore, 'listByIccid'> = {
+  listByIccid: async (iccid) => (await spendTables()).orders.listByIccid(iccid),
+};
+const spendHistory: Pick<HistoryStore, 'list'> = {
+  list: async (iccid, query) => (await spendTables()).history.list(iccid, query),
+};
+
 /** Time kept back from the function's timeout to write what was read. */
 const WRITE_MARGIN_MS = 20_000;
 
@@ -40,8 +59,8 @@ export const handler = sqsHandler(reportMessageSchema, async ({ reportId }, reco
         store: reportStore(),
         transatel: transatel(),
         spend: {
-          orders: orderStore(),
-          history: historyStore(),
+          orders: spendOrders,
+          history: spendHistory,
           catalog: () => transatel().ocsCatalog.listProducts(),
         },
         now: () => new Date(),

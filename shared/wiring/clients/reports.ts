@@ -1,29 +1,11 @@
 import { SendMessageCommand } from '@aws-sdk/client-sqs';
-import { lazy } from '#shared/lazy.js';
 import type { ReportMessage } from '#shared/reports/report.js';
-import { S3Objects } from '#shared/store/s3-objects.js';
-import { S3ReportStore } from '#shared/store/s3-report-store.js';
-import { queueUrlEnv, REPORTS_BUCKET_ENV } from '#shared/topology/env-names.js';
+import { queueUrlEnv } from '#shared/topology/env-names.js';
 import { loadConfig } from '../config.js';
-import { environmentCredentials } from '../credentials.js';
-import { reportQueueEnv, reportsBucketEnv } from '../env/reports.js';
+import { reportQueueEnv } from '../env/reports.js';
 import { sqsClient } from './sqs.js';
 
-/**
- * The reports bucket, through SigV4-signed requests with the function's own credentials (no S3 client):
- * path-style on an S3-compatible endpoint (the local emulator), AWS's virtual-hosted URLs otherwise.
- */
-export const reportStore = lazy(() => {
-  const env = loadConfig(reportsBucketEnv);
-  return new S3ReportStore(
-    new S3Objects({
-      bucket: env[REPORTS_BUCKET_ENV],
-      region: env.AWS_REGION,
-      credentials: environmentCredentials,
-      endpoint: env.AWS_ENDPOINT_URL_S3,
-    }),
-  );
-});
+export { reportStore } from './report-store.js';
 
 /** Queues a report for the report worker. */
 export async function queueReport(message: ReportMessage): Promise<void> {

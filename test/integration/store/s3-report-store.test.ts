@@ -2,8 +2,9 @@ import { CreateBucketCommand, HeadObjectCommand } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
+import { AwsRequestError } from '#shared/aws-request.js';
 import { newReport } from '#shared/reports/report.js';
-import { S3Objects, S3RequestError } from '#shared/store/s3-objects.js';
+import { S3Objects } from '#shared/store/s3-objects.js';
 import { S3ReportStore } from '#shared/store/s3-report-store.js';
 
 /**
@@ -74,7 +75,7 @@ describe('S3ReportStore over signed requests, against fauxqs', () => {
     const error = await objects('no-such-bucket')
       .get('rpt_x/report.json')
       .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(S3RequestError);
+    expect(error).toBeInstanceOf(AwsRequestError);
     expect(error).toMatchObject({ code: 'NoSuchBucket', status: 404 });
   });
 

@@ -1,6 +1,7 @@
 import { createHash, createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { type S3Answer, type S3Exchange, S3Objects, S3RequestError } from '#shared/store/s3-objects.js';
+import { type AwsAnswer, type AwsExchange, AwsRequestError } from '#shared/aws-request.js';
+import { S3Objects } from '#shared/store/s3-objects.js';
 
 const CREDENTIALS = {
   accessKeyId: 'AKIDEXAMPLE',
@@ -10,7 +11,7 @@ const CREDENTIALS = {
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /** SigV4 header signing written out from AWS's description (S3: the path as sent), to check the requests against. */
-function expectedAuthorization(exchange: S3Exchange, region: string): string {
+function expectedAuthorization(exchange: AwsExchange, region: string): string {
   const headers = { ...exchange.headers, host: exchange.url.host };
   const names = Object.keys(headers)
     .map((name) => name.toLowerCase())
@@ -38,8 +39,8 @@ function expectedAuthorization(exchange: S3Exchange, region: string): string {
   return `AWS4-HMAC-SHA256 Credential=${CREDENTIALS.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
 }
 
-function objects(answers: (S3Answer | Error)[], endpoint?: string) {
-  const sent: S3Exchange[] = [];
+function objects(answers: (AwsAnswer | Error)[], endpoint?: string) {
+  const sent: AwsExchange[] = [];
   const pauses: number[] = [];
   const store = new S3Objects({
     bucket: 'iot-capped-plans-dev-reports',
@@ -113,7 +114,7 @@ describe('S3Objects', () => {
 
     const noBucket = objects([s3Error(404, 'NoSuchBucket')]);
     const error = await noBucket.store.get('rpt_x/report.json').catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(S3RequestError);
+    expect(error).toBeInstanceOf(AwsRequestError);
     expect(error).toMatchObject({ name: 'NoSuchBucket', code: 'NoSuchBucket', status: 404 });
     expect((error as Error).message).toBe('S3 GET rpt_x/report.json: 404 NoSuchBucket: as S3 says');
 

@@ -1,0 +1,136 @@
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import type { SignatureV4 } from '@smithy/signature-v4';
+
+/**
+ * One AWS API call written out: a SigV4-signed request over node:http(s), retried as the SDK retries, for the
+ * few calls the functions make without an SDK client (S3's objects, SNS's Publish; docs/design.md).
+ */
+
+export type AwsCredentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+
+export interface AwsExchange {
+  method: 'GET' | 'PUT' | 'POST';
+  url: URL;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+export interface AwsAnswer {
+  status: number;
+  text: string;
+}
+
+/** One HTTP exchange: the seam the unit tests replace (no socket there). */
+export type AwsSend = (exchange: AwsExchange, timeoutMs: number) => Promise<AwsAnswer>;
+
+export interface AwsCallOptions {
+  /** Per attempt, headers and body (default 30 s). */
+  timeoutMs?: number | undefined;
+  send?: AwsSend | undefined;
+  /** Tests: the pause before attempt `n` (2, 3) after a 5xx, a 429 or a network error. */
+  backoffMs?: ((attempt: number) => number) | undefined;
+}
+
+/** An AWS error answer: `name` is the service's code (NoSuchBucket, AccessDenied, NotFound...), as the SDK names them. */
+export class AwsRequestError extends Error {
+  constructor(
+    readonly code: string,
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = code;
+  }
+}
+
+const ATTEMPTS = 3;
+
+const xmlField = (text: string, field: string) =>
+  new RegExp(`<${field}>([^<]*)</${field}>`).exec(text)?.[1]?.trim();
+
+/** Over node:http(s) with Node's default keep-alive agent; one timer covers the headers and the body. */
+export const sendOverHttp: AwsSend = (exchange, timeoutMs) =>
+  new Promise<AwsAnswer>((resolve, reject) => {
+    const send = exchange.url.protocol === 'https:' ? httpsRequest : httpRequest;
+    const headers: Record<string, string | number> = { ...exchange.headers };
+    if (exchange.body !== undefined) headers['content-length'] = Buffer.byteLength(exchange.body);
+    const req = send(exchange.url, { method: exchange.method, headers });
+    const timer = setTimeout(
+      () =>
+        req.destroy(new Error(`${exchange.method} ${exchange.url.host}: no answer within ${timeoutMs} ms`)),
+      timeoutMs,
+    );
+    const fail = (error: unknown) => {
+      clearTimeout(timer);
+      reject(error);
+    };
+    req.on('error', fail);
+    req.on('response', (res: IncomingMessage) => {
+      res.setEncoding('utf8');
+      let text = '';
+      res.on('data', (chunk: string) => {
+        text += chunk;
+      });
+      res.on('error', fail);
+      res.on('end', () => {
+        clearTimeout(timer);
+        resolve({ status: res.statusCode ?? 0, text });
+      });
+      res.on('close', () => {
+        if (!res.complete) fail(new Error(`${exchange.method} ${exchange.url.host}: closed mid-answer`));
+      });
+    });
+    req.end(exchange.body);
+  });
+
+/**
+ * Signs and sends `request`, signed anew for each attempt (the date is part of the signature): three attempts
+ * in all on a 5xx, a 429 or a network error; the 2xx answer's body, else an AwsRequestError named by the
+ * answer's XML `<Code>`. `what` names the call in the error's message.
+ */
+export async function signedCall(
+  signer: SignatureV4,
+  request: AwsExchange,
+  what: string,
+  options: AwsCallOptions = {},
+): Promise<string> {
+  const { url, method, body } = request;
+  const send = options.send ?? sendOverHttp;
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  for (let attempt = 1; ; attempt++) {
+    const signed = await signer.sign({
+      method,
+      protocol: url.protocol,
+      hostname: url.hostname,
+      ...(url.port ? { port: Number(url.port) } : {}),
+      path: url.pathname,
+      query: {},
+      headers: { host: url.host, ...request.headers },
+      ...(body === undefined ? {} : { body }),
+    });
+    const { host: _host, ...headers } = signed.headers;
+    let answer: AwsAnswer | undefined;
+    let failure: unknown;
+    try {
+      answer = await send({ method, url, headers, ...(body === undefined ? {} : { body }) }, timeoutMs);
+    } catch (error) {
+      failure = error;
+    }
+    if (answer && answer.status >= 200 && answer.status < 300) return answer.text;
+    const retryable = !answer || answer.status >= 500 || answer.status === 429;
+    if (!retryable || attempt >= ATTEMPTS) {
+      if (!answer) throw failure;
+      const code =
+        xmlField(answer.text, 'Code') ?? (answer.status === 404 ? 'NotFound' : `Http${answer.status}`);
+      const detail = xmlField(answer.text, 'Message');
+      throw new AwsRequestError(
+        code,
+        answer.status,
+        `${what}: ${answer.status} ${code}${detail ? `: ${detail}` : ''}`,
+      );
+    }
+    const pause = options.backoffMs?.(attempt + 1) ?? 100 * 2 ** (attempt - 1) * (1 + Math.random());
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+}
