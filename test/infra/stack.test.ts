@@ -472,8 +472,19 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           BatchSize: spec.batchSize,
           FunctionResponseTypes: ['ReportBatchItemFailures'],
           ScalingConfig: { MaximumConcurrency: cap },
+          ...(spec.maxBatchingWindowSeconds > 0
+            ? { MaximumBatchingWindowInSeconds: spec.maxBatchingWindowSeconds }
+            : {}),
         });
       }
+    });
+
+    it('gives the plan queue a batching window: its messages arrive one at a time', () => {
+      expect(queues.plan.maxBatchingWindowSeconds).toBe(1);
+      template.hasResourceProperties('AWS::Lambda::EventSourceMapping', {
+        EventSourceArn: { 'Fn::GetAtt': [queueId('plan'), 'Arn'] },
+        MaximumBatchingWindowInSeconds: 1,
+      });
     });
   });
 
