@@ -103,9 +103,16 @@ async function requestActivation(deps: ActivationStepDeps, order: Order): Promis
   }
   if (attempt.kind === 'refused') {
     // A refusal is only final while the SIM is still Available: one that moved on (our earlier request went
-    // through after all, or someone activated it) is routed by its status instead.
-    // The SIM was Available a moment ago: if it cannot be read now, the refusal stands.
-    const subscriber = await deps.transatel.connectivity.getSubscriber(order.iccid).catch(() => undefined);
+    // through after all, or someone activated it, or a bulk order's SIM was never Available) is routed by its
+    // status instead. A SIM read Available a moment ago that cannot be read now: the refusal stands. A bulk
+    // order activated without a look (activateFirst): its refusal says nothing until the SIM is read, so a
+    // read that fails for now is retried (SQS delivers the message again).
+    const subscriber = await deps.transatel.connectivity
+      .getSubscriber(order.iccid)
+      .catch((error: unknown) => {
+        if (order.activateFirst && !isPermanentTransatelError(error)) throw error;
+        return undefined;
+      });
     if (subscriber && subscriber.status !== 'Available') return routeBySimStatus(deps, order, subscriber);
     await failOrder(deps, order, failureFromTransatel(attempt.error, 'ACTIVATION_REFUSED'));
     return;
