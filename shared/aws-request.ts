@@ -1,6 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SignatureV4 } from '@smithy/signature-v4';
+import { signUrlRequest } from './sign-url-request.js';
 
 /**
  * One AWS API call written out: a SigV4-signed request over node:http(s), retried as the SDK retries, for the
@@ -99,17 +100,7 @@ export async function signedCall(
   const send = options.send ?? sendOverHttp;
   const timeoutMs = options.timeoutMs ?? 30_000;
   for (let attempt = 1; ; attempt++) {
-    const signed = await signer.sign({
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query: {},
-      headers: { host: url.host, ...request.headers },
-      ...(body === undefined ? {} : { body }),
-    });
-    const { host: _host, ...headers } = signed.headers;
+    const headers = await signUrlRequest(signer, request);
     let answer: AwsAnswer | undefined;
     let failure: unknown;
     try {

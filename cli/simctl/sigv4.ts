@@ -1,5 +1,6 @@
 import type { AwsCredentialIdentity, Provider } from '@smithy/types';
 import { NodeSha256 } from '#shared/node-sha256.js';
+import { signUrlRequest } from '#shared/sign-url-request.js';
 
 const EXECUTE_API_HOST = /^[a-z0-9]+\.execute-api\.([a-z0-9-]+)\.amazonaws\.com(?:\.cn)?$/;
 
@@ -34,24 +35,5 @@ export async function createSigV4Signer(options: {
     credentials,
     sha256: NodeSha256,
   });
-  return async ({ method, url, headers, body }) => {
-    const query: Record<string, string | string[]> = {};
-    for (const key of new Set(url.searchParams.keys())) {
-      const values = url.searchParams.getAll(key);
-      query[key] = values.length === 1 ? (values[0] as string) : values;
-    }
-    const signed = await signer.sign({
-      method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query,
-      headers: { ...headers, host: url.host },
-      ...(body === undefined ? {} : { body }),
-    });
-    // fetch sets Host itself (to the same value).
-    const { host: _host, ...rest } = signed.headers;
-    return rest;
-  };
+  return (request) => signUrlRequest(signer, request);
 }

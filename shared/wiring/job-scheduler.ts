@@ -1,6 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { JobScheduler } from '#shared/jobs/messages.js';
 import { NodeSha256 } from '../node-sha256.js';
+import { signUrlRequest } from '../sign-url-request.js';
 
 export interface SchedulerOptions {
   region: string;
@@ -70,17 +71,12 @@ export class EventBridgeJobScheduler implements JobScheduler {
   async #call(method: string, path: string, query: Record<string, string>, body?: string): Promise<number> {
     const url = new URL(path, this.#endpoint);
     for (const [name, value] of Object.entries(query)) url.searchParams.set(name, value);
-    const signed = await this.#signer.sign({
+    const headers = await signUrlRequest(this.#signer, {
       method,
-      protocol: url.protocol,
-      hostname: url.hostname,
-      ...(url.port ? { port: Number(url.port) } : {}),
-      path: url.pathname,
-      query,
-      headers: { host: url.host, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body }),
+      url,
+      headers: body === undefined ? {} : { 'content-type': 'application/json' },
+      body,
     });
-    const { host: _host, ...headers } = signed.headers;
     const response = await (this.#options.fetch ?? fetch)(url, {
       method,
       headers,
