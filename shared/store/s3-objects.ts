@@ -1,7 +1,7 @@
 import { SignatureV4 } from '@smithy/signature-v4';
 import { type AwsCallOptions, type AwsCredentials, AwsRequestError, signedCall } from '../aws-request.js';
 import { NodeSha256 } from '../node-sha256.js';
-import { presignGetUrl } from './s3-presign.js';
+import { presignGetUrl, s3ObjectUrl } from './s3-presign.js';
 
 /**
  * The four S3 calls the reports need (PutObject and GetObject, of a record and a content), as SigV4-signed HTTP
@@ -22,13 +22,9 @@ export interface S3ObjectsOptions extends AwsCallOptions {
 export class S3Objects {
   readonly #options: S3ObjectsOptions;
   readonly #signer: SignatureV4;
-  readonly #base: URL;
 
   constructor(options: S3ObjectsOptions) {
     this.#options = options;
-    this.#base = options.endpoint
-      ? new URL(`${options.endpoint.replace(/\/+$/, '')}/${options.bucket}/`)
-      : new URL(`https://${options.bucket}.s3.${options.region}.amazonaws.com/`);
     // S3 signs the path as sent (encoded once, not twice) and wants the payload's hash in x-amz-content-sha256.
     this.#signer = new SignatureV4({
       service: 's3',
@@ -85,6 +81,6 @@ export class S3Objects {
   }
 
   #url(key: string): URL {
-    return new URL(`${this.#base.pathname}${key.split('/').map(encodeURIComponent).join('/')}`, this.#base);
+    return s3ObjectUrl(this.#options, key);
   }
 }

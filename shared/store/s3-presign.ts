@@ -18,11 +18,19 @@ export interface PresignInput {
   now?: Date;
 }
 
+/** Where an object is: path-style on an S3-compatible endpoint (the local emulator), AWS's virtual-hosted URL otherwise. */
+export function s3ObjectUrl(
+  location: { bucket: string; region: string; endpoint?: string | undefined },
+  key: string,
+): URL {
+  const base = location.endpoint
+    ? new URL(`${location.endpoint.replace(/\/+$/, '')}/${location.bucket}/`)
+    : new URL(`https://${location.bucket}.s3.${location.region}.amazonaws.com/`);
+  return new URL(`${base.pathname}${key.split('/').map(encodeURIComponent).join('/')}`, base);
+}
+
 export async function presignGetUrl(input: PresignInput): Promise<string> {
-  const base = input.endpoint
-    ? new URL(`${input.endpoint.replace(/\/+$/, '')}/${input.bucket}/`)
-    : new URL(`https://${input.bucket}.s3.${input.region}.amazonaws.com/`);
-  const path = `${base.pathname}${input.key.split('/').map(encodeURIComponent).join('/')}`;
+  const object = s3ObjectUrl(input, input.key);
   const signer = new SignatureV4({
     service: 's3',
     region: input.region,
@@ -34,16 +42,16 @@ export async function presignGetUrl(input: PresignInput): Promise<string> {
   const signed = await signer.presign(
     {
       method: 'GET',
-      protocol: base.protocol,
-      hostname: base.hostname,
-      ...(base.port ? { port: Number(base.port) } : {}),
-      path,
+      protocol: object.protocol,
+      hostname: object.hostname,
+      ...(object.port ? { port: Number(object.port) } : {}),
+      path: object.pathname,
       query: {},
-      headers: { host: base.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
+      headers: { host: object.host, 'X-Amz-Content-Sha256': 'UNSIGNED-PAYLOAD' },
     },
     { expiresIn: input.expiresInSeconds, ...(input.now ? { signingDate: input.now } : {}) },
   );
-  const url = new URL(`${base.protocol}//${base.host}${path}`);
+  const url = new URL(object);
   for (const [name, value] of Object.entries(signed.query ?? {})) {
     if (typeof value === 'string') url.searchParams.set(name, value);
   }
