@@ -1,23 +1,34 @@
 import { sqsHandler } from '#shared/lambda/sqs.js';
+import { PrefetchedOrders, readingPrefetched } from '#shared/store/prefetched-orders.js';
 import { queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { runActivationStep } from '#shared/workflow/activation-step.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
-import { workflowMessageSchema } from '#shared/workflow/messages.js';
+import { type WorkflowMessage, workflowMessageSchema } from '#shared/workflow/messages.js';
 
 const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityApi(http) }));
+
+/** A batch's orders, in one read. */
+const readOrders = (messages: WorkflowMessage[]) =>
+  PrefetchedOrders.read(
+    activationDeps().store,
+    messages.map((message) => message.orderId),
+  );
 
 /** Activation queue consumer: one `activate` step per message. */
 export const handler = sqsHandler(
   workflowMessageSchema,
-  async (message, record, _context, outbox) => {
-    const deps = holdingSteps(activationDeps(), outbox);
+  async (message, record, _context, { outbox, prepared }) => {
+    const deps = holdingSteps(readingPrefetched(activationDeps(), prepared), outbox);
     await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
       runActivationStep(deps, message.orderId),
     );
   },
-  // The batch's first status checks go to SQS in one request.
-  { holdSends: true },
+  {
+    // The batch's orders are read in one request, and its first status checks sent in one.
+    prepareBatch: readOrders,
+    holdSends: true,
+  },
 );

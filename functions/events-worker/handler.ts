@@ -43,7 +43,7 @@ async function processEvent(rawEvent: unknown, outbox: Outbox | undefined): Prom
  */
 export const handler = sqsHandler(
   envelopeSchema,
-  async (envelope, _record, context, outbox) => {
+  async (envelope, _record, context, { outbox }) => {
     const { eventId } = envelope.header;
     const { outcome } = await processEventOnce(
       processedEventFiler(),

@@ -1,4 +1,5 @@
 import { sqsHandler } from '#shared/lambda/sqs.js';
+import { PrefetchedOrders, readingPrefetched } from '#shared/store/prefetched-orders.js';
 import { queues } from '#shared/topology.js';
 import { ConnectivityApi } from '#shared/transatel/connectivity.js';
 import { OcsInventoryApi } from '#shared/transatel/ocs-inventory.js';
@@ -7,7 +8,7 @@ import { publishNotification } from '#shared/wiring/notifier.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
-import { workflowMessageSchema } from '#shared/workflow/messages.js';
+import { type WorkflowMessage, workflowMessageSchema } from '#shared/workflow/messages.js';
 import { runPlanStep } from '#shared/workflow/plan-step.js';
 
 const planDeps = workflowDeps(
@@ -21,15 +22,26 @@ const planDeps = workflowDeps(
   { notify: publishNotification, watchActivations: true },
 );
 
+/** A batch's orders, in one read. */
+const readOrders = (messages: WorkflowMessage[]) =>
+  PrefetchedOrders.read(
+    planDeps().store,
+    messages.map((message) => message.orderId),
+  );
+
 /** Plan queue consumer: activation checks (polling) and plan orders. */
 export const handler = sqsHandler(
   workflowMessageSchema,
-  async (message, record, _context, outbox) => {
-    const deps = holdingSteps(planDeps(), outbox);
+  async (message, record, _context, { outbox, prepared }) => {
+    const deps = holdingSteps(readingPrefetched(planDeps(), prepared), outbox);
     await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
       runPlanStep(deps, message.orderId),
     );
   },
-  // Deferred and later status checks go to SQS together, once the batch has run.
-  { holdSends: true },
+  {
+    // The batch's orders are read in one request; deferred and later status checks go to SQS together,
+    // once the batch has run.
+    prepareBatch: readOrders,
+    holdSends: true,
+  },
 );

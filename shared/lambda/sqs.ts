@@ -7,12 +7,17 @@ import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from './field-i
 import { appendOrderContext, logger, removeOrderContext, withLogContext } from './logger.js';
 import { Outbox } from './outbox.js';
 
-export type SqsMessageHandler<Message> = (
+/** What a batch's records share: the outbox (`holdSends`) and what `prepareBatch` returned. */
+export interface SqsBatch<Prepared> {
+  outbox: Outbox | undefined;
+  prepared: Prepared | undefined;
+}
+
+export type SqsMessageHandler<Message, Prepared = never> = (
   message: Message,
   record: SQSRecord,
   context: Context,
-  /** The batch's outbox, with `holdSends`. */
-  outbox: Outbox | undefined,
+  batch: SqsBatch<Prepared>,
 ) => Promise<void>;
 export type SqsLambdaHandler = (event: SQSEvent, context: Context) => Promise<SQSBatchResponse>;
 
@@ -61,12 +66,31 @@ function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): 
   return result.data;
 }
 
-export interface SqsHandlerOptions {
+export interface SqsHandlerOptions<Message, Prepared> {
   /**
    * Hold the workflow steps the records queue and send them together once all have run (shared/lambda/outbox.ts);
    * a record whose steps SQS refuses is reported failed.
    */
   holdSends?: boolean;
+  /**
+   * Runs once a batch, before its records, with their valid messages (a read of all their orders in one
+   * request, say); every record gets the result. An optimisation only: when it fails, the records run without.
+   */
+  prepareBatch?: (messages: Message[]) => Promise<Prepared>;
+}
+
+/** The valid messages of a batch, for `prepareBatch` (the invalid ones fail in their turn). */
+function validMessages<S extends z.core.$ZodType>(schema: S, records: readonly SQSRecord[]): z.output<S>[] {
+  const messages: z.output<S>[] = [];
+  for (const record of records) {
+    try {
+      const result = z.safeParse(schema, JSON.parse(record.body));
+      if (result.success) messages.push(result.data);
+    } catch {
+      // Not JSON: its record reports it.
+    }
+  }
+  return messages;
 }
 
 /**
@@ -78,19 +102,30 @@ export interface SqsHandlerOptions {
  * Records run sequentially because the log context is process-wide; throughput comes from the
  * batch size and the function's concurrency.
  */
-export function sqsHandler<S extends z.core.$ZodType>(
+export function sqsHandler<S extends z.core.$ZodType, Prepared = never>(
   schema: S,
-  handle: SqsMessageHandler<z.output<S>>,
-  options: SqsHandlerOptions = {},
+  handle: SqsMessageHandler<z.output<S>, Prepared>,
+  options: SqsHandlerOptions<z.output<S>, Prepared> = {},
 ): SqsLambdaHandler {
-  const handleRecord = (record: SQSRecord, context: Context, outbox?: Outbox): Promise<void> =>
+  const prepare = async (records: readonly SQSRecord[]): Promise<Prepared | undefined> => {
+    if (!options.prepareBatch) return undefined;
+    try {
+      return await options.prepareBatch(validMessages(schema, records));
+    } catch (error) {
+      logger.warn('batch preparation failed; the records run without it', { error });
+      return undefined;
+    }
+  };
+
+  const handleRecord = (record: SQSRecord, context: Context, batch: SqsBatch<Prepared>): Promise<void> =>
     withLogContext(
       { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount },
       async () => {
+        const { outbox } = batch;
         if (outbox) outbox.recordId = record.messageId;
         try {
           const message = parseMessage(schema, record);
-          await handle(message, record, context, outbox);
+          await handle(message, record, context, batch);
         } catch (error) {
           if (error instanceof RetryLaterError) {
             logger.info('message will be retried later', { reason: error.message });
@@ -111,9 +146,10 @@ export function sqsHandler<S extends z.core.$ZodType>(
     // A processor holds one batch's state: one per invocation keeps concurrent local invocations apart.
     const processor = new BatchProcessor(EventType.SQS);
     const outbox = options.holdSends ? new Outbox() : undefined;
+    const batch: SqsBatch<Prepared> = { outbox, prepared: await prepare(event.Records) };
     const response = await processPartialResponse(
       event,
-      (record: SQSRecord) => handleRecord(record, context, outbox),
+      (record: SQSRecord) => handleRecord(record, context, batch),
       processor,
       { context, processInParallel: false, throwOnFullBatchFailure: false },
     );

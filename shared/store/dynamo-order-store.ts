@@ -1,4 +1,5 @@
 import {
+  BatchGetCommand,
   type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
@@ -56,6 +57,9 @@ export const ordersTableDefinition = {
     },
   ],
 } as const satisfies TableDefinition;
+
+/** BatchGetItem's most keys a request. */
+const BATCH_GET_KEYS = 100;
 
 export interface DynamoOrderStoreOptions {
   client: DynamoDBDocumentClient;
@@ -136,6 +140,22 @@ export class DynamoOrderStore implements OrderStore {
       }),
     );
     return Item ? parseStoredOrder(Item) : undefined;
+  }
+
+  async getMany(orderIds: readonly string[]): Promise<Map<string, Order>> {
+    const unique = [...new Set(orderIds)];
+    const found = new Map<string, Order>();
+    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+      const Keys = unique.slice(start, start + BATCH_GET_KEYS).map((orderId) => ({ orderId }));
+      const { Responses } = await this.#client.send(
+        new BatchGetCommand({ RequestItems: { [this.#tableName]: { Keys, ConsistentRead: true } } }),
+      );
+      for (const item of Responses?.[this.#tableName] ?? []) {
+        const order = parseStoredOrder(item);
+        found.set(order.orderId, order);
+      }
+    }
+    return found;
   }
 
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {

@@ -102,6 +102,15 @@ export class MemoryOrderStore implements OrderStore {
     return order ? structuredClone(order) : undefined;
   }
 
+  async getMany(orderIds: readonly string[]): Promise<Map<string, Order>> {
+    const found = new Map<string, Order>();
+    for (const orderId of orderIds) {
+      const order = this.#orders.get(orderId);
+      if (order) found.set(orderId, structuredClone(order));
+    }
+    return found;
+  }
+
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {
     const plan = planTransition(request);
     const current = this.#orders.get(orderId);

@@ -111,6 +111,12 @@ export interface OrderStore {
   findOpenOrderId(iccid: string): Promise<string | undefined>;
   /** Strongly consistent by default, so a following transition sees the latest version. */
   get(orderId: string, options?: { consistent?: boolean }): Promise<Order | undefined>;
+  /**
+   * Many orders in as few requests as the store allows (DynamoDB: BatchGetItem, 100 keys a request), strongly
+   * consistent. An order missing from the map does not exist or was left unread (DynamoDB's unprocessed keys):
+   * a caller reads it with `get`.
+   */
+  getMany(orderIds: readonly string[]): Promise<Map<string, Order>>;
   /** A transition to a final status also releases the SIM, best effort (a lost release goes stale). */
   transition(orderId: string, request: TransitionRequest): Promise<TransitionResult>;
   /** Eventually consistent (secondary index); the newest order if several share the id. */

@@ -26,7 +26,7 @@ it('sends the steps a batch held in one SendMessageBatch, each with its own dela
   const queue = new SqsWorkQueue({ client: clients.sqs, queueUrls: { plan: planUrl } });
   const handler = sqsHandler(
     z.object({ orderId: z.string(), delaySeconds: z.number() }),
-    ({ orderId, delaySeconds }, _record, _context, outbox) =>
+    ({ orderId, delaySeconds }, _record, _context, { outbox }) =>
       holdingSteps({ queue }, outbox).queue.send({ orderId, step: 'await-activation' }, delaySeconds),
     { holdSends: true },
   );

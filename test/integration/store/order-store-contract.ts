@@ -56,6 +56,16 @@ export function describeOrderStoreContract(
       expect(await store().get(anOrder().orderId)).toBeUndefined();
     });
 
+    it('reads many orders at once, leaving unknown ones out', async () => {
+      const [first, second] = [anOrder(), anOrder({ planId: 'PLAN_ES_5GB' })];
+      await store().create(first);
+      await store().create(second);
+      const unknown = anOrder().orderId;
+      const found = await store().getMany([first.orderId, unknown, second.orderId, first.orderId]);
+      expect([...found.keys()].sort()).toEqual([first.orderId, second.orderId].sort());
+      expect(found.get(second.orderId)).toEqual(second);
+    });
+
     it('applies a transition from the expected status and version', async () => {
       const order = anOrder();
       await store().create(order);

@@ -40,7 +40,7 @@ describe('sqsHandler with holdSends', () => {
     const ran: string[] = [];
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }, _record, _context, outbox) => {
+      async ({ orderId }, _record, _context, { outbox }) => {
         ran.push(`${orderId} ran, ${sender.flushes.length} flushes so far`);
         await sender.send(`${orderId}:next`, outbox);
       },
@@ -59,7 +59,7 @@ describe('sqsHandler with holdSends', () => {
     const sender = recordingSender((entry) => entry === 'o-2:next');
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }, _record, _context, outbox) => sender.send(`${orderId}:next`, outbox),
+      async ({ orderId }, _record, _context, { outbox }) => sender.send(`${orderId}:next`, outbox),
       { holdSends: true },
     );
     expect(await handler(records('o-1', 'o-2', 'o-3'), lambdaContext())).toEqual({
@@ -74,7 +74,7 @@ describe('sqsHandler with holdSends', () => {
     const sender = recordingSender(undefined, true);
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }, _record, _context, outbox) => {
+      async ({ orderId }, _record, _context, { outbox }) => {
         if (orderId === 'o-2') return;
         await sender.send(`${orderId}:next`, outbox);
         if (orderId === 'o-3') throw new Error('Transatel is down');
@@ -96,7 +96,7 @@ describe('sqsHandler with holdSends', () => {
     });
     const handler = sqsHandler(
       stepMessage,
-      async ({ orderId }, _record, _context, outbox) => {
+      async ({ orderId }, _record, _context, { outbox }) => {
         await sender.send(`${orderId}:next`, outbox);
         if (orderId === 'slow') await gate;
       },
@@ -112,7 +112,7 @@ describe('sqsHandler with holdSends', () => {
 
   it('gives the handler no outbox without holdSends: sends go at once', async () => {
     const sender = recordingSender();
-    const handler = sqsHandler(stepMessage, async ({ orderId }, _record, _context, outbox) => {
+    const handler = sqsHandler(stepMessage, async ({ orderId }, _record, _context, { outbox }) => {
       expect(outbox).toBeUndefined();
       await sender.send(`${orderId}:next`, outbox);
       expect(sender.flushes.length).toBeGreaterThan(0);

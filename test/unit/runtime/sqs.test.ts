@@ -128,4 +128,60 @@ describe('sqsHandler', () => {
     expect(lines.at(-1)).not.toHaveProperty('messageId');
     expect(lines.at(-1)).not.toHaveProperty('iccid');
   });
+
+  it('prepares each batch once with its valid messages, and hands the result to every record', async () => {
+    const prepared: string[][] = [];
+    const seen: [string, string | undefined][] = [];
+    const handler = sqsHandler(
+      stepMessage,
+      async (message, _record, _context, batch) => {
+        seen.push([message.orderId, batch.prepared?.get(message.orderId)]);
+      },
+      {
+        prepareBatch: async (messages: z.output<typeof stepMessage>[]) => {
+          prepared.push(messages.map((message) => message.orderId));
+          return new Map(messages.map((message) => [message.orderId, `read ${message.orderId}`]));
+        },
+      },
+    );
+    const response = await handler(
+      sqsEvent([
+        sqsRecord(JSON.stringify({ orderId: 'o-1', step: 'activate' }), 'm-1'),
+        sqsRecord('not json', 'm-2'),
+        sqsRecord(JSON.stringify({ orderId: 'o-3', step: 'dance' }), 'm-3'),
+        sqsRecord(JSON.stringify({ orderId: 'o-4', step: 'subscribe' }), 'm-4'),
+      ]),
+      lambdaContext(),
+    );
+    expect(prepared).toEqual([['o-1', 'o-4']]);
+    expect(seen).toEqual([
+      ['o-1', 'read o-1'],
+      ['o-4', 'read o-4'],
+    ]);
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m-2', 'm-3']);
+  });
+
+  it('runs the records without the preparation when it fails', async () => {
+    const seen: unknown[] = [];
+    const handler = sqsHandler(
+      stepMessage,
+      async (_message, _record, _context, batch) => {
+        seen.push(batch.prepared);
+      },
+      {
+        prepareBatch: async (_messages: z.output<typeof stepMessage>[]): Promise<string> => {
+          throw new Error('BatchGetItem throttled');
+        },
+      },
+    );
+    const response = await handler(
+      sqsEvent([sqsRecord(JSON.stringify({ orderId: 'o-1', step: 'activate' }), 'm-1')]),
+      lambdaContext(),
+    );
+    expect(response).toEqual({ batchItemFailures: [] });
+    expect(seen).toEqual([undefined]);
+    expect(
+      logs.lines().some((line) => line.message === 'batch preparation failed; the records run without it'),
+    ).toBe(true);
+  });
 });
