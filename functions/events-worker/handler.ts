@@ -1,8 +1,9 @@
 import { logger } from '#shared/lambda/logger.js';
-import type { Outbox } from '#shared/lambda/outbox.js';
+import type { Outbox, OutboxSender } from '#shared/lambda/outbox.js';
 import { RetryLaterError, sqsHandler } from '#shared/lambda/sqs.js';
+import { lazy } from '#shared/lazy.js';
 import type { HistoryEntry } from '#shared/store/history.js';
-import { processEventOnce } from '#shared/store/processed-events.js';
+import { type EventCompletion, processEventOnce } from '#shared/store/processed-events.js';
 import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js';
 import { processedEventFiler } from '#shared/wiring/clients/processed-events.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
@@ -25,7 +26,7 @@ async function processEvent(rawEvent: unknown, outbox: Outbox | undefined): Prom
   const orderIds = await applyEventToOrders(holdingSteps(orderMoveDeps(), outbox), event);
   const notification = toNotification(event, orderIds);
   const entry = eventHistoryEntry(notification, new Date());
-  await publishNotification(notification);
+  await publishNotification(notification, outbox);
   logger.info('event processed', {
     eventId: event.header.eventId,
     eventType: event.type,
@@ -35,6 +36,19 @@ async function processEvent(rawEvent: unknown, outbox: Outbox | undefined): Prom
   });
   return entry ? [entry] : [];
 }
+
+/**
+ * A batch's event completions, written together once its plan steps and notifications are out; those of a
+ * record whose steps or notification were refused are released, so that its next delivery runs it at once.
+ */
+const heldCompletions = lazy(
+  (): OutboxSender<EventCompletion> => ({
+    sendHeld: (completions) => processedEventFiler().completeMany(completions),
+    dropHeld: async (completions) => {
+      await Promise.all(completions.map(({ eventId }) => processedEventFiler().release(eventId)));
+    },
+  }),
+);
 
 /**
  * Events queue consumer. Duplicates (Transatel retries, SQS redelivery) are dropped on `header.eventId`;
@@ -52,12 +66,15 @@ export const handler = sqsHandler(
         leaseMs: context.getRemainingTimeInMillis(),
         memorySeconds: EVENT_MEMORY_SECONDS,
         historyOf: (entries) => entries,
+        deferCompletion: (completion) =>
+          outbox?.hold(heldCompletions(), completion, { afterSends: true }) ?? false,
       },
       () => processEvent(envelope, outbox),
     );
     if (outcome === 'in-flight') throw new RetryLaterError(`event ${eventId} in flight`);
     if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });
   },
-  // The plan steps the batch's ACTIVATED events queue go to SQS in one request, once the batch has run.
+  // Once the batch has run: the plan steps its ACTIVATED events queue go to SQS in one request, its
+  // notifications to SNS in one, then its completions to DynamoDB in one.
   { holdSends: true },
 );

@@ -36,6 +36,16 @@ export interface ProcessedEventStore {
   ): Promise<void>;
   /** Gives a claimed event up (processing failed), so that the next delivery runs it at once. */
   release(eventId: string): Promise<void>;
+  /** `complete` for many events in as few writes as the store allows; returns those it could not write. */
+  completeMany(completions: readonly EventCompletion[]): Promise<EventCompletion[]>;
+}
+
+/** What `complete` is given, for an event whose completion waits (processEventOnce's `deferCompletion`). */
+export interface EventCompletion {
+  eventId: string;
+  now: Date;
+  memorySeconds: number;
+  history: readonly HistoryEntry[];
 }
 
 const RECORD_SCOPE = 'transatel-event';
@@ -70,6 +80,29 @@ function inProgress({ now, leaseMs }: ClaimEventRequest): StoredEvent {
 
 function completed(now: Date, memorySeconds: number): StoredEvent {
   return { status: 'COMPLETED', expiresAt: epochSeconds(now) + memorySeconds };
+}
+
+function completedItem({ eventId, now, memorySeconds }: Omit<EventCompletion, 'history'>) {
+  return { [keyName]: recordKey(eventId), ...completed(now, memorySeconds) };
+}
+
+/** BatchWriteItem's most items a request. */
+const BATCH_WRITE_ITEMS = 25;
+
+/** Completions grouped so that each group's records and history entries fit one BatchWriteItem. */
+function inWriteBatches(completions: readonly EventCompletion[]): EventCompletion[][] {
+  const batches: EventCompletion[][] = [];
+  let items = BATCH_WRITE_ITEMS;
+  for (const completion of completions) {
+    const size = 1 + completion.history.length;
+    if (items + size > BATCH_WRITE_ITEMS) {
+      batches.push([]);
+      items = 0;
+    }
+    batches.at(-1)?.push(completion);
+    items += size;
+  }
+  return batches;
 }
 
 /** What a record found in place of a claim means for the claimant at `now`. */
@@ -132,18 +165,35 @@ export class DynamoProcessedEventStore implements ProcessedEventStore {
     memorySeconds: number,
     history: readonly HistoryEntry[] = [],
   ): Promise<void> {
-    const { client, tableName } = this.options;
-    const record = { [keyName]: recordKey(eventId), ...completed(now, memorySeconds) };
-    if (history.length === 0) {
-      await client.send(new PutCommand({ TableName: tableName, Item: record }));
-      return;
+    await this.#writeCompletions([{ eventId, now, memorySeconds, history }]);
+  }
+
+  async completeMany(completions: readonly EventCompletion[]): Promise<EventCompletion[]> {
+    const failed: EventCompletion[] = [];
+    for (const chunk of inWriteBatches(completions)) {
+      await this.#writeCompletions(chunk).catch(() => failed.push(...chunk));
     }
-    const historyTable = this.options.history;
-    if (!historyTable) throw new Error('This processed-event store was given no history table');
-    // One request for both: a history entry's key is the SIM, the instant and the event id, so writing it again
-    // (the event redelivered after a failure here) stores the same item.
-    const entries = history.map((entry) => historyItem(entry, historyTable.retentionDays));
-    await putInOneBatch(client, { [tableName]: [record], [historyTable.tableName]: entries });
+    return failed;
+  }
+
+  /**
+   * One BatchWriteItem for the events' records and history entries (at most 25 items). A history entry's key is
+   * the SIM, the instant and the event id, so writing it again (the event redelivered after a failure here)
+   * stores the same item.
+   */
+  async #writeCompletions(completions: readonly EventCompletion[]): Promise<void> {
+    const { client, tableName, history: historyTable } = this.options;
+    const records = completions.map(completedItem);
+    const history = completions.flatMap((completion) => completion.history);
+    if (history.length > 0 && !historyTable)
+      throw new Error('This processed-event store was given no history table');
+    const entries = historyTable && history.map((entry) => historyItem(entry, historyTable.retentionDays));
+    await putInOneBatch(
+      client,
+      historyTable && entries?.length
+        ? { [tableName]: records, [historyTable.tableName]: entries }
+        : { [tableName]: records },
+    );
   }
 
   async release(eventId: string): Promise<void> {
@@ -194,6 +244,12 @@ export class MemoryProcessedEventStore implements ProcessedEventStore {
   async release(eventId: string): Promise<void> {
     if (this.#records.get(eventId)?.status === 'IN_PROGRESS') this.#records.delete(eventId);
   }
+
+  async completeMany(completions: readonly EventCompletion[]): Promise<EventCompletion[]> {
+    for (const { eventId, now, memorySeconds, history } of completions)
+      await this.complete(eventId, now, memorySeconds, history);
+    return [];
+  }
 }
 
 export interface ProcessOnceRequest<Result> {
@@ -203,6 +259,11 @@ export interface ProcessOnceRequest<Result> {
   clock?: () => Date;
   /** History entries the result files with the completion (one write for both). */
   historyOf?: (result: Result) => readonly HistoryEntry[];
+  /**
+   * Takes the completion to write later, with others (an outbox's `afterSends` entries); false: written now.
+   * Until it is written the claim stands, and a copy of the event delivered meanwhile is retried later.
+   */
+  deferCompletion?: (completion: EventCompletion) => boolean;
 }
 
 /**
@@ -225,6 +286,13 @@ export async function processEventOnce<Result>(
     await store.release(request.eventId);
     throw error;
   }
-  await store.complete(request.eventId, clock(), request.memorySeconds, request.historyOf?.(result));
+  const completion: EventCompletion = {
+    eventId: request.eventId,
+    now: clock(),
+    memorySeconds: request.memorySeconds,
+    history: request.historyOf?.(result) ?? [],
+  };
+  if (!request.deferCompletion?.(completion))
+    await store.complete(completion.eventId, completion.now, completion.memorySeconds, completion.history);
   return { outcome: 'processed', result };
 }

@@ -6,6 +6,7 @@ import { idempotencyTableDefinition } from '#shared/store/idempotency-table.js';
 import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import {
   DynamoProcessedEventStore,
+  type EventCompletion,
   MemoryProcessedEventStore,
   type ProcessedEventStore,
   processEventOnce,
@@ -189,6 +190,30 @@ describe.each([
       await store().complete(eventId, new Date(), DAY_SECONDS, [entry]);
       const { entries } = await history().list(entry.iccid, { limit: 10 });
       expect(entries).toEqual([entry]);
+    });
+
+    it('hands a deferred completion over, and writes many in one go: the claim stands until then', async () => {
+      const completions: EventCompletion[] = [];
+      const ids = Array.from({ length: 14 }, () => uniqueEventId());
+      const entries = new Map(ids.map((eventId) => [eventId, historyEntryOf(eventId)]));
+      for (const eventId of ids) {
+        const request = {
+          eventId,
+          leaseMs: 20_000,
+          memorySeconds: DAY_SECONDS,
+          historyOf: (entries: HistoryEntry[]) => entries,
+          deferCompletion: (completion: EventCompletion) => completions.push(completion) > 0,
+        };
+        await processEventOnce(store(), request, async () => [entries.get(eventId) as HistoryEntry]);
+      }
+      const [first] = ids as [string];
+      expect(await store().claim({ eventId: first, now: new Date(), leaseMs: 1000 })).toBe('in-flight');
+      // 14 records and 14 entries: more than one BatchWriteItem's 25 items.
+      expect(await store().completeMany(completions)).toEqual([]);
+      for (const eventId of ids)
+        expect(await store().claim({ eventId, now: new Date(), leaseMs: 1000 })).toBe('done');
+      const entry = entries.get(first) as HistoryEntry;
+      expect((await history().list(entry.iccid, { limit: 10 })).entries).toEqual([entry]);
     });
 
     it('files nothing when processing fails', async () => {

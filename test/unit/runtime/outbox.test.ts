@@ -120,4 +120,38 @@ describe('sqsHandler with holdSends', () => {
     await handler(records('o-1', 'o-2'), lambdaContext());
     expect(sender.flushes).toEqual([['o-1:next'], ['o-2:next']]);
   });
+
+  it('sends entries held afterSends last, and drops those of records whose other entries were refused', async () => {
+    const order: string[] = [];
+    const steps: OutboxSender<string> = {
+      async sendHeld(entries) {
+        order.push(`steps ${entries.join(' ')}`);
+        return entries.filter((entry) => entry === 'o-2:next');
+      },
+    };
+    const dropped: string[] = [];
+    const completions: OutboxSender<string> = {
+      async sendHeld(entries) {
+        order.push(`completions ${entries.join(' ')}`);
+        return entries.filter((entry) => entry === 'o-3:done');
+      },
+      async dropHeld(entries) {
+        dropped.push(...entries);
+      },
+    };
+    const handler = sqsHandler(
+      stepMessage,
+      async ({ orderId }, _record, _context, { outbox }) => {
+        // Held first, sent last.
+        outbox?.hold(completions, `${orderId}:done`, { afterSends: true });
+        outbox?.hold(steps, `${orderId}:next`);
+      },
+      { holdSends: true },
+    );
+    expect(await handler(records('o-1', 'o-2', 'o-3'), lambdaContext())).toEqual({
+      batchItemFailures: [{ itemIdentifier: 'm-2' }, { itemIdentifier: 'm-3' }],
+    });
+    expect(order).toEqual(['steps o-1:next o-2:next o-3:next', 'completions o-1:done o-3:done']);
+    expect(dropped).toEqual(['o-2:done']);
+  });
 });
