@@ -103,22 +103,37 @@ const CAPACITY_OPERATIONS = new Set([
 
 type ConsumedCapacity = { CapacityUnits?: number; TableName?: string };
 
+/** The answer's ConsumedCapacity (an object, or a list for batch operations), found without parsing the items. */
+const CONSUMED_CAPACITY = /"ConsumedCapacity":(\{[^{}]*\}|\[(?:\{[^{}]*\},?)*\])/;
+
+function capacityReports(body: string): ConsumedCapacity[] {
+  try {
+    const found = CONSUMED_CAPACITY.exec(body)?.[1];
+    const parsed = found
+      ? (JSON.parse(found) as ConsumedCapacity | ConsumedCapacity[])
+      : (JSON.parse(body) as { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] }).ConsumedCapacity;
+    return [parsed ?? []].flat();
+  } catch {
+    return [];
+  }
+}
+
 function tallyCapacity(usage: EmulatorUsage, operation: string, status: number, body: unknown): void {
   if (status !== 200) {
     add(usage.failed, operation, 1);
     return;
   }
-  let answer: { ConsumedCapacity?: ConsumedCapacity | ConsumedCapacity[] };
-  try {
-    answer = JSON.parse(String(body));
-  } catch {
-    return;
-  }
-  const reports = [answer.ConsumedCapacity ?? []].flat();
-  for (const report of reports) {
+  for (const report of capacityReports(String(body))) {
     add(usage.capacityUnits, operation, report.CapacityUnits ?? 0);
     add(usage.capacityUnitsByTable, report.TableName ?? '?', report.CapacityUnits ?? 0);
   }
+}
+
+/** The SDK's JSON request with ReturnConsumedCapacity TOTAL added, unless it asks for capacity itself. */
+function askingForCapacity(body: Buffer): Buffer {
+  const isObject = body.subarray(0, 2).toString() === '{"';
+  if (!isObject || body.includes('"ReturnConsumedCapacity"')) return body;
+  return Buffer.concat([Buffer.from('{"ReturnConsumedCapacity":"TOTAL",'), body.subarray(1)]);
 }
 
 type RequestListener = (request: IncomingMessage, response: ServerResponse) => void;
@@ -145,15 +160,8 @@ export function countDynaliteUsage(server: Server, usage: EmulatorUsage): void {
     request.on('error', () => {});
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      let body = Buffer.concat(chunks);
-      try {
-        const input = JSON.parse(body.toString('utf8')) as Record<string, unknown>;
-        if (input.ReturnConsumedCapacity === undefined) {
-          body = Buffer.from(JSON.stringify({ ...input, ReturnConsumedCapacity: 'TOTAL' }));
-        }
-      } catch {
-        // Not JSON: dynalite answers it with its own error.
-      }
+      // Not JSON: dynalite answers it with its own error.
+      const body = askingForCapacity(Buffer.concat(chunks));
       const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
       response.end = ((...args: unknown[]) => {
         tallyCapacity(usage, `DynamoDB.${operation}`, response.statusCode, args[0]);

@@ -1,4 +1,9 @@
-import { CreateTableCommand, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  BatchWriteItemCommand,
+  CreateTableCommand,
+  GetItemCommand,
+  PutItemCommand,
+} from '@aws-sdk/client-dynamodb';
 import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
@@ -41,6 +46,12 @@ describe('the emulators counting what they answer', () => {
     // The answer the client gets is DynamoDB's, whatever the counting asked for.
     const read = await clients.dynamodb.send(new GetItemCommand({ TableName: 'counted', Key: item }));
     expect(read.Item).toEqual(item);
+    // A batch operation reports a list of capacities, one per table.
+    await clients.dynamodb.send(
+      new BatchWriteItemCommand({
+        RequestItems: { counted: ['b', 'c'].map((pk) => ({ PutRequest: { Item: { pk: { S: pk } } } })) },
+      }),
+    );
     const { QueueUrl } = await clients.sqs.send(new CreateQueueCommand({ QueueName: 'counted' }));
     await clients.sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
 
@@ -54,9 +65,12 @@ describe('the emulators counting what they answer', () => {
     });
     expect(usage.failed).toEqual({ 'DynamoDB.PutItem': 1 });
     expect(usage.capacityUnits['DynamoDB.PutItem']).toBe(1);
+    expect(usage.capacityUnits['DynamoDB.BatchWriteItem']).toBe(2);
     expect(usage.capacityUnits['DynamoDB.GetItem']).toBeGreaterThan(0);
     expect(usage.capacityUnitsByTable.counted).toBe(
-      (usage.capacityUnits['DynamoDB.PutItem'] ?? 0) + (usage.capacityUnits['DynamoDB.GetItem'] ?? 0),
+      (usage.capacityUnits['DynamoDB.PutItem'] ?? 0) +
+        (usage.capacityUnits['DynamoDB.GetItem'] ?? 0) +
+        (usage.capacityUnits['DynamoDB.BatchWriteItem'] ?? 0),
     );
   });
 
