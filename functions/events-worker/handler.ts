@@ -1,32 +1,40 @@
 import { logger } from '#shared/lambda/logger.js';
-import type { Outbox, OutboxSender } from '#shared/lambda/outbox.js';
-import { RetryLaterError, sqsHandler } from '#shared/lambda/sqs.js';
+import type { OutboxSender } from '#shared/lambda/outbox.js';
+import { RetryLaterError, type SqsBatch, sqsHandler } from '#shared/lambda/sqs.js';
 import { lazy } from '#shared/lazy.js';
 import type { HistoryEntry } from '#shared/store/history.js';
+import { PrefetchedOrders, readingPrefetched } from '#shared/store/prefetched-orders.js';
 import { type EventCompletion, processEventOnce } from '#shared/store/processed-events.js';
-import { envelopeSchema, parseEvent } from '#shared/transatel/webhooks/events.js';
+import {
+  type Envelope,
+  envelopeSchema,
+  parseEvent,
+  safeParseEvent,
+} from '#shared/transatel/webhooks/events.js';
 import { processedEventFiler } from '#shared/wiring/clients/processed-events.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
 import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { eventHistoryEntry } from '#shared/workflow/event-history.js';
-import { applyEventToOrders } from '#shared/workflow/event-step.js';
+import { applyEventToOrders, planOrdersConfirmedBy } from '#shared/workflow/event-step.js';
 import { toNotification } from '#shared/workflow/notifications.js';
 
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
 
 /**
- * One event: advance the orders it concerns and publish it normalized; its entry in its SIM's history is
- * returned, to be filed with the event's completion in one write. A failure of that write has the event
- * processed again: the entry is written once (same SIM, instant and event id), the notification twice.
+ * One event: advance the orders it concerns and publish it normalized (with the batch's others); its entry in
+ * its SIM's history is returned, to be filed with the event's completion in one write. A failure of that write
+ * has the event processed again: the entry is written once (same SIM, instant and event id), the notification
+ * twice.
  */
-async function processEvent(rawEvent: unknown, outbox: Outbox | undefined): Promise<HistoryEntry[]> {
+async function processEvent(rawEvent: unknown, batch: SqsBatch<PrefetchedOrders>): Promise<HistoryEntry[]> {
   const event = parseEvent(rawEvent);
-  const orderIds = await applyEventToOrders(holdingSteps(orderMoveDeps(), outbox), event);
+  const deps = holdingSteps(readingPrefetched(orderMoveDeps(), batch.prepared), batch.outbox);
+  const orderIds = await applyEventToOrders(deps, event);
   const notification = toNotification(event, orderIds);
   const entry = eventHistoryEntry(notification, new Date());
-  await publishNotification(notification, outbox);
+  await publishNotification(notification, batch.outbox);
   logger.info('event processed', {
     eventId: event.header.eventId,
     eventType: event.type,
@@ -50,6 +58,16 @@ const heldCompletions = lazy(
   }),
 );
 
+/** The orders a batch's OCS product events confirm plans of, in one read. */
+const readConfirmedOrders = (envelopes: Envelope[]) =>
+  PrefetchedOrders.read(
+    orderMoveDeps().store,
+    envelopes.flatMap((envelope) => {
+      const parsed = safeParseEvent(envelope);
+      return parsed.ok ? planOrdersConfirmedBy(parsed.event) : [];
+    }),
+  );
+
 /**
  * Events queue consumer. Duplicates (Transatel retries, SQS redelivery) are dropped on `header.eventId`;
  * a duplicate delivered while the first is still in flight is retried later. The claim lasts the
@@ -57,7 +75,8 @@ const heldCompletions = lazy(
  */
 export const handler = sqsHandler(
   envelopeSchema,
-  async (envelope, _record, context, { outbox }) => {
+  async (envelope, _record, context, batch) => {
+    const { outbox } = batch;
     const { eventId } = envelope.header;
     const { outcome } = await processEventOnce(
       processedEventFiler(),
@@ -69,12 +88,16 @@ export const handler = sqsHandler(
         deferCompletion: (completion) =>
           outbox?.hold(heldCompletions(), completion, { afterSends: true }) ?? false,
       },
-      () => processEvent(envelope, outbox),
+      () => processEvent(envelope, batch),
     );
     if (outcome === 'in-flight') throw new RetryLaterError(`event ${eventId} in flight`);
     if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });
   },
-  // Once the batch has run: the plan steps its ACTIVATED events queue go to SQS in one request, its
-  // notifications to SNS in one, then its completions to DynamoDB in one.
-  { holdSends: true },
+  {
+    // The orders the batch's plan confirmations name are read in one request. Once the batch has run, the plan
+    // steps its ACTIVATED events queue go to SQS in one request, its notifications to SNS in one, then its
+    // completions to DynamoDB in one.
+    prepareBatch: readConfirmedOrders,
+    holdSends: true,
+  },
 );

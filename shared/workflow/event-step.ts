@@ -29,14 +29,9 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
     }
     return orders.map((order) => order.orderId);
   }
-  if (
-    event.family === 'ocs-product' &&
-    (event.type === 'OCS/PRODUCT/ACTIVATED' || event.type === 'OCS/PRODUCT/PRELOADED')
-  ) {
-    // Our OCS orders carry the order id as transactionReference, echoed back as externalReference.
-    const orderId = orderIdSchema.safeParse(event.body.externalReference);
-    if (!orderId.success) return [];
-    const order = await deps.store.get(orderId.data);
+  const [orderId] = planOrdersConfirmedBy(event);
+  if (orderId && event.family === 'ocs-product') {
+    const order = await deps.store.get(orderId);
     // The product exists at Transatel: this settles an order whose OCS answer was lost or is still on its way,
     // and one that stopped for review because the inventory could not tell.
     if (order?.status !== 'ACTIVE' && order?.status !== 'NEEDS_REVIEW') return [];
@@ -49,6 +44,17 @@ export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent)
     return result.applied ? [order.orderId] : [];
   }
   return [];
+}
+
+/**
+ * The order whose plan an OCS product event confirms: our OCS orders carry the order id as
+ * transactionReference, echoed back as externalReference. None for other events.
+ */
+export function planOrdersConfirmedBy(event: TransatelEvent): string[] {
+  if (event.family !== 'ocs-product') return [];
+  if (event.type !== 'OCS/PRODUCT/ACTIVATED' && event.type !== 'OCS/PRODUCT/PRELOADED') return [];
+  const orderId = orderIdSchema.safeParse(event.body.externalReference);
+  return orderId.success ? [orderId.data] : [];
 }
 
 /** Clocks differ: an event dated this much before an order was placed may still be about it. */

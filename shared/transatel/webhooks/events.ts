@@ -59,6 +59,7 @@ export const eventHeaderSchema = z.looseObject({
 export type EventHeader = z.infer<typeof eventHeaderSchema>;
 
 export const envelopeSchema = z.looseObject({ header: eventHeaderSchema, body: z.unknown() });
+export type Envelope = z.infer<typeof envelopeSchema>;
 
 /** Only the SIM is required: the rest is optional or inferred, and read where it parses. */
 export const connectivityEventBodySchema = z.looseObject({
