@@ -1,6 +1,6 @@
 import { createHmac } from 'node:crypto';
-import { type ClientRequest, request as httpRequest } from 'node:http';
-import { request as httpsRequest } from 'node:https';
+import { type ClientRequest, Agent as HttpAgent, request as httpRequest } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { Counters } from './counters.js';
 import { type EventEnvelope, envelope } from './events.js';
 import type { Rng } from './rng.js';
@@ -69,6 +69,15 @@ export class WebhookBus {
   private events: EventRecord[] = [];
   private readonly held = new Map<string, Held[]>();
   private readonly inflight = new Set<ClientRequest>();
+  /**
+   * Deliveries reuse connections, as a sender of many webhooks would: a connection a delivery left idle serves
+   * the next one, until the receiver's Keep-Alive timeout (less a second) or 4 s. A new connection for each had
+   * the local gateway, which stands in for API Gateway, accept and tear down a TCP connection per webhook.
+   */
+  private readonly agents = {
+    'http:': new HttpAgent({ keepAlive: true, timeout: 4_000 }),
+    'https:': new HttpsAgent({ keepAlive: true, timeout: 4_000 }),
+  };
   private nextTargetId = 1;
   /** Bumped by reset/close so callbacks of aborted work stop instead of scheduling more. */
   private generation = 0;
@@ -156,6 +165,7 @@ export class WebhookBus {
     this.generation += 1;
     this.abortInflight();
     this.held.clear();
+    for (const agent of Object.values(this.agents)) agent.destroy();
   }
 
   private abortInflight(): void {
@@ -278,10 +288,11 @@ export class WebhookBus {
         resolve({ ok: false, error: 'invalid target URL' });
         return;
       }
-      const send = url.protocol === 'https:' ? httpsRequest : httpRequest;
+      const https = url.protocol === 'https:';
+      const send = https ? httpsRequest : httpRequest;
       const req = send(url, {
         method: 'POST',
-        agent: false,
+        agent: https ? this.agents['https:'] : this.agents['http:'],
         headers: {
           'Content-Type': 'application/json',
           'Content-Length': Buffer.byteLength(raw),
