@@ -379,7 +379,7 @@ function summaryTable(m: BulkMeasurement): Table {
     ],
     notes: [
       "startLocalStack as `npm start` runs it: gateway, API functions and the activation and plan workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: 10 activation, 10 plan, 5 events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
-      `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b).`,
+      `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b); the pollers long-poll 5 s (bench/stack.ts).`,
     ],
   };
 }

@@ -28,6 +28,11 @@ export interface BenchStackOptions {
   simulatorLogFile?: string;
   /** Have the emulators count what they answer (LocalStack.usage(): the cost figures). */
   countUsage?: boolean;
+  /**
+   * The pollers' long-poll wait. Default 5 s: Lambda's event sources wait 20 s, `npm start` 1 s so that it stops
+   * at once; each idle poller's empty receives cost the machine being measured CPU that AWS does not bill.
+   */
+  pollWaitTimeSeconds?: number;
 }
 
 export interface BenchStack {
@@ -61,6 +66,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     separateEmulators: options.separateEmulators ?? true,
     separateConsumers: options.separateConsumers ?? ['events-worker'],
     ...(options.countUsage ? { countUsage: true } : {}),
+    pollWaitTimeSeconds: options.pollWaitTimeSeconds ?? 5,
     ...(options.visibilityTimeoutOverrideSeconds === undefined
       ? {}
       : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),
