@@ -8,36 +8,56 @@ import { eventsTopicEnv } from './env/events-topic.js';
 
 const eventsTopicArn = lazy(() => loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN);
 
-/** PublishBatch's most entries a request. */
+/** PublishBatch's most entries a request, and (with room for the attributes) bytes of messages. */
 const PUBLISH_BATCH_ENTRIES = 10;
+const PUBLISH_BATCH_BYTES = 240 * 1024;
 
 const message = (notification: FleetNotification) => ({
   Message: JSON.stringify(notification),
   MessageAttributes: { type: { DataType: 'String', StringValue: notification.type } },
 });
 
+type Message = ReturnType<typeof message>;
+
+/** Messages in PublishBatch-sized groups: at most 10, and within the request's size limit. */
+export function inPublishBatches<T extends { message: Pick<Message, 'Message'> }>(
+  items: readonly T[],
+): T[][] {
+  const batches: T[][] = [];
+  let bytes = 0;
+  for (const item of items) {
+    const size = Buffer.byteLength(item.message.Message);
+    const last = batches.at(-1);
+    if (last && last.length < PUBLISH_BATCH_ENTRIES && bytes + size <= PUBLISH_BATCH_BYTES) {
+      last.push(item);
+      bytes += size;
+    } else {
+      batches.push([item]);
+      bytes = size;
+    }
+  }
+  return batches;
+}
+
 /** A batch's held notifications, ten to a PublishBatch; returns those SNS did not take. */
 const heldNotifications: OutboxSender<FleetNotification> = {
   async sendHeld(notifications) {
     const refused: FleetNotification[] = [];
-    for (let start = 0; start < notifications.length; start += PUBLISH_BATCH_ENTRIES) {
-      const chunk = notifications.slice(start, start + PUBLISH_BATCH_ENTRIES);
+    const items = notifications.map((notification) => ({ notification, message: message(notification) }));
+    for (const batch of inPublishBatches(items)) {
       try {
         const { Failed } = await snsClient().send(
           new PublishBatchCommand({
             TopicArn: eventsTopicArn(),
-            PublishBatchRequestEntries: chunk.map((notification, index) => ({
-              Id: String(index),
-              ...message(notification),
-            })),
+            PublishBatchRequestEntries: batch.map((item, index) => ({ Id: String(index), ...item.message })),
           }),
         );
         for (const failure of Failed ?? []) {
-          const notification = chunk[Number(failure.Id)];
-          if (notification) refused.push(notification);
+          const item = batch[Number(failure.Id)];
+          if (item) refused.push(item.notification);
         }
       } catch {
-        refused.push(...chunk);
+        refused.push(...batch.map((item) => item.notification));
       }
     }
     return refused;
