@@ -29,8 +29,8 @@ const writeActions = [
 const actionsFor: Record<TableAccess, string[]> = {
   read: readActions,
   readWrite: [...readActions, ...writeActions],
-  // New items only (a conditional put): no read, no update, no delete.
-  append: ['dynamodb:PutItem'],
+  // Writes of items (the history's entries, one by one or 25 to a batch): no read, no update.
+  append: ['dynamodb:PutItem', 'dynamodb:BatchWriteItem'],
 };
 
 export interface StoreProps {

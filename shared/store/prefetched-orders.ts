@@ -3,9 +3,10 @@ import type { OrderStore, TransitionRequest } from './order-store.js';
 
 /**
  * A batch's orders, read in one request before its records run (a worker's `prepareBatch`); each copy serves
- * one read. A copy is at most one batch old, which changes nothing a step decides: each move is a write
- * conditional on the status (and the plan claim on the version) read, so a copy that went stale makes the
- * write fail, as a read that went stale just before it would.
+ * one read. A copy is at most one batch old. A step acting on one that went stale does at worst what a read
+ * that went stale just before it would: a Transatel call a fresh read would have spared (refused, or found in
+ * progress), a write refused by its condition; never a second plan, since every move is a write conditional on
+ * the status it read, and the plan claim on the version.
  */
 export class PrefetchedOrders {
   readonly #unread: Map<string, Order>;

@@ -27,8 +27,10 @@ export type FunctionName =
   | 'report-worker';
 
 /**
- * How a function may use a table: `append` writes new items only (PutItem: no read, update or delete), for the
- * SIMs' history, which its writers add to and never read.
+ * How a function may use a table: `append` writes items only (PutItem and BatchWriteItem: no read, no update),
+ * for the SIMs' history, which its writers add to and never read. The code writes new items only (conditional
+ * puts, or batches of entries whose keys are new); IAM cannot hold a batch to puts, and PutItem alone could
+ * already overwrite an item, so the grant keeps reads and updates out, not a writer gone rogue.
  */
 export type TableAccess = 'read' | 'readWrite' | 'append';
 
