@@ -41,7 +41,11 @@ async function sendAll(held: readonly Held[]): Promise<Set<string>> {
 
 function groupBySender(held: readonly Held[]): Map<OutboxSender<unknown>, Held[]> {
   const bySender = new Map<OutboxSender<unknown>, Held[]>();
-  for (const item of held) bySender.set(item.sender, [...(bySender.get(item.sender) ?? []), item]);
+  for (const item of held) {
+    const items = bySender.get(item.sender);
+    if (items) items.push(item);
+    else bySender.set(item.sender, [item]);
+  }
   return bySender;
 }
 

@@ -183,17 +183,17 @@ export class DynamoProcessedEventStore implements ProcessedEventStore {
    */
   async #writeCompletions(completions: readonly EventCompletion[]): Promise<void> {
     const { client, tableName, history: historyTable } = this.options;
-    const records = completions.map(completedItem);
+    const itemsByTable: Record<string, Record<string, unknown>[]> = {
+      [tableName]: completions.map(completedItem),
+    };
     const history = completions.flatMap((completion) => completion.history);
-    if (history.length > 0 && !historyTable)
-      throw new Error('This processed-event store was given no history table');
-    const entries = historyTable && history.map((entry) => historyItem(entry, historyTable.retentionDays));
-    await putInOneBatch(
-      client,
-      historyTable && entries?.length
-        ? { [tableName]: records, [historyTable.tableName]: entries }
-        : { [tableName]: records },
-    );
+    if (history.length > 0) {
+      if (!historyTable) throw new Error('This processed-event store was given no history table');
+      itemsByTable[historyTable.tableName] = history.map((entry) =>
+        historyItem(entry, historyTable.retentionDays),
+      );
+    }
+    await putInOneBatch(client, itemsByTable);
   }
 
   async release(eventId: string): Promise<void> {
