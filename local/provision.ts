@@ -59,7 +59,8 @@ export interface Provisioned {
   reportsBucket?: string;
 }
 
-async function waitUntilActive(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/** CreateTable answers while the table is still CREATING; dynalite refuses items until it is ACTIVE. */
+export async function waitUntilTableActive(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   const deadline = Date.now() + 5_000;
   for (;;) {
     const { Table } = await dynamodb.send(new DescribeTableCommand({ TableName: tableName }));
@@ -75,7 +76,7 @@ async function ensureTable(dynamodb: DynamoDBClient, definition: TableDefinition
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }
-  await waitUntilActive(dynamodb, tableName);
+  await waitUntilTableActive(dynamodb, tableName);
 }
 
 /** fauxqs answers with the query-protocol code, which the SDK does not map to its modeled class. */

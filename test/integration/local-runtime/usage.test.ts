@@ -8,6 +8,7 @@ import { CreateQueueCommand, SendMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
+import { waitUntilTableActive } from '#local/provision.js';
 import { addInvocationTallies } from '#local/usage.js';
 
 // What the bench's AWS cost table is computed from (local/usage.ts): the emulators' own counts.
@@ -32,6 +33,7 @@ describe('the emulators counting what they answer', () => {
         BillingMode: 'PAY_PER_REQUEST',
       }),
     );
+    await waitUntilTableActive(clients.dynamodb, 'counted');
     const item = { pk: { S: 'a' } };
     await clients.dynamodb.send(new PutItemCommand({ TableName: 'counted', Item: item }));
     await expect(

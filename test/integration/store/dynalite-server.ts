@@ -2,6 +2,7 @@ import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
+import { waitUntilTableActive } from '#local/provision.js';
 import { createDocumentClient } from '#shared/store/dynamo-support.js';
 import { createTableInput, type TableDefinition } from '#shared/store/table-definition.js';
 
@@ -35,6 +36,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
     documentClient,
     async createTable(definition, tableName) {
       await rawClient.send(new CreateTableCommand(createTableInput(definition, tableName)));
+      await waitUntilTableActive(rawClient, tableName);
     },
     async close() {
       documentClient.destroy();
