@@ -6,24 +6,28 @@ import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { runActivationStep } from '#shared/workflow/activation-step.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
-import { type WorkflowMessage, workflowMessageSchema } from '#shared/workflow/messages.js';
+import {
+  forEachOrderIn,
+  orderIdsIn,
+  type QueueMessage,
+  queueMessageSchema,
+} from '#shared/workflow/messages.js';
 
 const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityApi(http) }));
 
 /** A batch's orders, in one read. */
-const readOrders = (messages: WorkflowMessage[]) =>
-  PrefetchedOrders.read(
-    activationDeps().store,
-    messages.map((message) => message.orderId),
-  );
+const readOrders = (messages: QueueMessage[]) =>
+  PrefetchedOrders.read(activationDeps().store, messages.flatMap(orderIdsIn));
 
 /** Activation queue consumer: one `activate` step per message. */
 export const handler = sqsHandler(
-  workflowMessageSchema,
+  queueMessageSchema,
   async (message, record, _context, { outbox, prepared }) => {
     const deps = holdingSteps(readingPrefetched(activationDeps(), prepared), outbox);
-    await failOrderOnLastAttempt(deps, message.orderId, record, queues.activation.maxReceiveCount, () =>
-      runActivationStep(deps, message.orderId),
+    await forEachOrderIn(message, (orderId) =>
+      failOrderOnLastAttempt(deps, orderId, record, queues.activation.maxReceiveCount, () =>
+        runActivationStep(deps, orderId),
+      ),
     );
   },
   {

@@ -8,7 +8,12 @@ import { publishNotification } from '#shared/wiring/notifier.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
-import { type WorkflowMessage, workflowMessageSchema } from '#shared/workflow/messages.js';
+import {
+  forEachOrderIn,
+  orderIdsIn,
+  type QueueMessage,
+  queueMessageSchema,
+} from '#shared/workflow/messages.js';
 import { runPlanStep } from '#shared/workflow/plan-step.js';
 
 const planDeps = workflowDeps(
@@ -23,19 +28,18 @@ const planDeps = workflowDeps(
 );
 
 /** A batch's orders, in one read. */
-const readOrders = (messages: WorkflowMessage[]) =>
-  PrefetchedOrders.read(
-    planDeps().store,
-    messages.map((message) => message.orderId),
-  );
+const readOrders = (messages: QueueMessage[]) =>
+  PrefetchedOrders.read(planDeps().store, messages.flatMap(orderIdsIn));
 
-/** Plan queue consumer: activation checks (polling) and plan orders. */
+/** Plan queue consumer: activation checks (polling, a group of orders a message at times) and plan orders. */
 export const handler = sqsHandler(
-  workflowMessageSchema,
+  queueMessageSchema,
   async (message, record, _context, { outbox, prepared }) => {
     const deps = holdingSteps(readingPrefetched(planDeps(), prepared), outbox);
-    await failOrderOnLastAttempt(deps, message.orderId, record, queues.plan.maxReceiveCount, () =>
-      runPlanStep(deps, message.orderId),
+    await forEachOrderIn(message, (orderId) =>
+      failOrderOnLastAttempt(deps, orderId, record, queues.plan.maxReceiveCount, () =>
+        runPlanStep(deps, orderId),
+      ),
     );
   },
   {

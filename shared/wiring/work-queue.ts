@@ -1,6 +1,12 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
-import { stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
+import {
+  MAX_CHECK_GROUP,
+  type QueueMessage,
+  stepQueue,
+  type WorkflowMessage,
+  type WorkQueue,
+} from '../workflow/messages.js';
 
 const BATCH = 10; // SQS's SendMessageBatch maximum
 const PARALLEL_BATCHES = 8;
@@ -16,6 +22,45 @@ export interface QueuedMessage {
   url: string;
   message: WorkflowMessage;
   delaySeconds: number;
+}
+
+/** What one SQS message carries: the messages it stands for, and its body. */
+interface WireMessage {
+  url: string;
+  body: QueueMessage;
+  delaySeconds: number;
+  members: QueuedMessage[];
+}
+
+/**
+ * The held messages as they go on the wire: status checks bound for the same queue with the same delay travel
+ * together (MAX_CHECK_GROUP a message), every other message alone.
+ */
+export function toWireMessages(entries: readonly QueuedMessage[]): WireMessage[] {
+  const wire: WireMessage[] = [];
+  const checks = new Map<string, QueuedMessage[]>();
+  for (const entry of entries) {
+    if (entry.message.step !== 'await-activation') {
+      wire.push({ url: entry.url, body: entry.message, delaySeconds: entry.delaySeconds, members: [entry] });
+      continue;
+    }
+    const key = `${entry.delaySeconds} ${entry.url}`;
+    const group = checks.get(key);
+    if (group) group.push(entry);
+    else checks.set(key, [entry]);
+  }
+  for (const group of checks.values()) {
+    for (let i = 0; i < group.length; i += MAX_CHECK_GROUP) {
+      const members = group.slice(i, i + MAX_CHECK_GROUP);
+      const [first] = members as [QueuedMessage];
+      const body: QueueMessage =
+        members.length === 1
+          ? first.message
+          : { step: 'await-activation', orderIds: members.map((member) => member.message.orderId) };
+      wire.push({ url: first.url, body, delaySeconds: first.delaySeconds, members });
+    }
+  }
+  return wire;
 }
 
 /**
@@ -53,11 +98,18 @@ export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
     return { failed: refused.map((queued) => queued.message) };
   }
 
-  /** The outbox's flush: as sendMany, each message with its own delay; returns those SQS did not take. */
+  /**
+   * The outbox's flush: as sendMany, each message with its own delay, status checks grouped (toWireMessages);
+   * returns those SQS did not take.
+   */
   async sendHeld(entries: readonly QueuedMessage[]): Promise<QueuedMessage[]> {
-    const byQueue = new Map<string, QueuedMessage[]>();
-    for (const entry of entries) byQueue.set(entry.url, [...(byQueue.get(entry.url) ?? []), entry]);
-    const batches: QueuedMessage[][] = [];
+    const byQueue = new Map<string, WireMessage[]>();
+    for (const wire of toWireMessages(entries)) {
+      const queued = byQueue.get(wire.url);
+      if (queued) queued.push(wire);
+      else byQueue.set(wire.url, [wire]);
+    }
+    const batches: WireMessage[][] = [];
     for (const queued of byQueue.values()) {
       for (let i = 0; i < queued.length; i += BATCH) batches.push(queued.slice(i, i + BATCH));
     }
@@ -66,26 +118,26 @@ export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
       const results = await Promise.all(
         batches.slice(i, i + PARALLEL_BATCHES).map((batch) => this.sendBatch(batch)),
       );
-      for (const refused of results) failed.push(...refused);
+      for (const refused of results) failed.push(...refused.flatMap((wire) => wire.members));
     }
     return failed;
   }
 
   /** One queue's batch of up to ten. */
-  private async sendBatch(batch: QueuedMessage[], retry = true): Promise<QueuedMessage[]> {
-    let refused: QueuedMessage[];
+  private async sendBatch(batch: WireMessage[], retry = true): Promise<WireMessage[]> {
+    let refused: WireMessage[];
     try {
       const result = await this.options.client.send(
         new SendMessageBatchCommand({
-          QueueUrl: (batch[0] as QueuedMessage).url,
-          Entries: batch.map((entry, index) => ({
+          QueueUrl: (batch[0] as WireMessage).url,
+          Entries: batch.map((wire, index) => ({
             Id: String(index),
-            MessageBody: JSON.stringify(entry.message),
-            ...(entry.delaySeconds > 0 ? { DelaySeconds: entry.delaySeconds } : {}),
+            MessageBody: JSON.stringify(wire.body),
+            ...(wire.delaySeconds > 0 ? { DelaySeconds: wire.delaySeconds } : {}),
           })),
         }),
       );
-      refused = (result.Failed ?? []).map((entry) => batch[Number(entry.Id)] as QueuedMessage);
+      refused = (result.Failed ?? []).map((entry) => batch[Number(entry.Id)] as WireMessage);
     } catch (error) {
       if (!retry) throw error;
       refused = batch;

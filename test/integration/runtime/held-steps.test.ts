@@ -20,7 +20,7 @@ afterAll(async () => {
   await emulators?.stop();
 });
 
-it('sends the steps a batch held in one SendMessageBatch, each with its own delay', async () => {
+it('sends the steps a batch held in one SendMessageBatch, each with its own delay, checks grouped', async () => {
   const resources = await provision(clients, { prefix: 'held' });
   const planUrl = resources.queues.plan.url;
   const queue = new SqsWorkQueue({ client: clients.sqs, queueUrls: { plan: planUrl } });
@@ -33,7 +33,7 @@ it('sends the steps a batch held in one SendMessageBatch, each with its own dela
   const before = emulators.usage().requests;
   const orders = Array.from({ length: 10 }, (_, i) => ({
     orderId: `o-${i}`,
-    delaySeconds: i === 0 ? 0 : 600,
+    delaySeconds: i < 3 ? 0 : 600,
   }));
   const response = await handler(
     sqsEvent(orders.map((order, i) => sqsRecord(JSON.stringify(order), `m-${i}`))),
@@ -45,11 +45,12 @@ it('sends the steps a batch held in one SendMessageBatch, each with its own dela
   const sent = (operation: string) => (after[operation] ?? 0) - (before[operation] ?? 0);
   expect(sent('AmazonSQS.SendMessageBatch')).toBe(1);
   expect(sent('AmazonSQS.SendMessage')).toBe(0);
-  // Only the step without a delay is visible; the nine others are hidden for ten minutes.
+  // The three checks without a delay travel as one message, visible now; the seven others (one message too) are
+  // hidden for ten minutes.
   const { Messages = [] } = await clients.sqs.send(
     new ReceiveMessageCommand({ QueueUrl: planUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1 }),
   );
   expect(Messages.map((message) => JSON.parse(message.Body ?? '{}'))).toEqual([
-    { orderId: 'o-0', step: 'await-activation' },
+    { step: 'await-activation', orderIds: ['o-0', 'o-1', 'o-2'] },
   ]);
 });

@@ -76,6 +76,24 @@ describe('activation then plan', () => {
     }
   });
 
+  it("checks a bulk call's SIMs, their status checks grouped, when every webhook is dropped", async () => {
+    setFaults(stack, { webhooks: { dropRate: 1 } });
+    try {
+      const sims = Array.from({ length: 6 }, (_, i) => ({ iccid: iccidFor('available', 40 + i) }));
+      const response = await api(stack, 'POST', '/v1/activations', { sims, defaults: { planId: PLAN } });
+      expect(response.status).toBe(202);
+      const orderIds = (response.body.orders as { orderId: string }[]).map((order) => order.orderId);
+      const orders = await waitForOrders(stack, orderIds);
+      for (const order of orders) {
+        expect(order.status).toBe('COMPLETED');
+        expect(order.timeline.find((entry) => entry.status === 'ACTIVE')?.note).toMatch(/status check/);
+      }
+      for (const { iccid } of sims) expect(counters(stack).subscriptionsBySim[iccid]).toBe(1);
+    } finally {
+      setFaults(stack, {});
+    }
+  });
+
   it('preloads the plan on a Pre-activated SIM, without activating it', async () => {
     const iccid = iccidFor('preactivated', 3);
     const [order] = await waitForOrders(stack, [await activate(iccid)]);
@@ -102,6 +120,8 @@ describe('activation then plan', () => {
           await duplicateDelivery(stack, 'plan', { orderId, step: 'await-activation' });
         }
       }
+      // The status checks of orders activated together travel as one message: deliver one again too.
+      await duplicateDelivery(stack, 'plan', { step: 'await-activation', orderIds: orderIds.slice(0, 10) });
       const orders = await waitForOrders(stack, orderIds);
       expect(orders.map((order) => order.status)).toEqual(orderIds.map(() => 'COMPLETED'));
       // Late duplicates arriving after completion must not order again either.
