@@ -16,7 +16,7 @@ import { publishNotification } from '#shared/wiring/notifier.js';
 import { orderMoveDeps } from '#shared/wiring/order-move-deps.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { eventHistoryEntry } from '#shared/workflow/event-history.js';
-import { applyEventToOrders, planOrdersConfirmedBy } from '#shared/workflow/event-step.js';
+import { applyEventToOrders, planOrdersConfirmedBy, simActivatedBy } from '#shared/workflow/event-step.js';
 import { toNotification } from '#shared/workflow/notifications.js';
 
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
@@ -58,15 +58,21 @@ const heldCompletions = lazy(
   }),
 );
 
-/** The orders a batch's OCS product events confirm plans of, in one read. */
-const readConfirmedOrders = (envelopes: Envelope[]) =>
-  PrefetchedOrders.read(
-    orderMoveDeps().store,
-    envelopes.flatMap((envelope) => {
-      const parsed = safeParseEvent(envelope);
-      return parsed.ok ? planOrdersConfirmedBy(parsed.event) : [];
-    }),
-  );
+/**
+ * The orders a batch's events concern, read before its records run: those its OCS product events confirm plans
+ * of, and the open orders of the SIMs its ACTIVATED events name (matched on their transaction by
+ * `findByTransactionId`, sparing a query of the index each), in two requests.
+ */
+const readEventOrders = async (envelopes: Envelope[]) => {
+  const { store } = orderMoveDeps();
+  const events = envelopes.flatMap((envelope) => {
+    const parsed = safeParseEvent(envelope);
+    return parsed.ok ? [parsed.event] : [];
+  });
+  const activated = events.flatMap(simActivatedBy);
+  const marked = activated.length > 0 ? await store.markedOrderIds(activated) : new Map<string, string>();
+  return PrefetchedOrders.read(store, [...events.flatMap(planOrdersConfirmedBy), ...marked.values()]);
+};
 
 /**
  * Events queue consumer. Duplicates (Transatel retries, SQS redelivery) are dropped on `header.eventId`;
@@ -94,10 +100,10 @@ export const handler = sqsHandler(
     if (outcome === 'duplicate') logger.info('duplicate event dropped', { eventId });
   },
   {
-    // The orders the batch's plan confirmations name are read in one request. Once the batch has run, the plan
+    // The orders the batch's events concern are read in two requests. Once the batch has run, the plan
     // steps its ACTIVATED events queue go to SQS in one request, its notifications to SNS in one, then its
     // completions to DynamoDB in one.
-    prepareBatch: readConfirmedOrders,
+    prepareBatch: readEventOrders,
     holdSends: true,
   },
 );

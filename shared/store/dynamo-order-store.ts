@@ -8,7 +8,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import { buildUpdate } from './dynamo-order-update.js';
-import { dynamoSimMarkers } from './dynamo-sim-marker.js';
+import { dynamoSimMarkers, simMarkerKey } from './dynamo-sim-marker.js';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
 import {
   claimExistingOrder,
@@ -156,6 +156,23 @@ export class DynamoOrderStore implements OrderStore {
       }
     }
     return found;
+  }
+
+  async markedOrderIds(iccids: readonly string[]): Promise<Map<string, string>> {
+    const iccidOf = new Map([...new Set(iccids)].map((iccid) => [simMarkerKey(iccid), iccid]));
+    const keys = [...iccidOf.keys()];
+    const marked = new Map<string, string>();
+    for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
+      const Keys = keys.slice(start, start + BATCH_GET_KEYS).map((orderId) => ({ orderId }));
+      const { Responses } = await this.#client.send(
+        new BatchGetCommand({ RequestItems: { [this.#tableName]: { Keys, ConsistentRead: true } } }),
+      );
+      for (const { orderId, openOrderId } of Responses?.[this.#tableName] ?? []) {
+        const iccid = iccidOf.get(String(orderId));
+        if (iccid && typeof openOrderId === 'string') marked.set(iccid, openOrderId);
+      }
+    }
+    return marked;
   }
 
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {

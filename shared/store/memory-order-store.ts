@@ -111,6 +111,15 @@ export class MemoryOrderStore implements OrderStore {
     return found;
   }
 
+  async markedOrderIds(iccids: readonly string[]): Promise<Map<string, string>> {
+    const marked = new Map<string, string>();
+    for (const iccid of iccids) {
+      const marker = this.simMarkers.get(iccid);
+      if (marker) marked.set(iccid, marker.openOrderId);
+    }
+    return marked;
+  }
+
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {
     const plan = planTransition(request);
     const current = this.#orders.get(orderId);

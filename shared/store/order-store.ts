@@ -117,6 +117,12 @@ export interface OrderStore {
    * a caller reads it with `get`.
    */
   getMany(orderIds: readonly string[]): Promise<Map<string, Order>>;
+  /**
+   * The orders the SIMs' markers name, by ICCID, in as few requests as the store allows (DynamoDB: BatchGetItem),
+   * strongly consistent. A marker may be stale (its order final or gone); a SIM missing from the map has no
+   * marker or was left unread.
+   */
+  markedOrderIds(iccids: readonly string[]): Promise<Map<string, string>>;
   /** A transition to a final status also releases the SIM, best effort (a lost release goes stale). */
   transition(orderId: string, request: TransitionRequest): Promise<TransitionResult>;
   /** Eventually consistent (secondary index); the newest order if several share the id. */

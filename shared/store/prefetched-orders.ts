@@ -26,6 +26,14 @@ export class PrefetchedOrders {
     return copy;
   }
 
+  /** The copy of the order with this activation transaction, once (the events worker's ACTIVATED events). */
+  takeByTransactionId(transactionId: string): Order | undefined {
+    for (const copy of this.#unread.values()) {
+      if (copy.transactionId === transactionId) return this.take(copy.orderId);
+    }
+    return undefined;
+  }
+
   get size(): number {
     return this.#unread.size;
   }
@@ -70,8 +78,14 @@ export class PrefetchingOrderStore implements OrderStore {
     return this.store.findOpenOrderId(iccid);
   }
 
-  findByTransactionId(transactionId: string) {
-    return this.store.findByTransactionId(transactionId);
+  async findByTransactionId(transactionId: string): Promise<Order | undefined> {
+    return (
+      this.prefetched.takeByTransactionId(transactionId) ?? this.store.findByTransactionId(transactionId)
+    );
+  }
+
+  markedOrderIds(iccids: readonly string[]) {
+    return this.store.markedOrderIds(iccids);
   }
 
   findActiveByIccid(iccid: string) {

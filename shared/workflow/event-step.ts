@@ -57,6 +57,13 @@ export function planOrdersConfirmedBy(event: TransatelEvent): string[] {
   return orderId.success ? [orderId.data] : [];
 }
 
+/** The SIM an ACTIVATED event with a transaction names: its open order is likely the one awaiting it. */
+export function simActivatedBy(event: TransatelEvent): string[] {
+  if (event.type !== 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' || event.family !== 'connectivity')
+    return [];
+  return event.body.transactionId ? [event.body.simSerial] : [];
+}
+
 /** Clocks differ: an event dated this much before an order was placed may still be about it. */
 const CLOCK_SKEW_MS = 60_000;
 

@@ -66,6 +66,28 @@ export function describeOrderStoreContract(
       expect(found.get(second.orderId)).toEqual(second);
     });
 
+    it("reads the orders many SIMs' markers name at once, a stale marker included, unmarked SIMs left out", async () => {
+      const [open, done, unmarked, gone] = [anOrder(), anOrder(), anOrder(), anOrder()];
+      await store().create(open);
+      await store().create(done);
+      requireApplied(await store().transition(done.orderId, { from: 'RECEIVED', to: 'COMPLETED' }));
+      await fixtures.plantSimMarker(gone.iccid, gone.orderId);
+      const marked = await store().markedOrderIds([
+        open.iccid,
+        done.iccid,
+        unmarked.iccid,
+        gone.iccid,
+        open.iccid,
+      ]);
+      // A final order's marker is released; a lost release leaves the marker naming its order: stale.
+      expect(marked).toEqual(
+        new Map([
+          [open.iccid, open.orderId],
+          [gone.iccid, gone.orderId],
+        ]),
+      );
+    });
+
     it('applies a transition from the expected status and version', async () => {
       const order = anOrder();
       await store().create(order);

@@ -79,7 +79,7 @@ describe('activation then plan', () => {
   it("checks a bulk call's SIMs, their status checks grouped, when every webhook is dropped", async () => {
     setFaults(stack, { webhooks: { dropRate: 1 } });
     try {
-      const sims = Array.from({ length: 6 }, (_, i) => ({ iccid: iccidFor('available', 40 + i) }));
+      const sims = Array.from({ length: 6 }, (_, i) => ({ iccid: iccidFor('available', 80 + i) }));
       const response = await api(stack, 'POST', '/v1/activations', { sims, defaults: { planId: PLAN } });
       expect(response.status).toBe(202);
       const orderIds = (response.body.orders as { orderId: string }[]).map((order) => order.orderId);

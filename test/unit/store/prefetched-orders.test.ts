@@ -50,6 +50,35 @@ describe('PrefetchingOrderStore', () => {
     expect(reads).toEqual([moved.orderId, other.orderId]);
   });
 
+  it("serves an ACTIVATED event's lookup by transaction from the batch once, then from the index", async () => {
+    const order = anOrder('89330000000000000015');
+    const { store } = await storeWith(order);
+    const activating = requireApplied(
+      await store.transition(order.orderId, {
+        from: 'RECEIVED',
+        to: 'ACTIVATING',
+        set: { transactionId: 'tx-1' },
+      }),
+    );
+    const lookups: string[] = [];
+    const find = store.findByTransactionId.bind(store);
+    store.findByTransactionId = (transactionId) => {
+      lookups.push(transactionId);
+      return find(transactionId);
+    };
+    const marked = await store.markedOrderIds([order.iccid]);
+    const records = new PrefetchingOrderStore(
+      store,
+      await PrefetchedOrders.read(store, [...marked.values()]),
+    );
+
+    expect(await records.findByTransactionId('tx-2')).toBeUndefined();
+    expect(await records.findByTransactionId('tx-1')).toEqual(activating);
+    expect(lookups).toEqual(['tx-2']);
+    expect(await records.findByTransactionId('tx-1')).toEqual(activating);
+    expect(lookups).toEqual(['tx-2', 'tx-1']);
+  });
+
   it('leaves deps as they are when nothing was prefetched', async () => {
     const { store } = await storeWith();
     const deps = { store, now: () => new Date() };
