@@ -93,7 +93,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   events: {
     consumer: 'events-worker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    // Webhooks come one by one: gathered for a second, ten take one invocation (one claim read, one publish).
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 6 * functions['events-worker'].timeoutSeconds,
     maxReceiveCount: 8,
     maxConcurrency: 5,
