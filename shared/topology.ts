@@ -74,7 +74,8 @@ export const queues: Record<QueueName, QueueSpec> = {
   activation: {
     consumer: 'activation-worker',
     batchSize: 10,
-    maxBatchingWindowSeconds: 0,
+    // A bulk call queues its orders a chunk at a time: gathered for a second, the first take full batches.
+    maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 6 * functions['activation-worker'].timeoutSeconds,
     maxReceiveCount: 5,
     maxConcurrency: 10,

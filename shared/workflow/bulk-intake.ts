@@ -57,9 +57,38 @@ async function reclaimExisting(
   return busy;
 }
 
+/** Orders are written and queued this many at a time: a bulk call's first SIMs activate while the rest are written. */
+export const BULK_WRITE_CHUNK = 250;
+
 /**
- * Many activation orders in one call: written in batches and queued in batches. A SIM with an open
- * order is listed in `busy` (its order removed, nothing queued); the others go ahead.
+ * Writes orders (on a replay, only those the first request did not write) and claims their SIMs: the orders as
+ * they now stand, and for each one whose SIM another order holds, that order's id.
+ */
+async function writeOrders(
+  deps: IntakeDeps,
+  fresh: readonly Order[],
+  replay: boolean,
+): Promise<{ orders: Order[]; busy: Map<string, string> }> {
+  const busy = new Map<string, string>();
+  if (!replay) {
+    for (const { orderId, openOrderId } of await deps.store.createMany(fresh)) busy.set(orderId, openOrderId);
+    return { orders: [...fresh], busy };
+  }
+  // Batch writes cannot be conditional: never overwrite orders the first request already wrote.
+  const existing = await Promise.all(fresh.map((order) => deps.store.get(order.orderId)));
+  const missing = fresh.filter((_, index) => existing[index] === undefined);
+  const refused = missing.length > 0 ? await deps.store.createMany(missing) : [];
+  for (const [index, openOrderId] of await reclaimExisting(deps, existing)) {
+    busy.set((fresh[index] as Order).orderId, openOrderId);
+  }
+  for (const { orderId, openOrderId } of refused) busy.set(orderId, openOrderId);
+  return { orders: fresh.map((order, index) => existing[index] ?? order), busy };
+}
+
+/**
+ * Many activation orders in one call, written and queued a chunk at a time (BULK_WRITE_CHUNK). A SIM with an
+ * open order is listed in `busy` (its order removed, nothing queued); the others go ahead. A call that fails
+ * half-way has started its first chunks: retried with its Idempotency-Key, it writes and queues the rest.
  */
 export async function acceptBulkActivation(
   deps: IntakeDeps,
@@ -90,31 +119,21 @@ export async function acceptBulkActivation(
       deps.now(),
     ),
   );
-  const indexById = new Map(fresh.map((order, index) => [order.orderId, index]));
-  let orders = fresh;
-  let busy = new Map<number, string>();
-  if (replay) {
-    // Batch writes cannot be conditional: never overwrite orders the first request already wrote.
-    const existing = await Promise.all(orderIds.map((orderId) => deps.store.get(orderId)));
-    const missing = fresh.filter((_, index) => existing[index] === undefined);
-    const refused = missing.length > 0 ? await deps.store.createMany(missing) : [];
-    busy = await reclaimExisting(deps, existing);
-    for (const { orderId, openOrderId } of refused) busy.set(indexById.get(orderId) as number, openOrderId);
-    orders = fresh.map((order, index) => existing[index] ?? order);
-  } else {
-    const refused = await deps.store.createMany(fresh);
-    for (const { orderId, openOrderId } of refused) busy.set(indexById.get(orderId) as number, openOrderId);
+  const queued: Order[] = [];
+  const busy: BusySim[] = [];
+  for (let start = 0; start < fresh.length; start += BULK_WRITE_CHUNK) {
+    const written = await writeOrders(deps, fresh.slice(start, start + BULK_WRITE_CHUNK), replay);
+    written.orders.forEach((order, offset) => {
+      const openOrderId = written.busy.get(order.orderId);
+      const index = start + offset;
+      if (openOrderId !== undefined) busy.push({ index, iccid: items[index]?.iccid as string, openOrderId });
+    });
+    const kept = written.orders.filter((order) => !written.busy.has(order.orderId));
+    queued.push(...(await queueFirstSteps(deps, kept)));
   }
-  const kept = orders.filter((_, index) => !busy.has(index));
-  const queued = await queueFirstSteps(deps, kept);
-  await queueStranded(deps, [...busy.values()]);
-  return {
-    kind: 'accepted',
-    value: {
-      orders: queued.map(describe),
-      busy: [...busy]
-        .sort(([a], [b]) => a - b)
-        .map(([index, openOrderId]) => ({ index, iccid: items[index]?.iccid as string, openOrderId })),
-    },
-  };
+  await queueStranded(
+    deps,
+    busy.map((sim) => sim.openOrderId),
+  );
+  return { kind: 'accepted', value: { orders: queued.map(describe), busy } };
 }

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
 import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { requireApplied } from '#shared/store/order-store.js';
+import { BULK_WRITE_CHUNK } from '#shared/workflow/bulk-intake.js';
 import {
   acceptBulkActivation,
   acceptOrder,
@@ -193,6 +194,43 @@ describe('bulk activation and open orders', () => {
       },
     });
     expect(queue.sent).toEqual([]);
+  });
+
+  it('queues the first chunk of a bulk call before it writes the next; a replay after a failure finishes it', async () => {
+    const items = Array.from({ length: BULK_WRITE_CHUNK * 2 + 5 }, () => ({ iccid: nextIccid() }));
+    const events: string[] = [];
+    const createMany = store.createMany.bind(store);
+    let failNext = false;
+    store.createMany = async (orders) => {
+      if (failNext) throw new Error('DynamoDB is away');
+      events.push(`write ${orders.length}`);
+      return createMany(orders);
+    };
+    const sendMany = queue.sendMany.bind(queue);
+    queue.sendMany = async (messages) => {
+      events.push(`queue ${messages.length}`);
+      failNext = events.length === 4; // the third chunk's write fails
+      return sendMany(messages);
+    };
+
+    await expect(acceptBulkActivation(deps, items, 'chunked')).rejects.toThrow('DynamoDB is away');
+    expect(events).toEqual([
+      `write ${BULK_WRITE_CHUNK}`,
+      `queue ${BULK_WRITE_CHUNK}`,
+      `write ${BULK_WRITE_CHUNK}`,
+      `queue ${BULK_WRITE_CHUNK}`,
+    ]);
+    expect(queue.sent).toHaveLength(BULK_WRITE_CHUNK * 2);
+
+    failNext = false;
+    const replay = await acceptBulkActivation(deps, items, 'chunked');
+    if (replay.kind !== 'accepted') throw new Error('expected accepted');
+    expect(replay.value.busy).toEqual([]);
+    expect(replay.value.orders.map((order) => order.iccid)).toEqual(items.map((item) => item.iccid));
+    // Every order queued at least once (a second message for a RECEIVED order is a no-op).
+    expect(new Set(queue.sent.map((message) => message.orderId))).toEqual(
+      new Set(replay.value.orders.map((order) => order.orderId)),
+    );
   });
 
   it('replays a keyed bulk: the same orders for the SIMs it took, the busy SIM refused again until it is free', async () => {
