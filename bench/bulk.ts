@@ -66,6 +66,8 @@ export interface BulkMeasurement {
   cpuByComponent: { component: string; ms: number }[];
   requestsByOperation: [string, number][];
   phases: string[][];
+  /** Seconds after the first POST at which Transatel accepted the first and the last activation. */
+  activationsFromTo: [number, number];
   /** AWS requests and Lambda time, every process, for the cost per 1,000 orders (table 3e). */
   aws: { usage: CountedUsage; context: CostContext };
 }
@@ -80,6 +82,14 @@ function phaseSeconds(order: StoredOrder, from: string, to: string): number | un
   const end = order.timeline.find((entry) => entry.status === to);
   if (!start || !end) return undefined;
   return (Date.parse(end.at) - Date.parse(start.at)) / 1000;
+}
+
+/** When, after the first POST, Transatel accepted the first and the last activation, and the last order settled. */
+function fillAndDrain(orders: readonly StoredOrder[], startedAt: number): [number, number] {
+  const activating = orders.flatMap((order) =>
+    order.timeline.filter((entry) => entry.status === 'ACTIVATING').map((entry) => Date.parse(entry.at)),
+  );
+  return [(Math.min(...activating) - startedAt) / 1000, (Math.max(...activating) - startedAt) / 1000];
 }
 
 function phases(orders: readonly StoredOrder[]): string[][] {
@@ -277,6 +287,7 @@ export async function measureBulk(
       cpuByComponent: profile,
       requestsByOperation,
       phases: phases(finals),
+      activationsFromTo: fillAndDrain(finals, submission.startedAt),
       aws: {
         usage,
         context: {
@@ -415,6 +426,10 @@ function whereTable(m: BulkMeasurement): Table {
         `time ${phase} (median / p95)`,
         `${p50} / ${p95}: ${what}`,
       ]),
+      [
+        'fill and drain',
+        `first activation accepted ${m.activationsFromTo[0].toFixed(1)} s after the first POST, the last at ${m.activationsFromTo[1].toFixed(1)} s, the last order final at ${m.wallSeconds.toFixed(1)} s (order timelines)`,
+      ],
     ],
     notes: [
       'CPU by component: V8 sampling profile (1 ms) of the stack process during the run, each sample given to the innermost frame of a known package; Node internals = sockets, HTTP parsing, timers.',
