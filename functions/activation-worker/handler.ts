@@ -11,7 +11,7 @@ import {
   orderIdsIn,
   type QueueMessage,
   queueMessageSchema,
-} from '#shared/workflow/messages.js';
+} from '#shared/workflow/queue-message.js';
 
 const activationDeps = workflowDeps((http) => ({ connectivity: new ConnectivityApi(http) }));
 

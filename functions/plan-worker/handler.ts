@@ -8,13 +8,13 @@ import { publishNotification } from '#shared/wiring/notifier.js';
 import { holdingSteps } from '#shared/wiring/work-queue.js';
 import { workflowDeps } from '#shared/wiring/workflow-deps.js';
 import { failOrderOnLastAttempt } from '#shared/workflow/last-attempt.js';
+import { runPlanStep } from '#shared/workflow/plan-step.js';
 import {
   forEachOrderIn,
   orderIdsIn,
   type QueueMessage,
   queueMessageSchema,
-} from '#shared/workflow/messages.js';
-import { runPlanStep } from '#shared/workflow/plan-step.js';
+} from '#shared/workflow/queue-message.js';
 
 const planDeps = workflowDeps(
   (http) => ({

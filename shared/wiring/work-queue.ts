@@ -1,12 +1,7 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
-import {
-  MAX_CHECK_GROUP,
-  type QueueMessage,
-  stepQueue,
-  type WorkflowMessage,
-  type WorkQueue,
-} from '../workflow/messages.js';
+import { MAX_CHECK_GROUP, stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
+import type { QueueMessage } from '../workflow/queue-message.js';
 
 const BATCH = 10; // SQS's SendMessageBatch maximum
 const PARALLEL_BATCHES = 8;

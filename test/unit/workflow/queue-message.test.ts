@@ -1,13 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { toWireMessages } from '#shared/wiring/work-queue.js';
-import {
-  forEachOrderIn,
-  MAX_CHECK_GROUP,
-  orderIdsIn,
-  queueMessageSchema,
-  workflowSteps,
-} from '#shared/workflow/messages.js';
+import { MAX_CHECK_GROUP, workflowSteps } from '#shared/workflow/messages.js';
+import { forEachOrderIn, orderIdsIn, queueMessageSchema } from '#shared/workflow/queue-message.js';
 import * as z from '#shared/zod.js';
 
 const orderId = fc.string({ minLength: 1, maxLength: 100 });
