@@ -94,7 +94,7 @@ export const queues: Record<QueueName, QueueSpec> = {
   events: {
     consumer: 'events-worker',
     batchSize: 10,
-    // Webhooks come one by one: gathered for a second, ten take one invocation (one claim read, one publish).
+    // Webhooks come one by one: gathered for a second, ten share an invocation (a receive, a read, a publish).
     maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 6 * functions['events-worker'].timeoutSeconds,
     maxReceiveCount: 8,

@@ -39,7 +39,7 @@ export function orderIdsIn(message: QueueMessage): string[] {
 
 /**
  * Runs `run` for each order the message names: every order gets its turn, and the first failure is then
- * rethrown (SQS delivers the whole message again; the orders that went through are no-ops the next time).
+ * rethrown (SQS delivers the whole message again; each order's step is safe to run twice).
  */
 export async function forEachOrderIn(
   message: QueueMessage,
