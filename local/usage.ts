@@ -129,7 +129,10 @@ function tallyCapacity(usage: EmulatorUsage, operation: string, status: number, 
   }
 }
 
-/** The SDK's JSON request with ReturnConsumedCapacity TOTAL added, unless it asks for capacity itself. */
+/**
+ * The SDK's JSON request with ReturnConsumedCapacity TOTAL added, unless it asks for capacity itself; anything
+ * else (not a JSON object) goes through as it is, for dynalite to answer with its own error.
+ */
 function askingForCapacity(body: Buffer): Buffer {
   const isObject = body.subarray(0, 2).toString() === '{"';
   if (!isObject || body.includes('"ReturnConsumedCapacity"')) return body;
@@ -160,7 +163,6 @@ export function countDynaliteUsage(server: Server, usage: EmulatorUsage): void {
     request.on('error', () => {});
     request.on('data', (chunk: Buffer) => chunks.push(chunk));
     request.on('end', () => {
-      // Not JSON: dynalite answers it with its own error.
       const body = askingForCapacity(Buffer.concat(chunks));
       const end = response.end.bind(response) as (...args: unknown[]) => ServerResponse;
       response.end = ((...args: unknown[]) => {

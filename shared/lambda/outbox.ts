@@ -1,3 +1,5 @@
+import { groupBy } from '../group-by.js';
+
 /**
  * Messages a batch of SQS records sends on, held until every record has run and then sent together (SQS takes
  * ten a request, SNS ten a publish, DynamoDB 25 writes): ten records that each queue a step cost one request
@@ -26,7 +28,7 @@ interface Held {
 async function sendAll(held: readonly Held[]): Promise<Set<string>> {
   const unsent = new Set<string>();
   await Promise.all(
-    [...groupBySender(held)].map(async ([sender, items]) => {
+    [...groupBy(held, (item) => item.sender)].map(async ([sender, items]) => {
       let refused: ReadonlySet<unknown>;
       try {
         refused = new Set(await sender.sendHeld(items.map((item) => item.entry)));
@@ -37,16 +39,6 @@ async function sendAll(held: readonly Held[]): Promise<Set<string>> {
     }),
   );
   return unsent;
-}
-
-function groupBySender(held: readonly Held[]): Map<OutboxSender<unknown>, Held[]> {
-  const bySender = new Map<OutboxSender<unknown>, Held[]>();
-  for (const item of held) {
-    const items = bySender.get(item.sender);
-    if (items) items.push(item);
-    else bySender.set(item.sender, [item]);
-  }
-  return bySender;
 }
 
 export class Outbox {
@@ -72,7 +64,7 @@ export class Outbox {
     const last = held.filter((item) => item.afterSends);
     const dropped = last.filter((item) => unsent.has(item.recordId));
     await Promise.all(
-      [...groupBySender(dropped)].map(([sender, items]) =>
+      [...groupBy(dropped, (item) => item.sender)].map(([sender, items]) =>
         sender.dropHeld?.(items.map((item) => item.entry)).catch(() => undefined),
       ),
     );

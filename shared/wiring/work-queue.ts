@@ -1,4 +1,5 @@
 import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { groupBy } from '../group-by.js';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
 import { MAX_CHECK_GROUP, stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
 import type { QueueMessage } from '../workflow/queue-message.js';
@@ -32,18 +33,18 @@ interface WireMessage {
  * together (MAX_CHECK_GROUP a message), every other message alone.
  */
 export function toWireMessages(entries: readonly QueuedMessage[]): WireMessage[] {
-  const wire: WireMessage[] = [];
-  const checks = new Map<string, QueuedMessage[]>();
-  for (const entry of entries) {
-    if (entry.message.step !== 'await-activation') {
-      wire.push({ url: entry.url, body: entry.message, delaySeconds: entry.delaySeconds, members: [entry] });
-      continue;
-    }
-    const key = `${entry.delaySeconds} ${entry.url}`;
-    const group = checks.get(key);
-    if (group) group.push(entry);
-    else checks.set(key, [entry]);
-  }
+  const wire: WireMessage[] = entries
+    .filter((entry) => entry.message.step !== 'await-activation')
+    .map((entry) => ({
+      url: entry.url,
+      body: entry.message,
+      delaySeconds: entry.delaySeconds,
+      members: [entry],
+    }));
+  const checks = groupBy(
+    entries.filter((entry) => entry.message.step === 'await-activation'),
+    (entry) => `${entry.delaySeconds} ${entry.url}`,
+  );
   for (const group of checks.values()) {
     for (let i = 0; i < group.length; i += MAX_CHECK_GROUP) {
       const members = group.slice(i, i + MAX_CHECK_GROUP);
@@ -98,12 +99,7 @@ export class SqsWorkQueue implements WorkQueue, OutboxSender<QueuedMessage> {
    * returns those SQS did not take.
    */
   async sendHeld(entries: readonly QueuedMessage[]): Promise<QueuedMessage[]> {
-    const byQueue = new Map<string, WireMessage[]>();
-    for (const wire of toWireMessages(entries)) {
-      const queued = byQueue.get(wire.url);
-      if (queued) queued.push(wire);
-      else byQueue.set(wire.url, [wire]);
-    }
+    const byQueue = groupBy(toWireMessages(entries), (wire) => wire.url);
     const batches: WireMessage[][] = [];
     for (const queued of byQueue.values()) {
       for (let i = 0; i < queued.length; i += BATCH) batches.push(queued.slice(i, i + BATCH));
