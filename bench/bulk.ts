@@ -1,7 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { iccidFor } from '../local/simulator/index.js';
 import type { StackUsage } from '../local/stack.js';
-import { type FunctionName, functions } from '../shared/topology.js';
+import { type FunctionName, functions, queues } from '../shared/topology.js';
 import { defaultWorkflowSettings } from '../shared/workflow/deps.js';
 import { awsCostTable, type CostContext, type CountedUsage } from './aws-cost.js';
 import { medianRun, ratioToCeiling, repeatTable, spreadAroundMean } from './bulk-runs.js';
@@ -389,7 +389,7 @@ function summaryTable(m: BulkMeasurement): Table {
       ],
     ],
     notes: [
-      "startLocalStack as `npm start` runs it: gateway, API functions and the activation and plan workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: 10 activation, 10 plan, 5 events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.",
+      `startLocalStack as \`npm start\` runs it: gateway, API functions and the activation and plan workers' pollers in the stack process, the events worker in a second, fauxqs and dynalite in a third (pollers with the topology's batch sizes and concurrency: ${queues.activation.maxConcurrency} activation, ${queues.plan.maxConcurrency} plan, ${queues.events.maxConcurrency} events); the simulator in a fourth (globalRps R over every route, activation delay 0, N Available SIMs) delivering signed webhooks to the gateway.`,
       `Plans cycle through the ${m.plans} plans of GET /v1/plans; ICCIDs iccidFor('available', i); a V8 sampling profiler runs in the stack process during the run (table 3b); the pollers long-poll 5 s (bench/stack.ts).`,
     ],
   };

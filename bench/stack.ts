@@ -67,6 +67,8 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     separateConsumers: options.separateConsumers ?? ['events-worker'],
     ...(options.countUsage ? { countUsage: true } : {}),
     pollWaitTimeSeconds: options.pollWaitTimeSeconds ?? 5,
+    // Runtime warnings (an invocation timed out, a receive failed) go to the bench's log; batch lines do not.
+    log: { info: () => undefined, warn: (line: string) => console.warn(line) },
     ...(options.visibilityTimeoutOverrideSeconds === undefined
       ? {}
       : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),

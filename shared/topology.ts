@@ -88,7 +88,9 @@ export const queues: Record<QueueName, QueueSpec> = {
     maxBatchingWindowSeconds: 1,
     visibilityTimeoutSeconds: 6 * functions['plan-worker'].timeoutSeconds,
     maxReceiveCount: 5,
-    maxConcurrency: 10,
+    // Twice the activation worker's: an order's plan step writes three times to its activation step's once, and
+    // at equal concurrency the plans of a bulk roll-out fall behind its activations (stages cap both, infra/stages.ts).
+    maxConcurrency: 20,
     retentionDays: 4,
   },
   events: {
