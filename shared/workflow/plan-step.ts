@@ -178,14 +178,14 @@ async function subscribePlan(deps: WorkflowDeps, order: Order): Promise<void> {
   const now = deps.now();
   if (order.planClaimedAt) {
     const ageSeconds = (now.getTime() - Date.parse(order.planClaimedAt)) / 1000;
-    const evidence = await reconcilePlanOrder(deps, order);
-    if (evidence.kind === 'found') return completeWith(deps, order, evidence.subscriptionId, evidence.note);
     if (ageSeconds < deps.settings.claimLeaseSeconds) {
-      // Another invocation holds the claim and may still be waiting for Transatel, or the inventory may not
-      // list a fresh product yet: look again after the lease.
+      // Another delivery holds the claim and may still be waiting for Transatel. It looks at the inventory itself
+      // if the answer is lost, and its message comes back if it dies: look again after the lease, no call now.
       await enqueue(deps, order, 'order-plan', deps.settings.claimLeaseSeconds - ageSeconds + 1);
       return;
     }
+    const evidence = await reconcilePlanOrder(deps, order);
+    if (evidence.kind === 'found') return completeWith(deps, order, evidence.subscriptionId, evidence.note);
     if (evidence.kind === 'unproven') {
       await holdForReview(deps, order, { code: 'PLAN_OUTCOME_UNKNOWN', detail: evidence.detail });
       return;

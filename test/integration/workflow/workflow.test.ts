@@ -294,9 +294,13 @@ describe('at most one plan per order', () => {
       set: { planClaimedAt: clock.toISOString() },
     });
     queue.take();
+    const inventoryLooks = () => sim.counters().calls.inventoryList ?? 0;
+    const looksBefore = inventoryLooks();
     await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('ACTIVE');
     expect(queue.take()[0]?.delaySeconds).toBe(61);
+    // During the lease the holder may still be waiting for Transatel: nothing is asked of Transatel yet.
+    expect(inventoryLooks()).toBe(looksBefore);
     clock = new Date(clock.getTime() + 61_000);
     await runPlanStep(deps, orderId);
     expect(await statusOf(orderId)).toBe('COMPLETED');
