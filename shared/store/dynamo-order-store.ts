@@ -143,36 +143,36 @@ export class DynamoOrderStore implements OrderStore {
   }
 
   async getMany(orderIds: readonly string[]): Promise<Map<string, Order>> {
-    const unique = [...new Set(orderIds)];
     const found = new Map<string, Order>();
-    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
-      const Keys = unique.slice(start, start + BATCH_GET_KEYS).map((orderId) => ({ orderId }));
-      const { Responses } = await this.#client.send(
-        new BatchGetCommand({ RequestItems: { [this.#tableName]: { Keys, ConsistentRead: true } } }),
-      );
-      for (const item of Responses?.[this.#tableName] ?? []) {
-        const order = parseStoredOrder(item);
-        found.set(order.orderId, order);
-      }
+    for (const item of await this.#batchGet(orderIds)) {
+      const order = parseStoredOrder(item);
+      found.set(order.orderId, order);
     }
     return found;
   }
 
   async markedOrderIds(iccids: readonly string[]): Promise<Map<string, string>> {
-    const iccidOf = new Map([...new Set(iccids)].map((iccid) => [simMarkerKey(iccid), iccid]));
-    const keys = [...iccidOf.keys()];
+    const iccidOf = new Map(iccids.map((iccid) => [simMarkerKey(iccid), iccid]));
     const marked = new Map<string, string>();
-    for (let start = 0; start < keys.length; start += BATCH_GET_KEYS) {
-      const Keys = keys.slice(start, start + BATCH_GET_KEYS).map((orderId) => ({ orderId }));
+    for (const { orderId, openOrderId } of await this.#batchGet([...iccidOf.keys()])) {
+      const iccid = iccidOf.get(String(orderId));
+      if (iccid && typeof openOrderId === 'string') marked.set(iccid, openOrderId);
+    }
+    return marked;
+  }
+
+  /** The table's items with these keys (`orderId`), each read once, strongly consistent, BATCH_GET_KEYS a request. */
+  async #batchGet(keys: readonly string[]): Promise<Record<string, unknown>[]> {
+    const unique = [...new Set(keys)];
+    const items: Record<string, unknown>[] = [];
+    for (let start = 0; start < unique.length; start += BATCH_GET_KEYS) {
+      const Keys = unique.slice(start, start + BATCH_GET_KEYS).map((orderId) => ({ orderId }));
       const { Responses } = await this.#client.send(
         new BatchGetCommand({ RequestItems: { [this.#tableName]: { Keys, ConsistentRead: true } } }),
       );
-      for (const { orderId, openOrderId } of Responses?.[this.#tableName] ?? []) {
-        const iccid = iccidOf.get(String(orderId));
-        if (iccid && typeof openOrderId === 'string') marked.set(iccid, openOrderId);
-      }
+      items.push(...(Responses?.[this.#tableName] ?? []));
     }
-    return marked;
+    return items;
   }
 
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {
