@@ -14,7 +14,7 @@ export const ACTIVATED_EVENT_NOTE = 'SIM active (ACTIVATED event)';
  * reordered event changes nothing once the order has moved on.
  */
 export async function applyEventToOrders(deps: EventDeps, event: TransatelEvent): Promise<string[]> {
-  if (event.type === 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' && event.family === 'connectivity') {
+  if (isSimActivated(event)) {
     const orders = await ordersAwaitingActivation(deps, event.body.transactionId, event.body.simSerial, {
       eventDate: event.header.eventDate,
     });
@@ -57,11 +57,16 @@ export function planOrdersConfirmedBy(event: TransatelEvent): string[] {
   return orderId.success ? [orderId.data] : [];
 }
 
+type ConnectivityEvent = Extract<TransatelEvent, { family: 'connectivity' }>;
+
+/** The ACTIVATED event of a SIM, the one event that moves an activation order on. */
+function isSimActivated(event: TransatelEvent): event is ConnectivityEvent {
+  return event.type === 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' && event.family === 'connectivity';
+}
+
 /** The SIM an ACTIVATED event with a transaction names: its open order is likely the one awaiting it. */
 export function simActivatedBy(event: TransatelEvent): string[] {
-  if (event.type !== 'CONNECTIVITY-MANAGEMENT/SUBSCRIBER/ACTIVATED' || event.family !== 'connectivity')
-    return [];
-  return event.body.transactionId ? [event.body.simSerial] : [];
+  return isSimActivated(event) && event.body.transactionId ? [event.body.simSerial] : [];
 }
 
 /** Clocks differ: an event dated this much before an order was placed may still be about it. */
