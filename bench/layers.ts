@@ -32,7 +32,7 @@ const LAYERS: LayerSpec[] = [
   {
     name: 'layer-2',
     adds: '+ @aws-sdk/client-dynamodb and the document client (shared/store/dynamo-support.ts)',
-    imports: ["export { createDocumentClient } from './shared/store/dynamo-support.ts';"],
+    imports: ["export { DocumentClient } from './shared/aws/dynamodb.ts';"],
   },
   {
     name: 'layer-3',

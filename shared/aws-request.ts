@@ -1,11 +1,12 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import type { SignatureV4 } from '@smithy/signature-v4';
+import { awsKeepAliveAgents } from './keep-alive.js';
 import { signUrlRequest } from './sign-url-request.js';
 
 /**
  * One AWS API call written out: a SigV4-signed request over node:http(s), retried as the SDK retries, for the
- * few calls the functions make without an SDK client (S3's objects, SNS's Publish; docs/design.md).
+ * calls the functions make without an SDK client (DynamoDB, SQS, S3's objects; docs/design.md).
  */
 
 export type AwsCredentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
@@ -29,11 +30,17 @@ export interface AwsCallOptions {
   /** Per attempt, headers and body (default 30 s). */
   timeoutMs?: number | undefined;
   send?: AwsSend | undefined;
-  /** Tests: the pause before attempt `n` (2, 3) after a 5xx, a 429 or a network error. */
+  /** Tests: the pause before attempt `n` (2, 3) after a 5xx, a 429, a throttling error or a network error. */
   backoffMs?: ((attempt: number) => number) | undefined;
 }
 
-/** An AWS error answer: `name` is the service's code (NoSuchBucket, AccessDenied, NotFound...), as the SDK names them. */
+/** How the service words its errors: S3's XML `<Code>`, or the JSON protocols' `__type` (DynamoDB, SQS). */
+export type AwsProtocol = 'xml' | 'json';
+
+/**
+ * An AWS error answer: `name` is the service's code (NoSuchBucket, ConditionalCheckFailedException,
+ * NotFound...), as the SDK names them.
+ */
 export class AwsRequestError extends Error {
   constructor(
     readonly code: string,
@@ -50,13 +57,51 @@ const ATTEMPTS = 3;
 const xmlField = (text: string, field: string) =>
   new RegExp(`<${field}>([^<]*)</${field}>`).exec(text)?.[1]?.trim();
 
-/** Over node:http(s) with Node's default keep-alive agent; one timer covers the headers and the body. */
+/** Errors that say "slow down" with a 400: retried like a 5xx, as the SDK's standard retry mode does. */
+const THROTTLING_CODES = new Set([
+  'ThrottlingException',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'TooManyRequestsException',
+  'SlowDown',
+]);
+
+/** A JSON error answer's code: `__type`, after its namespace (`com.amazonaws.dynamodb.v20120810#Code`). */
+function jsonError(text: string): { code?: string; message?: string } {
+  try {
+    const body = JSON.parse(text) as { __type?: unknown; message?: unknown; Message?: unknown };
+    const type = typeof body.__type === 'string' ? body.__type : undefined;
+    const message = typeof body.message === 'string' ? body.message : body.Message;
+    return {
+      ...(type ? { code: type.slice(type.lastIndexOf('#') + 1) } : {}),
+      ...(typeof message === 'string' ? { message } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+function errorOf(answer: AwsAnswer, protocol: AwsProtocol): { code: string; message?: string | undefined } {
+  const said =
+    protocol === 'json'
+      ? jsonError(answer.text)
+      : { code: xmlField(answer.text, 'Code'), message: xmlField(answer.text, 'Message') };
+  return {
+    code: said.code ?? (answer.status === 404 ? 'NotFound' : `Http${answer.status}`),
+    message: said.message,
+  };
+}
+
+/** Over node:http(s) with the process's AWS keep-alive agents; one timer covers the headers and the body. */
 export const sendOverHttp: AwsSend = (exchange, timeoutMs) =>
   new Promise<AwsAnswer>((resolve, reject) => {
     const send = exchange.url.protocol === 'https:' ? httpsRequest : httpRequest;
     const headers: Record<string, string | number> = { ...exchange.headers };
     if (exchange.body !== undefined) headers['content-length'] = Buffer.byteLength(exchange.body);
-    const req = send(exchange.url, { method: exchange.method, headers });
+    const agent = awsKeepAliveAgents[exchange.url.protocol === 'https:' ? 'https:' : 'http:'];
+    const req = send(exchange.url, { method: exchange.method, headers, agent });
     const timer = setTimeout(
       () =>
         req.destroy(new Error(`${exchange.method} ${exchange.url.host}: no answer within ${timeoutMs} ms`)),
@@ -87,14 +132,15 @@ export const sendOverHttp: AwsSend = (exchange, timeoutMs) =>
 
 /**
  * Signs and sends `request`, signed anew for each attempt (the date is part of the signature): three attempts
- * in all on a 5xx, a 429 or a network error; the 2xx answer's body, else an AwsRequestError named by the
- * answer's XML `<Code>`. `what` names the call in the error's message.
+ * in all on a 5xx, a 429, a throttling error or a network error; the 2xx answer's body, else an
+ * AwsRequestError named by the answer's code (`protocol`: S3's XML, or DynamoDB's and SQS's JSON). `what`
+ * names the call in the error's message.
  */
 export async function signedCall(
   signer: SignatureV4,
   request: AwsExchange,
   what: string,
-  options: AwsCallOptions = {},
+  options: AwsCallOptions & { protocol?: AwsProtocol } = {},
 ): Promise<string> {
   const { url, method, body } = request;
   const send = options.send ?? sendOverHttp;
@@ -109,16 +155,15 @@ export async function signedCall(
       failure = error;
     }
     if (answer && answer.status >= 200 && answer.status < 300) return answer.text;
-    const retryable = !answer || answer.status >= 500 || answer.status === 429;
+    const error = answer && errorOf(answer, options.protocol ?? 'xml');
+    const retryable =
+      !answer || !error || answer.status >= 500 || answer.status === 429 || THROTTLING_CODES.has(error.code);
     if (!retryable || attempt >= ATTEMPTS) {
-      if (!answer) throw failure;
-      const code =
-        xmlField(answer.text, 'Code') ?? (answer.status === 404 ? 'NotFound' : `Http${answer.status}`);
-      const detail = xmlField(answer.text, 'Message');
+      if (!answer || !error) throw failure;
       throw new AwsRequestError(
-        code,
+        error.code,
         answer.status,
-        `${what}: ${answer.status} ${code}${detail ? `: ${detail}` : ''}`,
+        `${what}: ${answer.status} ${error.code}${error.message ? `: ${error.message}` : ''}`,
       );
     }
     const pause = options.backoffMs?.(attempt + 1) ?? 100 * 2 ** (attempt - 1) * (1 + Math.random());

@@ -1,10 +1,4 @@
-import {
-  type DynamoDBDocumentClient,
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { type DocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
 import { forEachConcurrently } from '../concurrency.js';
 import {
   type ChainMark,
@@ -65,10 +59,10 @@ function toJob(item: Record<string, unknown>): Job {
 const WRITE_CONCURRENCY = 16;
 
 export class DynamoJobStore implements JobStore {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DocumentClient;
   readonly #table: string;
 
-  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
+  constructor(options: { client: DocumentClient; tableName: string }) {
     this.#client = options.client;
     this.#table = options.tableName;
   }

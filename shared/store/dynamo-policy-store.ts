@@ -1,11 +1,11 @@
 import {
   DeleteCommand,
-  type DynamoDBDocumentClient,
+  type DocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+} from '../aws/dynamodb.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import { type Policy, type PolicyDefinition, type PolicyStore, policySchema } from './policy.js';
 import { toPolicy } from './policy-records.js';
@@ -48,12 +48,12 @@ function parseStoredPolicy(item: Record<string, unknown>): Policy {
 const MAX_PUT_ATTEMPTS = 5;
 
 export interface DynamoPolicyStoreOptions {
-  client: DynamoDBDocumentClient;
+  client: DocumentClient;
   tableName: string;
 }
 
 export class DynamoPolicyStore implements PolicyStore {
-  readonly #client: DynamoDBDocumentClient;
+  readonly #client: DocumentClient;
   readonly #tableName: string;
 
   constructor(options: DynamoPolicyStoreOptions) {

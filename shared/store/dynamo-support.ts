@@ -1,13 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { DynamoDBClient, type DynamoDBClientConfig } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-
-/** A DocumentClient that drops `undefined` attributes instead of failing on them. */
-export function createDocumentClient(config: DynamoDBClientConfig = {}): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient(config), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
-}
+import { BatchWriteCommand, type DocumentClient } from '../aws/dynamodb.js';
 
 export function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -49,7 +41,7 @@ type PutsByTable = Record<string, { PutRequest: { Item: Record<string, unknown> 
  * DynamoDB leaves unprocessed.
  */
 export async function putInOneBatch(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   itemsByTable: Readonly<Record<string, readonly Record<string, unknown>[]>>,
   { maxAttempts = 8, baseDelayMs = 50 }: WriteInBatchesOptions = {},
 ): Promise<void> {
@@ -81,7 +73,7 @@ export async function putInOneBatch(
 
 /** Puts all items with BatchWriteItem (25 per call, a few calls in flight), retrying unprocessed items. */
 export async function writeInBatches(
-  client: DynamoDBDocumentClient,
+  client: DocumentClient,
   tableName: string,
   items: readonly Record<string, unknown>[],
   options: WriteInBatchesOptions = {},

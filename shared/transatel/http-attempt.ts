@@ -1,5 +1,6 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { request as httpRequest, type IncomingMessage } from 'node:http';
+import { request as httpsRequest } from 'node:https';
+import { keepAliveAgents } from '../keep-alive.js';
 import { TransatelNetworkError } from './errors.js';
 
 export interface AttemptRequest {
@@ -40,21 +41,6 @@ export function requestNeverSent(error: unknown): boolean {
 class AttemptTimeoutError extends Error {
   override readonly name = 'TimeoutError';
 }
-
-/**
- * How long a pooled connection may sit idle before we close it. A server closes idle connections on its own
- * clock (Node's 5 s, a load balancer's 60 s); a request written to one it is closing fails without an answer,
- * and for an OCS order that is an unknown outcome: the plan waits a claim lease and an inventory look. Closing
- * first avoids the race. A server's `Keep-Alive: timeout=N` shortens it to N - 1 s (Node's agent does that once
- * a timeout is set; without one it keeps the connection until the server drops it).
- */
-export const IDLE_CONNECTION_MS = 4_000;
-
-/** One keep-alive pool per process and scheme, shared by every client (one Lambda container: one pool). */
-export const keepAliveAgents = {
-  'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
-  'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
-};
 
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;

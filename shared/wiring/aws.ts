@@ -1,18 +1,25 @@
-/** Settings every AWS SDK client of the project receives. */
-export interface AwsClientSettings {
+import type { AwsCredentials } from '../aws-request.js';
+import { environmentCredentials } from './credentials.js';
+
+/** What the calls the project signs itself need: the region, the credentials, and locally an endpoint. */
+export interface SignedCallSettings {
+  region: string;
+  credentials: AwsCredentials;
   endpoint?: string;
-  region?: string;
 }
 
 /**
- * Client settings from the environment: locally `AWS_ENDPOINT_URL` points the SDK at the emulators;
- * in Lambda it is unset and the SDK defaults apply.
+ * Settings of the project's own clients of a service, read as the SDK reads them: Lambda's region and
+ * credentials from the environment, and locally the emulator's origin from `AWS_ENDPOINT_URL_<SERVICE>` (or
+ * `AWS_ENDPOINT_URL`). SQS needs none: each call goes to its queue URL's host.
  */
-export function awsClientSettings(
-  env: { AWS_ENDPOINT_URL?: string; AWS_REGION?: string } = process.env,
-): AwsClientSettings {
-  const settings: AwsClientSettings = {};
-  if (env.AWS_ENDPOINT_URL) settings.endpoint = env.AWS_ENDPOINT_URL;
-  if (env.AWS_REGION) settings.region = env.AWS_REGION;
-  return settings;
+export function signedCallSettings(
+  service: 'DYNAMODB' | 'SNS' | 'SQS',
+  env: NodeJS.ProcessEnv = process.env,
+): SignedCallSettings {
+  const region = env.AWS_REGION;
+  if (!region) throw new Error('AWS_REGION is not set');
+  const endpoint =
+    service === 'SQS' ? undefined : (env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL);
+  return { region, credentials: environmentCredentials, ...(endpoint ? { endpoint } : {}) };
 }

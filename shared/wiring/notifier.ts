@@ -1,4 +1,4 @@
-import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
+import type { SnsMessage } from '../aws/sns.js';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
 import { lazy } from '../lazy.js';
 import type { FleetNotification } from '../workflow/notifications.js';
@@ -12,15 +12,13 @@ const eventsTopicArn = lazy(() => loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN);
 const PUBLISH_BATCH_ENTRIES = 10;
 const PUBLISH_BATCH_BYTES = 240 * 1024;
 
-const message = (notification: FleetNotification) => ({
+const message = (notification: FleetNotification): SnsMessage => ({
   Message: JSON.stringify(notification),
   MessageAttributes: { type: { DataType: 'String', StringValue: notification.type } },
 });
 
-type Message = ReturnType<typeof message>;
-
 /** Messages in PublishBatch-sized groups: at most 10, and within the request's size limit. */
-export function inPublishBatches<T extends { message: Pick<Message, 'Message'> }>(
+export function inPublishBatches<T extends { message: Pick<SnsMessage, 'Message'> }>(
   items: readonly T[],
 ): T[][] {
   const batches: T[][] = [];
@@ -46,14 +44,12 @@ const heldNotifications: OutboxSender<FleetNotification> = {
     const items = notifications.map((notification) => ({ notification, message: message(notification) }));
     for (const batch of inPublishBatches(items)) {
       try {
-        const { Failed } = await snsClient().send(
-          new PublishBatchCommand({
-            TopicArn: eventsTopicArn(),
-            PublishBatchRequestEntries: batch.map((item, index) => ({ Id: String(index), ...item.message })),
-          }),
+        const failed = await snsClient().publishBatch(
+          eventsTopicArn(),
+          batch.map((item, index) => ({ Id: String(index), ...item.message })),
         );
-        for (const failure of Failed ?? []) {
-          const item = batch[Number(failure.Id)];
+        for (const id of failed) {
+          const item = batch[Number(id)];
           if (item) refused.push(item.notification);
         }
       } catch {
@@ -70,5 +66,5 @@ const heldNotifications: OutboxSender<FleetNotification> = {
  */
 export async function publishNotification(notification: FleetNotification, outbox?: Outbox): Promise<void> {
   if (outbox?.hold(heldNotifications, notification)) return;
-  await snsClient().send(new PublishCommand({ TopicArn: eventsTopicArn(), ...message(notification) }));
+  await snsClient().publish(eventsTopicArn(), message(notification));
 }

@@ -1,6 +1,6 @@
-import { SNSClient } from '@aws-sdk/client-sns';
+import { SnsClient } from '#shared/aws/sns.js';
 import { lazy } from '#shared/lazy.js';
-import { awsClientSettings } from '../aws.js';
+import { signedCallSettings } from '../aws.js';
 
-/** As the SQS client (clients/sqs.ts): the middleware stack is resolved once per command class. */
-export const snsClient = lazy(() => new SNSClient({ ...awsClientSettings(), cacheMiddleware: true }));
+/** The container's one SNS client (Publish and PublishBatch, signed by the project: shared/aws/sns.ts). */
+export const snsClient = lazy(() => new SnsClient(signedCallSettings('SNS')));

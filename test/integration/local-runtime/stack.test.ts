@@ -103,7 +103,7 @@ describe('startLocalStack', () => {
     });
   });
 
-  it('runs request -> queue -> worker -> DynamoDB and SNS through the SDK as the functions configure it', async () => {
+  it('runs request -> queue -> worker -> DynamoDB and SNS through the clients as the functions configure them', async () => {
     const accepted = await fetch(`${stack.url}/v1/activations`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },

@@ -1,9 +1,10 @@
 import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as z from 'zod';
-import { type LocalAwsClients, localAwsClients } from '#local/aws.js';
+import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
 import { provision } from '#local/provision.js';
+import { SqsClient } from '#shared/aws/sqs.js';
 import { sqsHandler } from '#shared/lambda/sqs.js';
 import { holdingSteps, SqsWorkQueue } from '#shared/wiring/work-queue.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/unit/runtime/lambda-fixtures.js';
@@ -23,7 +24,8 @@ afterAll(async () => {
 it('sends the steps a batch held in one SendMessageBatch, each with its own delay, checks grouped', async () => {
   const resources = await provision(clients, { prefix: 'held' });
   const planUrl = resources.queues.plan.url;
-  const queue = new SqsWorkQueue({ client: clients.sqs, queueUrls: { plan: planUrl } });
+  const client = new SqsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const queue = new SqsWorkQueue({ client, queueUrls: { plan: planUrl } });
   const handler = sqsHandler(
     z.object({ orderId: z.string(), delaySeconds: z.number() }),
     ({ orderId, delaySeconds }, _record, _context, { outbox }) =>

@@ -1,9 +1,8 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { waitUntilTableActive } from '#local/provision.js';
-import { createDocumentClient } from '#shared/store/dynamo-support.js';
+import { DocumentClient } from '#shared/aws/dynamodb.js';
 import { createTableInput, type TableDefinition } from '#shared/store/table-definition.js';
 
 /** Dummy identity: nothing here may ever reach real AWS. */
@@ -14,7 +13,7 @@ const localAws = {
 
 export interface LocalDynamo {
   endpoint: string;
-  documentClient: DynamoDBDocumentClient;
+  documentClient: DocumentClient;
   createTable(definition: TableDefinition, tableName: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -29,7 +28,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const rawClient = new DynamoDBClient({ ...localAws, endpoint });
-  const documentClient = createDocumentClient({ ...localAws, endpoint });
+  const documentClient = new DocumentClient({ ...localAws, endpoint });
 
   return {
     endpoint,
@@ -39,7 +38,6 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
       await waitUntilTableActive(rawClient, tableName);
     },
     async close() {
-      documentClient.destroy();
       rawClient.destroy();
       await new Promise<void>((resolve, reject) =>
         server.close((error) => (error ? reject(error) : resolve())),

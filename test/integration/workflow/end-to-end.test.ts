@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
 import { iccidFor } from '#local/simulator/index.js';
 import type { LocalStack } from '#local/stack.js';
-import { createDocumentClient } from '#shared/store/dynamo-support.js';
+import { DocumentClient } from '#shared/aws/dynamodb.js';
 import { DynamoPlanCatalogStore } from '#shared/store/plan-catalog-store.js';
 import {
   api,
@@ -210,21 +210,17 @@ describe('one open order per SIM', () => {
 
 describe('plan catalogue copy (catalog-sync)', () => {
   it('holds the plans of GET /v1/plans from the start; the ordering APIs check plans without calling Transatel', async () => {
-    const client = createDocumentClient({
+    const client = new DocumentClient({
       endpoint: stack.endpoints.dynamodb,
       region: LOCAL_REGION,
       credentials: LOCAL_CREDENTIALS,
     });
-    try {
-      const store = new DynamoPlanCatalogStore({ client, tableName: stack.resources.tables.catalog });
-      const copy = await store.read();
-      const plans = await api(stack, 'GET', '/v1/plans');
-      const planIds = (plans.body.plans as { planId: string }[]).map((plan) => plan.planId);
-      expect(planIds).toContain(PLAN);
-      expect(copy?.planIds).toEqual(expect.arrayContaining(planIds));
-    } finally {
-      client.destroy();
-    }
+    const store = new DynamoPlanCatalogStore({ client, tableName: stack.resources.tables.catalog });
+    const copy = await store.read();
+    const plans = await api(stack, 'GET', '/v1/plans');
+    const planIds = (plans.body.plans as { planId: string }[]).map((plan) => plan.planId);
+    expect(planIds).toContain(PLAN);
+    expect(copy?.planIds).toEqual(expect.arrayContaining(planIds));
 
     const catalogCalls = () => counters(stack).calls.catalogList ?? 0;
     const tokenCalls = () => counters(stack).tokenRequests;

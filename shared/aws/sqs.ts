@@ -1,0 +1,58 @@
+import type {
+  SendMessageBatchCommandInput,
+  SendMessageBatchCommandOutput,
+  SendMessageCommandInput,
+  SendMessageCommandOutput,
+} from '@aws-sdk/client-sqs';
+import type { AwsCallOptions, AwsCredentials } from '../aws-request.js';
+import { AwsJsonClient } from './json-client.js';
+
+/**
+ * The two SQS operations the functions send, with the SDK's shapes (@aws-sdk/client-sqs's types), over SQS's
+ * JSON protocol. Each goes to its queue URL's host, as the SDK client does by default. Errors are
+ * AwsRequestErrors named as the SDK names them (`QueueDoesNotExist`...).
+ */
+
+type Answer<T> = Omit<T, '$metadata'>;
+
+abstract class QueueCommand<Input extends { QueueUrl: string | undefined }, Output> {
+  abstract readonly operation: string;
+  declare readonly output: Output;
+  constructor(readonly input: Input) {}
+}
+
+export class SendMessageCommand extends QueueCommand<
+  SendMessageCommandInput,
+  Answer<SendMessageCommandOutput>
+> {
+  readonly operation = 'SendMessage';
+}
+
+export class SendMessageBatchCommand extends QueueCommand<
+  SendMessageBatchCommandInput,
+  Answer<SendMessageBatchCommandOutput>
+> {
+  readonly operation = 'SendMessageBatch';
+}
+
+export interface SqsClientConfig extends AwsCallOptions {
+  region: string;
+  credentials: AwsCredentials;
+}
+
+/** The SQS client's `send` for SendMessage and SendMessageBatch. */
+export class SqsClient {
+  readonly #client: AwsJsonClient;
+
+  constructor(config: SqsClientConfig) {
+    this.#client = new AwsJsonClient('sqs', config);
+  }
+
+  async send<Input extends { QueueUrl: string | undefined }, Output>(
+    command: QueueCommand<Input, Output>,
+  ): Promise<Output> {
+    const { QueueUrl } = command.input;
+    if (!QueueUrl) throw new Error(`SQS ${command.operation}: no QueueUrl`);
+    return (await this.#client.call(command.operation, command.input, new URL(QueueUrl).origin)) as Output;
+  }
+}

@@ -1,0 +1,30 @@
+import { Agent as HttpAgent } from 'node:http';
+import { Agent as HttpsAgent } from 'node:https';
+
+/**
+ * How long a pooled connection may sit idle before we close it. A server closes idle connections on its own
+ * clock (Node's 5 s, a load balancer's 60 s); a request written to one it is closing fails without an answer,
+ * and for an OCS order that is an unknown outcome: the plan waits a claim lease and an inventory look. Closing
+ * first avoids the race. A server's `Keep-Alive: timeout=N` shortens it to N - 1 s (Node's agent does that once
+ * a timeout is set; without one it keeps the connection until the server drops it).
+ */
+export const IDLE_CONNECTION_MS = 4_000;
+
+/** One keep-alive pool per process and scheme for Transatel (one Lambda container: one pool). */
+export const keepAliveAgents = {
+  'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+  'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
+};
+
+/**
+ * AWS's endpoints keep an idle connection for about a minute (DynamoDB's, as observed): the calls the project
+ * signs itself (shared/aws-request.ts) close theirs at 50 s, so a function called every few seconds keeps its
+ * connection instead of paying a TLS handshake, and a connection is not written to as AWS drops it. A local
+ * emulator announcing a shorter `Keep-Alive: timeout` (dynalite's Node server, 5 s) gets a second less.
+ */
+export const AWS_IDLE_CONNECTION_MS = 50_000;
+
+export const awsKeepAliveAgents = {
+  'http:': new HttpAgent({ keepAlive: true, timeout: AWS_IDLE_CONNECTION_MS }),
+  'https:': new HttpsAgent({ keepAlive: true, timeout: AWS_IDLE_CONNECTION_MS }),
+};
