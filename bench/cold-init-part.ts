@@ -189,7 +189,7 @@ export async function runBundlePart(options: BundlePartOptions): Promise<PartRes
         columns: ['layer (each includes the ones above)', '.mjs', 'cold init', 'step', '× ref'],
         rows: layerRows,
         notes: [
-          "bench/layers.ts: handlers that import a growing part of the functions' imports (re-exported, so nothing is tree-shaken away), bundled like the functions and measured in the same rounds as table 1 (median of the same number of fresh processes). A step is the difference of two medians, so steps of a few ms are within the noise; layer 3 is about orders-api, layer 5 is activation-api, layer 6 adds what the workers import to reach Transatel.",
+          "bench/layers.ts: handlers that import a growing part of the functions' imports (re-exported, so nothing is tree-shaken away), bundled like the functions and measured in the same rounds as table 1 (median of the same number of fresh processes). A step is the difference of two medians, so steps of a few ms are within the noise; layer 3 is about orders-api, layer 5 is activation-api, layer 6 adds what the workers import to reach Transatel. The reference is in table 1.",
         ],
       },
     ],

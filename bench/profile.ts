@@ -18,7 +18,7 @@ const COMPONENTS: [string, RegExp][] = [
   ],
   ['Transatel simulator', /\/local\/simulator\//],
   [
-    'AWS SDK v3 clients (functions and pollers)',
+    "AWS SDK packages (SigV4 signer, DynamoDB marshaller; the local pollers' SQS client)",
     /node_modules\/(@aws-sdk|@smithy|@aws-crypto|tslib|bowser|mnemonist|obliterator|strnum)\//,
   ],
   [

@@ -40,6 +40,8 @@ export class ActivationWatch {
   private readonly arrivals: number[] = [];
   private next = 0;
   private probe: Probe | undefined;
+  /** expectedWebhookSeconds() since the last arrival (null: to compute): every plan step asks for it. */
+  private expected: number | undefined | null = null;
 
   constructor(private readonly options: ActivationWatchOptions) {}
 
@@ -49,14 +51,19 @@ export class ActivationWatch {
     if (this.arrivals.length < this.options.window) this.arrivals.push(ageSeconds);
     else this.arrivals[this.next] = ageSeconds;
     this.next = (this.next + 1) % this.options.window;
+    this.expected = null;
   }
 
   /** Seconds after the activation request by which the webhook is expected (undefined: not known yet). */
   expectedWebhookSeconds(): number | undefined {
-    if (this.arrivals.length < this.options.minSamples) return undefined;
-    const sorted = [...this.arrivals].sort((a, b) => a - b);
-    const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
-    return p95 * this.options.margin;
+    if (this.expected !== null) return this.expected;
+    if (this.arrivals.length < this.options.minSamples) this.expected = undefined;
+    else {
+      const sorted = [...this.arrivals].sort((a, b) => a - b);
+      const p95 = sorted[Math.min(sorted.length - 1, Math.ceil(0.95 * sorted.length) - 1)] ?? 0;
+      this.expected = p95 * this.options.margin;
+    }
+    return this.expected;
   }
 
   /** Whether to check an order activating for `ageSeconds` now, or how long to wait first. */

@@ -1,3 +1,4 @@
+import { createHash, createHmac } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
@@ -33,6 +34,35 @@ function client(answer: (exchange: AwsExchange) => AwsAnswer | Error, endpoint?:
 
 const ok = (body: object): AwsAnswer => ({ status: 200, text: JSON.stringify(body) });
 
+/** SigV4 header signing of a POST to `/`, written out from AWS's description, to check a request against. */
+function expectedAuthorization(
+  exchange: AwsExchange,
+  credentials: { accessKeyId: string; secretAccessKey: string },
+  region: string,
+  service: string,
+): string {
+  const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+  const headers = Object.fromEntries(
+    Object.entries({ ...exchange.headers, host: exchange.url.host })
+      .map(([name, value]) => [name.toLowerCase(), value.trim()])
+      .filter(([name]) => name !== 'authorization'),
+  );
+  const names = Object.keys(headers).sort();
+  const canonical = ['POST', '/', '', ...names.map((name) => `${name}:${headers[name]}`), '', names.join(';')]
+    .concat(sha256(exchange.body ?? ''))
+    .join('\n');
+  const amzDate = headers['x-amz-date'] as string;
+  const scope = `${amzDate.slice(0, 8)}/${region}/${service}/aws4_request`;
+  const toSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonical)].join('\n');
+  const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+  const key = hmac(
+    hmac(hmac(hmac(`AWS4${credentials.secretAccessKey}`, amzDate.slice(0, 8)), region), service),
+    'aws4_request',
+  );
+  const signature = createHmac('sha256', key).update(toSign).digest('hex');
+  return `AWS4-HMAC-SHA256 Credential=${credentials.accessKeyId}/${scope}, SignedHeaders=${names.join(';')}, Signature=${signature}`;
+}
+
 describe('DocumentClient', () => {
   it("sends the operation to DynamoDB's regional endpoint, signed, its items as attribute values", async () => {
     const { documents, sent, body } = client(() => ok({}));
@@ -62,6 +92,29 @@ describe('DocumentClient', () => {
       ConditionExpression: 'attribute_not_exists(pk)',
       ExpressionAttributeValues: { ':now': { N: '5' } },
     });
+  });
+
+  it("signs as SigV4 describes, with Lambda's session token", async () => {
+    const credentials = {
+      accessKeyId: 'ASIAEXAMPLE',
+      secretAccessKey: 'wJalr/K7MDENG',
+      sessionToken: 'TOKEN',
+    };
+    const sent: AwsExchange[] = [];
+    const documents = new DocumentClient({
+      region: 'us-east-1',
+      credentials: async () => credentials,
+      send: async (exchange) => {
+        sent.push(exchange);
+        return ok({});
+      },
+    });
+    await documents.send(new GetCommand({ TableName: 'orders', Key: { orderId: 'o-1' } }));
+    const [exchange] = sent as [AwsExchange];
+    expect(exchange.headers['x-amz-security-token']).toBe('TOKEN');
+    expect(exchange.headers.authorization).toBe(
+      expectedAuthorization(exchange, credentials, 'us-east-1', 'dynamodb'),
+    );
   });
 
   it('answers items as plain objects: Item, Attributes, Items and LastEvaluatedKey', async () => {
