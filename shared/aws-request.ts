@@ -1,7 +1,8 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import type { SignatureV4 } from '@smithy/signature-v4';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { awsKeepAliveAgents } from './keep-alive.js';
+import { NodeSha256 } from './node-sha256.js';
 import { signUrlRequest } from './sign-url-request.js';
 
 /**
@@ -9,7 +10,18 @@ import { signUrlRequest } from './sign-url-request.js';
  * calls the functions make without an SDK client (DynamoDB, SQS, S3's objects; docs/design.md).
  */
 
-export type AwsCredentials = ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+type SignerInit = ConstructorParameters<typeof SignatureV4>[0];
+export type AwsCredentials = SignerInit['credentials'];
+
+/** The SDK's SigV4 signer for one service and region, hashing with node:crypto; `s3` adds S3's path and checksum rules. */
+export function sigV4Signer(
+  service: string,
+  region: string,
+  credentials: AwsCredentials,
+  s3?: Pick<SignerInit, 'uriEscapePath' | 'applyChecksum'>,
+): SignatureV4 {
+  return new SignatureV4({ service, region, credentials, sha256: NodeSha256, ...s3 });
+}
 
 export interface AwsExchange {
   method: 'GET' | 'PUT' | 'POST';

@@ -1,6 +1,5 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCallOptions, type AwsCredentials, signedCall } from '../aws-request.js';
-import { NodeSha256 } from '../node-sha256.js';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { type AwsCallOptions, type AwsCredentials, signedCall, sigV4Signer } from '../aws-request.js';
 
 /** The AWS JSON 1.0 protocol services the functions call (docs/design.md, "AWS calls without SDK clients"). */
 const SERVICES = {
@@ -30,12 +29,7 @@ export class AwsJsonClient {
   constructor(service: JsonService, options: AwsJsonClientOptions) {
     this.#service = service;
     this.#options = options;
-    this.#signer = new SignatureV4({
-      service,
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
-    });
+    this.#signer = sigV4Signer(service, options.region, options.credentials);
     this.#endpoint = new URL(
       options.endpoint ?? `https://${SERVICES[service].host}.${options.region}.amazonaws.com`,
     );

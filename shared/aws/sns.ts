@@ -1,6 +1,5 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCallOptions, type AwsCredentials, signedCall } from '../aws-request.js';
-import { NodeSha256 } from '../node-sha256.js';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import { type AwsCallOptions, type AwsCredentials, signedCall, sigV4Signer } from '../aws-request.js';
 
 /**
  * SNS's Publish and PublishBatch in its query protocol (a form-encoded POST, an XML answer), signed with
@@ -46,12 +45,7 @@ export class SnsClient {
 
   constructor(options: SnsClientConfig) {
     this.#options = options;
-    this.#signer = new SignatureV4({
-      service: 'sns',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
-    });
+    this.#signer = sigV4Signer('sns', options.region, options.credentials);
     this.#endpoint = new URL(options.endpoint ?? `https://sns.${options.region}.amazonaws.com`);
   }
 

@@ -1,6 +1,11 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCallOptions, type AwsCredentials, AwsRequestError, signedCall } from '../aws-request.js';
-import { NodeSha256 } from '../node-sha256.js';
+import type { SignatureV4 } from '@smithy/signature-v4';
+import {
+  type AwsCallOptions,
+  type AwsCredentials,
+  AwsRequestError,
+  signedCall,
+  sigV4Signer,
+} from '../aws-request.js';
 import { presignGetUrl, s3ObjectUrl } from './s3-presign.js';
 
 /**
@@ -26,11 +31,7 @@ export class S3Objects {
   constructor(options: S3ObjectsOptions) {
     this.#options = options;
     // S3 signs the path as sent (encoded once, not twice) and wants the payload's hash in x-amz-content-sha256.
-    this.#signer = new SignatureV4({
-      service: 's3',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
+    this.#signer = sigV4Signer('s3', options.region, options.credentials, {
       uriEscapePath: false,
       applyChecksum: true,
     });

@@ -1,5 +1,4 @@
-import { SignatureV4 } from '@smithy/signature-v4';
-import { NodeSha256 } from '../node-sha256.js';
+import { type AwsCredentials, sigV4Signer } from '../aws-request.js';
 
 /**
  * A presigned GET URL of an S3 object (SigV4 in the query string, `UNSIGNED-PAYLOAD`), as
@@ -11,7 +10,7 @@ export interface PresignInput {
   key: string;
   region: string;
   /** Credentials or their provider (the function's own, from its environment). */
-  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+  credentials: AwsCredentials;
   /** An S3-compatible endpoint (path-style URLs, the local emulator); default AWS's virtual-hosted URLs. */
   endpoint?: string;
   expiresInSeconds: number;
@@ -31,11 +30,7 @@ export function s3ObjectUrl(
 
 export async function presignGetUrl(input: PresignInput): Promise<string> {
   const object = s3ObjectUrl(input, input.key);
-  const signer = new SignatureV4({
-    service: 's3',
-    region: input.region,
-    credentials: input.credentials,
-    sha256: NodeSha256,
+  const signer = sigV4Signer('s3', input.region, input.credentials, {
     uriEscapePath: false,
     applyChecksum: false,
   });

@@ -1,6 +1,6 @@
-import { SignatureV4 } from '@smithy/signature-v4';
+import type { SignatureV4 } from '@smithy/signature-v4';
 import type { JobScheduler } from '#shared/jobs/messages.js';
-import { NodeSha256 } from '../node-sha256.js';
+import { sigV4Signer } from '../aws-request.js';
 import { signUrlRequest } from '../sign-url-request.js';
 
 export interface SchedulerOptions {
@@ -30,12 +30,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
   constructor(options: SchedulerOptions) {
     this.#options = options;
     this.#endpoint = new URL(options.endpoint ?? `https://scheduler.${options.region}.amazonaws.com`);
-    this.#signer = new SignatureV4({
-      service: 'scheduler',
-      region: options.region,
-      credentials: options.credentials,
-      sha256: NodeSha256,
-    });
+    this.#signer = sigV4Signer('scheduler', options.region, options.credentials);
   }
 
   /** Creating a schedule that exists (a replayed request) is not an error. */
