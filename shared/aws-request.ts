@@ -7,7 +7,7 @@ import { signUrlRequest } from './sign-url-request.js';
 
 /**
  * One AWS API call written out: a SigV4-signed request over node:http(s), retried as the SDK retries, for the
- * calls the functions make without an SDK client (DynamoDB, SQS, S3's objects; docs/design.md).
+ * calls the functions make without an SDK client (DynamoDB, SQS, SNS, S3, EventBridge Scheduler; docs/design.md).
  */
 
 type SignerInit = ConstructorParameters<typeof SignatureV4>[0];
