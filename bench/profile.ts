@@ -18,7 +18,7 @@ const COMPONENTS: [string, RegExp][] = [
   ],
   ['Transatel simulator', /\/local\/simulator\//],
   [
-    "AWS SDK packages (SigV4 signer, DynamoDB marshaller; the local pollers' SQS client)",
+    'AWS SDK packages (SigV4 signer, DynamoDB marshaller)',
     /node_modules\/(@aws-sdk|@smithy|@aws-crypto|tslib|bowser|mnemonist|obliterator|strnum)\//,
   ],
   [

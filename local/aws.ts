@@ -2,6 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
+import { SqsClient } from '../shared/aws/sqs.js';
 
 /** The one identity the local runtime uses: dummy keys, so nothing here can ever reach real AWS. */
 export const LOCAL_REGION = 'us-east-1';
@@ -18,7 +19,10 @@ export interface LocalEndpoints {
 }
 
 export interface LocalAwsClients {
+  /** Provisioning and the job scheduler's sends. */
   sqs: SQSClient;
+  /** The pollers' receives and deletes, signed by the project as the functions' sends are (shared/aws/sqs.ts). */
+  queues: SqsClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
   /** fauxqs' S3 (the SQS port, path-style): the reports bucket. */
@@ -29,13 +33,13 @@ export interface LocalAwsClients {
 /** Clients of the runtime itself (provisioning, pollers), with explicit endpoints. */
 export function localAwsClients(endpoints: LocalEndpoints): LocalAwsClients {
   const base = { region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS };
-  // The pollers' receives and deletes resolve the SDK's middleware stack once per command class.
   const sqs = new SQSClient({ ...base, endpoint: endpoints.sqs, cacheMiddleware: true });
   const sns = new SNSClient({ ...base, endpoint: endpoints.sns, cacheMiddleware: true });
   const dynamodb = new DynamoDBClient({ ...base, endpoint: endpoints.dynamodb });
   const s3 = new S3Client({ ...base, endpoint: endpoints.sqs, forcePathStyle: true });
   return {
     sqs,
+    queues: new SqsClient(base),
     sns,
     dynamodb,
     s3,

@@ -1,13 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  DeleteMessageBatchCommand,
-  type Message,
-  type MessageAttributeValue,
-  ReceiveMessageCommand,
-  type SQSClient,
-} from '@aws-sdk/client-sqs';
+import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SqsClient } from '../shared/aws/sqs.js';
 import {
   type FunctionName,
   type QueueName,
@@ -25,7 +20,7 @@ export interface PolledQueue {
 }
 
 export interface PollerOptions {
-  sqs: SQSClient;
+  sqs: SqsClient;
   queues: readonly PolledQueue[];
   loadHandler: HandlerLoader;
   /** Batch size, consumer and concurrency per queue; default shared/topology.ts. */

@@ -260,7 +260,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const parts: Pollers[] = [];
       if (here.length > 0) {
         parts.push(
-          startPollers({ sqs: clients.sqs, queues: here, loadHandler, ...waitTime, ...(log ? { log } : {}) }),
+          startPollers({
+            sqs: clients.queues,
+            queues: here,
+            loadHandler,
+            ...waitTime,
+            ...(log ? { log } : {}),
+          }),
         );
       }
       // Set before the child starts, so that a failed start still stops the pollers of this process.

@@ -1,4 +1,8 @@
 import type {
+  DeleteMessageBatchCommandInput,
+  DeleteMessageBatchCommandOutput,
+  ReceiveMessageCommandInput,
+  ReceiveMessageCommandOutput,
   SendMessageBatchCommandInput,
   SendMessageBatchCommandOutput,
   SendMessageCommandInput,
@@ -8,8 +12,9 @@ import type { AwsCallOptions, AwsCredentials } from '../aws-request.js';
 import { AwsJsonClient } from './json-client.js';
 
 /**
- * The two SQS operations the functions send, with the SDK's shapes (@aws-sdk/client-sqs's types), over SQS's
- * JSON protocol. Each goes to its queue URL's host, as the SDK client does by default. Errors are
+ * The SQS operations the functions send (SendMessage, SendMessageBatch) and the local runtime's pollers
+ * (ReceiveMessage, DeleteMessageBatch), with the SDK's shapes (@aws-sdk/client-sqs's types), over SQS's JSON
+ * protocol. Each goes to its queue URL's host, as the SDK client does by default. Errors are
  * AwsRequestErrors named as the SDK names them (`QueueDoesNotExist`...).
  */
 
@@ -35,12 +40,26 @@ export class SendMessageBatchCommand extends QueueCommand<
   readonly operation = 'SendMessageBatch';
 }
 
+export class ReceiveMessageCommand extends QueueCommand<
+  ReceiveMessageCommandInput,
+  Answer<ReceiveMessageCommandOutput>
+> {
+  readonly operation = 'ReceiveMessage';
+}
+
+export class DeleteMessageBatchCommand extends QueueCommand<
+  DeleteMessageBatchCommandInput,
+  Answer<DeleteMessageBatchCommandOutput>
+> {
+  readonly operation = 'DeleteMessageBatch';
+}
+
 export interface SqsClientConfig extends AwsCallOptions {
   region: string;
   credentials: AwsCredentials;
 }
 
-/** The SQS client's `send` for SendMessage and SendMessageBatch. */
+/** The SQS client's `send` for these operations. */
 export class SqsClient {
   readonly #client: AwsJsonClient;
 
