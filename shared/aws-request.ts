@@ -23,6 +23,20 @@ export function sigV4Signer(
   return new SignatureV4({ service, region, credentials, sha256: NodeSha256, ...s3 });
 }
 
+/** Where and as whom the project calls an AWS service: the settings of every client it signs for. */
+export interface AwsServiceOptions extends AwsCallOptions {
+  region: string;
+  /** Credentials or their provider: the function's own, from its environment. */
+  credentials: AwsCredentials;
+  /** The service's origin (a local emulator's); default AWS's regional endpoint. */
+  endpoint?: string | undefined;
+}
+
+/** `options.endpoint`, else the service's regional endpoint in the aws partition (`<host>.<region>.amazonaws.com`). */
+export function serviceEndpoint(host: string, options: Pick<AwsServiceOptions, 'region' | 'endpoint'>): URL {
+  return new URL(options.endpoint ?? `https://${host}.${options.region}.amazonaws.com`);
+}
+
 export interface AwsExchange {
   method: 'GET' | 'PUT' | 'POST';
   url: URL;

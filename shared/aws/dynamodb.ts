@@ -18,8 +18,8 @@ import type {
   UpdateCommandOutput,
 } from '@aws-sdk/lib-dynamodb';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
-import type { AwsCallOptions, AwsCredentials } from '../aws-request.js';
-import { AwsJsonClient } from './json-client.js';
+import type { AwsServiceOptions } from '../aws-request.js';
+import { type SdkAnswer as Answer, AwsJsonClient } from './json-client.js';
 
 /**
  * DynamoDB's data operations the stores use, with items as plain objects: the DocumentClient's commands and
@@ -30,7 +30,6 @@ import { AwsJsonClient } from './json-client.js';
 
 type Item = Record<string, unknown>;
 type Wire = Record<string, AttributeValue>;
-type Answer<T> = Omit<T, '$metadata'>;
 
 const toWire = (item: Item): Item => marshall(item, { removeUndefinedValues: true });
 const fromWire = (item: Item): Item => unmarshall(item as Wire);
@@ -152,18 +151,11 @@ export class BatchWriteCommand extends DocumentCommand<
   }
 }
 
-export interface DocumentClientConfig extends AwsCallOptions {
-  region: string;
-  credentials: AwsCredentials;
-  /** DynamoDB's origin (the local emulator's); default AWS's regional endpoint. */
-  endpoint?: string | undefined;
-}
-
 /** The DocumentClient's `send`, over DynamoDB's JSON protocol. */
 export class DocumentClient {
   readonly #client: AwsJsonClient;
 
-  constructor(config: DocumentClientConfig) {
+  constructor(config: AwsServiceOptions) {
     this.#client = new AwsJsonClient('dynamodb', config);
   }
 

@@ -1,5 +1,5 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCallOptions, type AwsCredentials, signedCall, sigV4Signer } from '../aws-request.js';
+import { type AwsServiceOptions, serviceEndpoint, signedCall, sigV4Signer } from '../aws-request.js';
 
 /** The AWS JSON 1.0 protocol services the functions call (docs/design.md, "AWS calls without SDK clients"). */
 const SERVICES = {
@@ -9,12 +9,8 @@ const SERVICES = {
 
 export type JsonService = keyof typeof SERVICES;
 
-export interface AwsJsonClientOptions extends AwsCallOptions {
-  region: string;
-  credentials: AwsCredentials;
-  /** The service's origin (an emulator's, locally); default AWS's regional endpoint. */
-  endpoint?: string | undefined;
-}
+/** An answer in the SDK's shape, without the SDK's response metadata. */
+export type SdkAnswer<T> = Omit<T, '$metadata'>;
 
 /**
  * One AWS service spoken in its JSON protocol: a POST of the operation's input to the endpoint, signed with
@@ -22,17 +18,15 @@ export interface AwsJsonClientOptions extends AwsCallOptions {
  */
 export class AwsJsonClient {
   readonly #service: JsonService;
-  readonly #options: AwsJsonClientOptions;
+  readonly #options: AwsServiceOptions;
   readonly #signer: SignatureV4;
   readonly #endpoint: URL;
 
-  constructor(service: JsonService, options: AwsJsonClientOptions) {
+  constructor(service: JsonService, options: AwsServiceOptions) {
     this.#service = service;
     this.#options = options;
     this.#signer = sigV4Signer(service, options.region, options.credentials);
-    this.#endpoint = new URL(
-      options.endpoint ?? `https://${SERVICES[service].host}.${options.region}.amazonaws.com`,
-    );
+    this.#endpoint = serviceEndpoint(SERVICES[service].host, options);
   }
 
   /** `operation` with `input`; `origin` overrides the endpoint (SQS sends to its queue URL's host). */

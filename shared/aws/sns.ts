@@ -1,5 +1,5 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
-import { type AwsCallOptions, type AwsCredentials, signedCall, sigV4Signer } from '../aws-request.js';
+import { type AwsServiceOptions, serviceEndpoint, signedCall, sigV4Signer } from '../aws-request.js';
 
 /**
  * SNS's Publish and PublishBatch in its query protocol (a form-encoded POST, an XML answer), signed with
@@ -9,13 +9,6 @@ import { type AwsCallOptions, type AwsCredentials, signedCall, sigV4Signer } fro
 export interface SnsMessage {
   Message: string;
   MessageAttributes?: Record<string, { DataType: 'String'; StringValue: string }>;
-}
-
-export interface SnsClientConfig extends AwsCallOptions {
-  region: string;
-  credentials: AwsCredentials;
-  /** SNS's origin (the local emulator's); default AWS's regional endpoint. */
-  endpoint?: string | undefined;
 }
 
 /** `prefix.N` fields of one message, as the query protocol flattens them. */
@@ -39,14 +32,14 @@ export function failedIds(xml: string): string[] {
 }
 
 export class SnsClient {
-  readonly #options: SnsClientConfig;
+  readonly #options: AwsServiceOptions;
   readonly #signer: SignatureV4;
   readonly #endpoint: URL;
 
-  constructor(options: SnsClientConfig) {
+  constructor(options: AwsServiceOptions) {
     this.#options = options;
     this.#signer = sigV4Signer('sns', options.region, options.credentials);
-    this.#endpoint = new URL(options.endpoint ?? `https://sns.${options.region}.amazonaws.com`);
+    this.#endpoint = serviceEndpoint('sns', options);
   }
 
   async publish(topicArn: string, message: SnsMessage): Promise<void> {

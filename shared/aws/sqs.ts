@@ -8,8 +8,8 @@ import type {
   SendMessageCommandInput,
   SendMessageCommandOutput,
 } from '@aws-sdk/client-sqs';
-import type { AwsCallOptions, AwsCredentials } from '../aws-request.js';
-import { AwsJsonClient } from './json-client.js';
+import type { AwsServiceOptions } from '../aws-request.js';
+import { type SdkAnswer as Answer, AwsJsonClient } from './json-client.js';
 
 /**
  * The SQS operations the functions send (SendMessage, SendMessageBatch) and the local runtime's pollers
@@ -17,8 +17,6 @@ import { AwsJsonClient } from './json-client.js';
  * protocol. Each goes to its queue URL's host, as the SDK client does by default. Errors are
  * AwsRequestErrors named as the SDK names them (`QueueDoesNotExist`...).
  */
-
-type Answer<T> = Omit<T, '$metadata'>;
 
 abstract class QueueCommand<Input extends { QueueUrl: string | undefined }, Output> {
   abstract readonly operation: string;
@@ -54,10 +52,8 @@ export class DeleteMessageBatchCommand extends QueueCommand<
   readonly operation = 'DeleteMessageBatch';
 }
 
-export interface SqsClientConfig extends AwsCallOptions {
-  region: string;
-  credentials: AwsCredentials;
-}
+/** No endpoint: each call goes to its queue URL's host. */
+export type SqsClientConfig = Omit<AwsServiceOptions, 'endpoint'>;
 
 /** The SQS client's `send` for these operations. */
 export class SqsClient {

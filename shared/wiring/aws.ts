@@ -1,12 +1,8 @@
-import type { AwsCredentials } from '../aws-request.js';
+import type { AwsServiceOptions } from '../aws-request.js';
 import { environmentCredentials } from './credentials.js';
 
 /** What the calls the project signs itself need: the region, the credentials, and locally an endpoint. */
-export interface SignedCallSettings {
-  region: string;
-  credentials: AwsCredentials;
-  endpoint?: string;
-}
+export type SignedCallSettings = Pick<AwsServiceOptions, 'region' | 'credentials' | 'endpoint'>;
 
 /**
  * Settings of the project's own clients of a service, read as the SDK reads them: Lambda's region and

@@ -1,6 +1,6 @@
 import type { SignatureV4 } from '@smithy/signature-v4';
 import type { JobScheduler } from '#shared/jobs/messages.js';
-import { sigV4Signer } from '../aws-request.js';
+import { serviceEndpoint, sigV4Signer } from '../aws-request.js';
 import { signUrlRequest } from '../sign-url-request.js';
 
 export interface SchedulerOptions {
@@ -29,7 +29,7 @@ export class EventBridgeJobScheduler implements JobScheduler {
 
   constructor(options: SchedulerOptions) {
     this.#options = options;
-    this.#endpoint = new URL(options.endpoint ?? `https://scheduler.${options.region}.amazonaws.com`);
+    this.#endpoint = serviceEndpoint('scheduler', options);
     this.#signer = sigV4Signer('scheduler', options.region, options.credentials);
   }
 
