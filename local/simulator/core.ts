@@ -31,7 +31,7 @@ export class SimulatorCore {
     this.ocs = { mvnoRef: options.mvnoRef, cos: options.cos };
     this.config = this.initialConfig();
     this.state = this.seed();
-    this.faults = new FaultEngine(rngFor(options.seed, 'route-faults'), this.counters, this.scheduler);
+    this.faults = new FaultEngine(options.seed, this.counters, this.scheduler);
     this.faults.set(options.faults);
     this.webhooks = new WebhookBus(
       {
@@ -68,7 +68,7 @@ export class SimulatorCore {
     this.counters.reset();
     this.config = this.initialConfig();
     this.state = this.seed();
-    this.faults.reset(rngFor(this.options.seed, 'route-faults'));
+    this.faults.reset();
     this.webhooks.reset(rngFor(this.options.seed, 'webhook-faults'), this.options.webhookTargets);
   }
 

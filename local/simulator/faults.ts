@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Counters } from './counters.js';
 import { ProblemError, STATUS_TITLES } from './problem.js';
-import type { Rng } from './rng.js';
+import { type Rng, rngFor } from './rng.js';
 import type { Scheduler } from './scheduler.js';
 import {
   type FaultConfig,
@@ -49,16 +49,41 @@ interface Bucket {
 /** Key of the one bucket `globalRps` shares across every API route (route ids never contain a colon). */
 const GLOBAL_BUCKET = ':global';
 
-/** Per-route fault injection; every die comes from the seeded PRNG so a run can be replayed. */
+/** The route dice, one seeded stream per kind. */
+interface FaultDice {
+  latency: Rng;
+  throttle: Rng;
+  error: Rng;
+  loseResponse: Rng;
+}
+
+/**
+ * One stream per kind of die, so the n-th committed write meets the same lose-response die whatever number
+ * of reads and retries came between: whether a run of a few hundred writes loses a response depends on the
+ * seed alone, not on how concurrent requests happened to interleave.
+ */
+function faultDice(seed: number): FaultDice {
+  return {
+    latency: rngFor(seed, 'route-faults', 'latency'),
+    throttle: rngFor(seed, 'route-faults', 'throttle'),
+    error: rngFor(seed, 'route-faults', 'error'),
+    loseResponse: rngFor(seed, 'route-faults', 'lose-response'),
+  };
+}
+
+/** Per-route fault injection; every die comes from a seeded PRNG so a run can be replayed. */
 export class FaultEngine {
   private config: FaultConfig = {};
   private readonly buckets = new Map<string, Bucket>();
+  private dice: FaultDice;
 
   constructor(
-    private rng: Rng,
+    private readonly seed: number,
     private readonly counters: Counters,
     private readonly scheduler: Scheduler,
-  ) {}
+  ) {
+    this.dice = faultDice(seed);
+  }
 
   get(): FaultConfig {
     return structuredClone(this.config);
@@ -70,8 +95,9 @@ export class FaultEngine {
     this.buckets.clear();
   }
 
-  reset(rng: Rng): void {
-    this.rng = rng;
+  /** No faults, and every die back to the start of its stream. */
+  reset(): void {
+    this.dice = faultDice(this.seed);
     this.set({});
   }
 
@@ -106,17 +132,17 @@ export class FaultEngine {
         return tooManyRequests(Math.max(1, Math.ceil(wait)), 'Rate limit exceeded');
       }
     }
-    const jitter = f.latencyJitterMs ? this.rng() * f.latencyJitterMs : 0;
+    const jitter = f.latencyJitterMs ? this.dice.latency() * f.latencyJitterMs : 0;
     const latency = (f.latencyMs ?? 0) + jitter;
     if (latency > 0) {
       this.counters.fault(routeId, 'latency');
       await this.scheduler.sleep(latency);
     }
-    if (f.throttleRate && this.rng() < f.throttleRate) {
+    if (f.throttleRate && this.dice.throttle() < f.throttleRate) {
       this.counters.fault(routeId, 'throttle');
       return tooManyRequests(f.retryAfterSeconds ?? 1, 'Too many requests');
     }
-    if (f.errorRate && this.rng() < f.errorRate) {
+    if (f.errorRate && this.dice.error() < f.errorRate) {
       this.counters.fault(routeId, 'error');
       const status = f.errorStatus ?? 500;
       return new ProblemError(status, STATUS_TITLES[status] ?? 'INTERNAL_ERROR', 'Injected server fault');
@@ -127,7 +153,7 @@ export class FaultEngine {
   /** For mutating routes only: should this committed success be answered with a destroyed socket? */
   loseResponse(routeId: RouteId): boolean {
     const r = this.forRoute(routeId)?.loseResponseRate;
-    if (!MUTATING_ROUTES.has(routeId) || !r || this.rng() >= r) return false;
+    if (!MUTATING_ROUTES.has(routeId) || !r || this.dice.loseResponse() >= r) return false;
     this.counters.fault(routeId, 'loseResponse');
     return true;
   }
