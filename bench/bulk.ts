@@ -107,11 +107,12 @@ function phases(orders: readonly StoredOrder[]): string[][] {
   });
 }
 
-/** Every queue's consumer batches (= ReceiveMessage calls that brought messages) and records, both processes. */
-function consumerCounts(bench: BenchStack): { batches: number; records: number } {
+/** Every queue's consumer batches, ReceiveMessage calls that brought messages and records, both processes. */
+function consumerCounts(bench: BenchStack): { batches: number; receives: number; records: number } {
   const queues = Object.values(bench.stack.pollers?.counters() ?? {});
   return {
     batches: sum(queues.map((queue) => queue?.batches ?? 0)),
+    receives: sum(queues.map((queue) => queue?.receives ?? 0)),
     records: sum(queues.map((queue) => queue?.records ?? 0)),
   };
 }
@@ -149,7 +150,7 @@ async function settle(bench: BenchStack): Promise<void> {
 function countedUsage(
   orders: number,
   apiRequests: number,
-  batches: number,
+  receivesWithMessages: number,
   before: StackUsage,
   after: StackUsage,
 ): CountedUsage {
@@ -163,7 +164,7 @@ function countedUsage(
       memoryMb: functions[name].memoryMb,
     })),
     requests: minus(after.emulators.requests, before.emulators.requests),
-    receivesWithMessages: batches,
+    receivesWithMessages,
     capacityUnits: minus(after.emulators.capacityUnits, before.emulators.capacityUnits),
     failedRequests: minus(after.emulators.failed, before.emulators.failed),
   };
@@ -255,8 +256,8 @@ export async function measureBulk(
     await settle(bench);
     const usageAfter = bench.stack.usage();
     const countedSeconds = (Date.now() - submission.startedAt) / 1000;
-    const batches = consumerCounts(bench).batches - consumersBefore.batches;
-    const usage = countedUsage(ids.length, gatewayRequests(), batches, usageBefore, usageAfter);
+    const receives = consumerCounts(bench).receives - consumersBefore.receives;
+    const usage = countedUsage(ids.length, gatewayRequests(), receives, usageBefore, usageAfter);
     const finals = [...done.values()];
     const lastChange = Math.max(...finals.map((order) => Date.parse(order.updatedAt)));
     const completed = finals.filter((order) => order.status === 'COMPLETED').length;
@@ -292,7 +293,7 @@ export async function measureBulk(
         usage,
         context: {
           seconds: countedSeconds,
-          idleReceives: (usage.requests['AmazonSQS.ReceiveMessage'] ?? 0) - batches,
+          idleReceives: (usage.requests['AmazonSQS.ReceiveMessage'] ?? 0) - receives,
           capacityUnitsByTable: minus(
             usageAfter.emulators.capacityUnitsByTable,
             usageBefore.emulators.capacityUnitsByTable,

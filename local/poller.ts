@@ -34,6 +34,8 @@ export interface PollerOptions {
 export interface QueueCounters {
   /** Batches handed to the consumer. */
   batches: number;
+  /** ReceiveMessage calls that brought messages (a batch gathered under a window may take several). */
+  receives: number;
   records: number;
   /** Records deleted after a successful invocation. */
   succeeded: number;
@@ -115,6 +117,7 @@ export function failedMessageIds(result: unknown, batch: readonly SQSRecord[]): 
 
 const emptyCounters = (): QueueCounters => ({
   batches: 0,
+  receives: 0,
   records: 0,
   succeeded: 0,
   failed: 0,
@@ -122,10 +125,37 @@ const emptyCounters = (): QueueCounters => ({
 });
 
 /**
- * Lambda's SQS event source, locally: per queue, `maxConcurrency` loops that receive up to
- * `batchSize` messages (gathered for up to `maxBatchingWindowSeconds` when the queue has one), invoke the consumer with an SQSEvent, and delete every record it did not
- * report in `batchItemFailures`. Failed records stay and reappear after the queue's visibility
- * timeout; the queue's redrive policy moves them to the DLQ after `maxReceiveCount` receives.
+ * How often a batch being gathered under a window looks for more messages: Lambda's event source keeps polling
+ * through the window and invokes as soon as the batch is full.
+ */
+const GATHER_POLL_MS = 50;
+
+/** At most `limit` invocations at once: a slot is taken before a batch is gathered and given back once handled. */
+function invocationSlots(limit: number): { take(): Promise<void>; give(): void } {
+  let free = limit;
+  const waiting: (() => void)[] = [];
+  return {
+    take: () => {
+      if (free > 0) {
+        free -= 1;
+        return Promise.resolve();
+      }
+      return new Promise<void>((resolve) => waiting.push(resolve));
+    },
+    give: () => {
+      const next = waiting.shift();
+      if (next) next();
+      else free += 1;
+    },
+  };
+}
+
+/**
+ * Lambda's SQS event source, locally: per queue, one poller gathers batches of up to `batchSize` messages (until
+ * the batch is full or `maxBatchingWindowSeconds` has passed since its first message) and hands each to an
+ * invocation of the consumer, up to `maxConcurrency` at once; every record the consumer did not report in
+ * `batchItemFailures` is deleted. Failed records stay and reappear after the queue's visibility timeout; the
+ * queue's redrive policy moves them to the DLQ after `maxReceiveCount` receives.
  */
 export function startPollers(options: PollerOptions): Pollers {
   const specs = options.specs ?? topologyQueues;
@@ -185,7 +215,12 @@ export function startPollers(options: PollerOptions): Pollers {
     );
   }
 
-  async function receive(queue: PolledQueue, max: number, waitSeconds: number): Promise<Message[]> {
+  async function receive(
+    queue: PolledQueue,
+    count: QueueCounters,
+    max: number,
+    waitSeconds: number,
+  ): Promise<Message[]> {
     const { Messages = [] } = await options.sqs.send(
       new ReceiveMessageCommand({
         QueueUrl: queue.url,
@@ -195,52 +230,71 @@ export function startPollers(options: PollerOptions): Pollers {
         MessageAttributeNames: ['All'],
       }),
     );
+    if (Messages.length > 0) count.receives += 1;
     return Messages;
   }
 
   /**
    * One batch: what a long poll brings, then, under a batching window and short of a full batch, what else
-   * has come by the window's end (one more receive), as the event source gathers records for that long.
+   * comes before the batch is full or the window (counted from the first message) is over.
    */
-  async function receiveBatch(queue: PolledQueue, spec: QueueSpec): Promise<Message[]> {
-    const messages = await receive(queue, spec.batchSize, waitTimeSeconds);
-    if (messages.length === 0 || messages.length >= spec.batchSize || spec.maxBatchingWindowSeconds <= 0)
-      return messages;
-    await sleep(spec.maxBatchingWindowSeconds * 1000, undefined, { signal: abort.signal }).catch(
-      () => undefined,
-    );
-    if (stopping) return messages;
-    const more = await receive(queue, spec.batchSize - messages.length, 0).catch((error: unknown) => {
-      log.warn(`${queue.name}: receive failed: ${describeError(error)}`);
-      return [];
-    });
-    return messages.concat(more);
+  async function receiveBatch(queue: PolledQueue, spec: QueueSpec, count: QueueCounters): Promise<Message[]> {
+    const messages = await receive(queue, count, spec.batchSize, waitTimeSeconds);
+    if (messages.length === 0 || spec.maxBatchingWindowSeconds <= 0) return messages;
+    const windowEnds = performance.now() + spec.maxBatchingWindowSeconds * 1000;
+    while (messages.length < spec.batchSize && !stopping) {
+      const left = windowEnds - performance.now();
+      if (left <= 0) break;
+      await sleep(Math.min(GATHER_POLL_MS, left), undefined, { signal: abort.signal }).catch(() => undefined);
+      const more = await receive(queue, count, spec.batchSize - messages.length, 0).catch(
+        (error: unknown) => {
+          log.warn(`${queue.name}: receive failed: ${describeError(error)}`);
+          return [];
+        },
+      );
+      messages.push(...more);
+    }
+    return messages;
   }
 
-  async function loop(queue: PolledQueue, spec: QueueSpec, count: QueueCounters): Promise<void> {
+  const inFlight = new Set<Promise<void>>();
+
+  async function poll(queue: PolledQueue, spec: QueueSpec, count: QueueCounters): Promise<void> {
+    const slots = invocationSlots(spec.maxConcurrency);
     while (!stopping) {
+      await slots.take();
+      if (stopping) return;
       let messages: Message[];
       try {
-        messages = await receiveBatch(queue, spec);
+        messages = await receiveBatch(queue, spec, count);
       } catch (error) {
+        slots.give();
         if (stopping) return;
         log.warn(`${queue.name}: receive failed: ${describeError(error)}`);
         await sleep(1_000, undefined, { signal: abort.signal }).catch(() => undefined);
         continue;
       }
-      if (messages.length === 0) continue;
-      await handleBatch(queue, spec.consumer, messages, count).catch((error: unknown) => {
-        log.warn(`${queue.name}: batch handling failed: ${describeError(error)}`);
-      });
+      if (messages.length === 0) {
+        slots.give();
+        continue;
+      }
+      const handled: Promise<void> = handleBatch(queue, spec.consumer, messages, count)
+        .catch((error: unknown) => {
+          log.warn(`${queue.name}: batch handling failed: ${describeError(error)}`);
+        })
+        .finally(() => {
+          inFlight.delete(handled);
+          slots.give();
+        });
+      inFlight.add(handled);
     }
   }
 
-  const loops: Promise<void>[] = [];
+  const polling: Promise<void>[] = [];
   for (const queue of options.queues) {
-    const spec = specs[queue.name];
     const count = emptyCounters();
     counters[queue.name] = count;
-    for (let i = 0; i < spec.maxConcurrency; i++) loops.push(loop(queue, spec, count));
+    polling.push(poll(queue, specs[queue.name], count));
   }
 
   let stopped: Promise<void> | undefined;
@@ -256,7 +310,11 @@ export function startPollers(options: PollerOptions): Pollers {
         const grace = new Promise<void>((resolve) => {
           timer = setTimeout(resolve, graceMs);
         });
-        await Promise.race([Promise.allSettled(loops), grace]);
+        const settled = (async () => {
+          await Promise.allSettled(polling);
+          await Promise.allSettled([...inFlight]);
+        })();
+        await Promise.race([settled, grace]);
         clearTimeout(timer);
       })();
       return stopped;

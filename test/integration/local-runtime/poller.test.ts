@@ -132,6 +132,51 @@ describe('queue pollers', () => {
     expect(consumer.events.map((event) => event.Records.length)).toEqual([3]);
   });
 
+  it('hands a batch over as soon as it is full, before its window is over', async () => {
+    const consumer = recordingConsumer(() => 'ok');
+    // A window far longer than the test may take: only a full batch can end it.
+    const resources = await setUp(consumer, 30, 1, 300);
+    for (let n = 1; n <= topologyQueues.activation.batchSize; n++) {
+      await clients.sqs.send(
+        new SendMessageCommand({ QueueUrl: resources.queues.activation.url, MessageBody: `{"n":${n}}` }),
+      );
+    }
+    await waitFor(() => (consumer.seen.length >= topologyQueues.activation.batchSize ? true : undefined));
+    expect(consumer.events.map((event) => event.Records.length)).toEqual([
+      topologyQueues.activation.batchSize,
+    ]);
+  });
+
+  it('runs at most maxConcurrency invocations at once, and leaves the rest on the queue meanwhile', async () => {
+    let running = 0;
+    let peak = 0;
+    let release: () => void = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    const recorder = recordingConsumer(() => 'ok');
+    const consumer: RecordingConsumer = {
+      ...recorder,
+      handler: async (event, context) => {
+        running += 1;
+        peak = Math.max(peak, running);
+        await released;
+        running -= 1;
+        return recorder.handler(event, context);
+      },
+    };
+    const resources = await setUp(consumer, 30, 2);
+    for (let batch = 0; batch < 4; batch++) {
+      await send(resources, ...Array.from({ length: 10 }, (_, i) => `${batch}-${i}`));
+    }
+    await waitFor(() => (running === 2 ? true : undefined));
+    // Both slots are held: what is not in their batches stays visible on the queue.
+    expect((await depth(resources.queues.activation.url)).visible).toBeGreaterThan(0);
+    release();
+    await waitFor(() => (recorder.seen.length >= 40 ? true : undefined));
+    expect(peak).toBe(2);
+  });
+
   it('leaves a reported failure for the visibility timeout, then redelivers it with receive count 2', async () => {
     const consumer = recordingConsumer((body, count) => (body === 'flaky' && count === 1 ? 'fail' : 'ok'));
     const resources = await setUp(consumer, 1);
