@@ -57,8 +57,23 @@ async function reclaimExisting(
   return busy;
 }
 
-/** Orders are written and queued this many at a time: a bulk call's first SIMs activate while the rest are written. */
+/**
+ * Orders are written and queued a chunk at a time, so a bulk call's first SIMs activate while the rest are
+ * written: a small first chunk to start the activations soon, then larger ones.
+ */
+export const BULK_FIRST_CHUNK = 50;
 export const BULK_WRITE_CHUNK = 250;
+
+/** [start, end) of each chunk of a bulk call of `count` items. */
+function chunksOf(count: number): [number, number][] {
+  const chunks: [number, number][] = [];
+  for (let start = 0; start < count; ) {
+    const end = Math.min(count, start + (start === 0 ? BULK_FIRST_CHUNK : BULK_WRITE_CHUNK));
+    chunks.push([start, end]);
+    start = end;
+  }
+  return chunks;
+}
 
 /**
  * Writes orders (on a replay, only those the first request did not write) and claims their SIMs: the orders as
@@ -86,7 +101,7 @@ async function writeOrders(
 }
 
 /**
- * Many activation orders in one call, written and queued a chunk at a time (BULK_WRITE_CHUNK). A SIM with an
+ * Many activation orders in one call, written and queued a chunk at a time (chunksOf). A SIM with an
  * open order is listed in `busy` (its order removed, nothing queued); the others go ahead. A call that fails
  * half-way has started its first chunks: retried with its Idempotency-Key, it writes and queues the rest.
  */
@@ -121,8 +136,8 @@ export async function acceptBulkActivation(
   );
   const queued: Order[] = [];
   const busy: BusySim[] = [];
-  for (let start = 0; start < fresh.length; start += BULK_WRITE_CHUNK) {
-    const written = await writeOrders(deps, fresh.slice(start, start + BULK_WRITE_CHUNK), replay);
+  for (const [start, end] of chunksOf(fresh.length)) {
+    const written = await writeOrders(deps, fresh.slice(start, end), replay);
     written.orders.forEach((order, offset) => {
       const openOrderId = written.busy.get(order.orderId);
       const index = start + offset;

@@ -2,7 +2,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { MemoryIdempotencyStore } from '#shared/store/idempotency.js';
 import { MemoryOrderStore } from '#shared/store/memory-order-store.js';
 import { requireApplied } from '#shared/store/order-store.js';
-import { BULK_WRITE_CHUNK } from '#shared/workflow/bulk-intake.js';
+import { BULK_FIRST_CHUNK, BULK_WRITE_CHUNK } from '#shared/workflow/bulk-intake.js';
 import {
   acceptBulkActivation,
   acceptOrder,
@@ -197,7 +197,9 @@ describe('bulk activation and open orders', () => {
   });
 
   it('queues the first chunk of a bulk call before it writes the next; a replay after a failure finishes it', async () => {
-    const items = Array.from({ length: BULK_WRITE_CHUNK * 2 + 5 }, () => ({ iccid: nextIccid() }));
+    const items = Array.from({ length: BULK_FIRST_CHUNK + BULK_WRITE_CHUNK + 5 }, () => ({
+      iccid: nextIccid(),
+    }));
     const events: string[] = [];
     const createMany = store.createMany.bind(store);
     let failNext = false;
@@ -215,12 +217,12 @@ describe('bulk activation and open orders', () => {
 
     await expect(acceptBulkActivation(deps, items, 'chunked')).rejects.toThrow('DynamoDB is away');
     expect(events).toEqual([
-      `write ${BULK_WRITE_CHUNK}`,
-      `queue ${BULK_WRITE_CHUNK}`,
+      `write ${BULK_FIRST_CHUNK}`,
+      `queue ${BULK_FIRST_CHUNK}`,
       `write ${BULK_WRITE_CHUNK}`,
       `queue ${BULK_WRITE_CHUNK}`,
     ]);
-    expect(queue.sent).toHaveLength(BULK_WRITE_CHUNK * 2);
+    expect(queue.sent).toHaveLength(BULK_FIRST_CHUNK + BULK_WRITE_CHUNK);
 
     failNext = false;
     const replay = await acceptBulkActivation(deps, items, 'chunked');
