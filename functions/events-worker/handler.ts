@@ -7,9 +7,10 @@ import { PrefetchedOrders, readingPrefetched } from '#shared/store/prefetched-or
 import { type EventCompletion, processEventOnce } from '#shared/store/processed-events.js';
 import {
   type Envelope,
+  EventParseError,
   envelopeSchema,
-  parseEvent,
-  safeParseEvent,
+  eventOfEnvelope,
+  type TransatelEvent,
 } from '#shared/transatel/webhooks/events.js';
 import { processedEventFiler } from '#shared/wiring/clients/processed-events.js';
 import { publishNotification } from '#shared/wiring/notifier.js';
@@ -22,14 +23,32 @@ import { toNotification } from '#shared/workflow/notifications.js';
 /** Transatel retries a webhook for about 10 hours: remember processed event ids for two days. */
 const EVENT_MEMORY_SECONDS = 2 * 24 * 3600;
 
+/** Each envelope's event, parsed once for the batch's read and its record's run (or the error it parsed to). */
+const parsedEvents = new WeakMap<Envelope, TransatelEvent | EventParseError>();
+
+function eventIn(envelope: Envelope): TransatelEvent | EventParseError {
+  let parsed = parsedEvents.get(envelope);
+  if (parsed === undefined) {
+    try {
+      parsed = eventOfEnvelope(envelope);
+    } catch (error) {
+      if (!(error instanceof EventParseError)) throw error;
+      parsed = error;
+    }
+    parsedEvents.set(envelope, parsed);
+  }
+  return parsed;
+}
+
 /**
  * One event: advance the orders it concerns and publish it normalized (with the batch's others); its entry in
  * its SIM's history is returned, to be filed with the event's completion in one write. A failure of that write
  * has the event processed again: the entry is written once (same SIM, instant and event id), the notification
  * twice.
  */
-async function processEvent(rawEvent: unknown, batch: SqsBatch<PrefetchedOrders>): Promise<HistoryEntry[]> {
-  const event = parseEvent(rawEvent);
+async function processEvent(envelope: Envelope, batch: SqsBatch<PrefetchedOrders>): Promise<HistoryEntry[]> {
+  const event = eventIn(envelope);
+  if (event instanceof EventParseError) throw event;
   const deps = holdingSteps(readingPrefetched(orderMoveDeps(), batch.prepared), batch.outbox);
   const orderIds = await applyEventToOrders(deps, event);
   const notification = toNotification(event, orderIds);
@@ -66,8 +85,8 @@ const heldCompletions = lazy(
 const readEventOrders = async (envelopes: Envelope[]) => {
   const { store } = orderMoveDeps();
   const events = envelopes.flatMap((envelope) => {
-    const parsed = safeParseEvent(envelope);
-    return parsed.ok ? [parsed.event] : [];
+    const event = eventIn(envelope);
+    return event instanceof EventParseError ? [] : [event];
   });
   const activated = events.flatMap(simActivatedBy);
   const marked = activated.length > 0 ? await store.markedOrderIds(activated) : new Map<string, string>();

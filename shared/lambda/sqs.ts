@@ -46,24 +46,35 @@ export class RetryLaterError extends Error {
   override readonly name = 'RetryLaterError';
 }
 
-function parseMessage<S extends z.core.$ZodType>(schema: S, record: SQSRecord): z.output<S> {
+/** A record's body, parsed once a batch: the message, or why it is poison; its ids for the log context either way. */
+type ParsedRecord<Message> = {
+  ids: { orderId: string | undefined; iccid: string | undefined };
+} & ({ ok: true; message: Message } | { ok: false; error: PoisonMessageError });
+
+function parseRecord<S extends z.core.$ZodType>(schema: S, record: SQSRecord): ParsedRecord<z.output<S>> {
   let candidate: unknown;
   try {
     candidate = JSON.parse(record.body);
   } catch {
-    throw new PoisonMessageError(record.messageId, [{ path: 'body', message: 'is not valid JSON' }]);
+    const error = new PoisonMessageError(record.messageId, [{ path: 'body', message: 'is not valid JSON' }]);
+    return { ids: { orderId: undefined, iccid: undefined }, ok: false, error };
   }
   // Known identifiers go into the log context even when the rest of the message is invalid.
-  if (typeof candidate === 'object' && candidate !== null) {
-    const { orderId, iccid } = candidate as Record<string, unknown>;
-    appendOrderContext({
-      orderId: typeof orderId === 'string' ? orderId : undefined,
-      iccid: typeof iccid === 'string' ? iccid : undefined,
-    });
-  }
+  const { orderId, iccid } =
+    typeof candidate === 'object' && candidate !== null ? (candidate as Record<string, unknown>) : {};
+  const ids = {
+    orderId: typeof orderId === 'string' ? orderId : undefined,
+    iccid: typeof iccid === 'string' ? iccid : undefined,
+  };
   const result = z.safeParse(schema, candidate, { error: requiredFieldErrorMap });
-  if (!result.success) throw new PoisonMessageError(record.messageId, toFieldIssues(result.error, 'body'));
-  return result.data;
+  if (!result.success) {
+    return {
+      ids,
+      ok: false,
+      error: new PoisonMessageError(record.messageId, toFieldIssues(result.error, 'body')),
+    };
+  }
+  return { ids, ok: true, message: result.data };
 }
 
 export interface SqsHandlerOptions<Message, Prepared> {
@@ -77,20 +88,6 @@ export interface SqsHandlerOptions<Message, Prepared> {
    * request, say); every record gets the result. An optimisation only: when it fails, the records run without.
    */
   prepareBatch?: (messages: Message[]) => Promise<Prepared>;
-}
-
-/** The valid messages of a batch, for `prepareBatch` (the invalid ones fail in their turn). */
-function validMessages<S extends z.core.$ZodType>(schema: S, records: readonly SQSRecord[]): z.output<S>[] {
-  const messages: z.output<S>[] = [];
-  for (const record of records) {
-    try {
-      const result = z.safeParse(schema, JSON.parse(record.body));
-      if (result.success) messages.push(result.data);
-    } catch {
-      // Not JSON: its record reports it.
-    }
-  }
-  return messages;
 }
 
 /**
@@ -107,25 +104,32 @@ export function sqsHandler<S extends z.core.$ZodType, Prepared = never>(
   handle: SqsMessageHandler<z.output<S>, Prepared>,
   options: SqsHandlerOptions<z.output<S>, Prepared> = {},
 ): SqsLambdaHandler {
-  const prepare = async (records: readonly SQSRecord[]): Promise<Prepared | undefined> => {
+  const prepare = async (parsed: readonly ParsedRecord<z.output<S>>[]): Promise<Prepared | undefined> => {
     if (!options.prepareBatch) return undefined;
     try {
-      return await options.prepareBatch(validMessages(schema, records));
+      // The valid messages only: the invalid ones fail in their turn.
+      return await options.prepareBatch(parsed.flatMap((record) => (record.ok ? [record.message] : [])));
     } catch (error) {
       logger.warn('batch preparation failed; the records run without it', { error });
       return undefined;
     }
   };
 
-  const handleRecord = (record: SQSRecord, context: Context, batch: SqsBatch<Prepared>): Promise<void> =>
+  const handleRecord = (
+    record: SQSRecord,
+    parsed: ParsedRecord<z.output<S>>,
+    context: Context,
+    batch: SqsBatch<Prepared>,
+  ): Promise<void> =>
     withLogContext(
       { messageId: record.messageId, receiveCount: record.attributes?.ApproximateReceiveCount },
       async () => {
         const { outbox } = batch;
         if (outbox) outbox.recordId = record.messageId;
         try {
-          const message = parseMessage(schema, record);
-          await handle(message, record, context, batch);
+          appendOrderContext(parsed.ids);
+          if (!parsed.ok) throw parsed.error;
+          await handle(parsed.message, record, context, batch);
         } catch (error) {
           if (error instanceof RetryLaterError) {
             logger.info('message will be retried later', { reason: error.message });
@@ -146,10 +150,13 @@ export function sqsHandler<S extends z.core.$ZodType, Prepared = never>(
     // A processor holds one batch's state: one per invocation keeps concurrent local invocations apart.
     const processor = new BatchProcessor(EventType.SQS);
     const outbox = options.holdSends ? new Outbox() : undefined;
-    const batch: SqsBatch<Prepared> = { outbox, prepared: await prepare(event.Records) };
+    // Each body is parsed once, for prepareBatch and for its record's run.
+    const parsed = new Map(event.Records.map((record) => [record, parseRecord(schema, record)]));
+    const batch: SqsBatch<Prepared> = { outbox, prepared: await prepare([...parsed.values()]) };
     const response = await processPartialResponse(
       event,
-      (record: SQSRecord) => handleRecord(record, context, batch),
+      (record: SQSRecord) =>
+        handleRecord(record, parsed.get(record) ?? parseRecord(schema, record), context, batch),
       processor,
       { context, processInParallel: false, throwOnFullBatchFailure: false },
     );

@@ -172,7 +172,11 @@ function parseEventUnguarded(input: string | unknown): TransatelEvent {
   }
   const envelope = envelopeSchema.safeParse(json);
   if (!envelope.success) throw new EventParseError('Invalid event envelope', issuesOf(envelope.error));
-  const { header, body } = envelope.data;
+  return eventOfEnvelope(envelope.data);
+}
+
+/** The event of an envelope already validated (envelopeSchema): its body parsed by its type's schema. */
+export function eventOfEnvelope({ header, body }: Envelope): TransatelEvent {
   const type = header.eventType;
   if (includes(CONNECTIVITY_EVENT_TYPES, type))
     return { family: 'connectivity', type, header, body: parseBody(connectivityEventBodySchema, body, type) };

@@ -161,6 +161,32 @@ describe('sqsHandler', () => {
     expect(response.batchItemFailures.map((failure) => failure.itemIdentifier)).toEqual(['m-2', 'm-3']);
   });
 
+  it('parses each body once: the batch preparation and the record see the same message', async () => {
+    const prepared: object[] = [];
+    const handled: object[] = [];
+    const handler = sqsHandler(
+      stepMessage,
+      async (message) => {
+        handled.push(message);
+      },
+      {
+        prepareBatch: async (messages: z.output<typeof stepMessage>[]) => {
+          prepared.push(...messages);
+        },
+      },
+    );
+    await handler(
+      sqsEvent([
+        sqsRecord(JSON.stringify({ orderId: 'o-1', step: 'activate' }), 'm-1'),
+        sqsRecord(JSON.stringify({ orderId: 'o-2', step: 'subscribe' }), 'm-2'),
+      ]),
+      lambdaContext(),
+    );
+    expect(handled).toHaveLength(2);
+    expect(handled[0]).toBe(prepared[0]);
+    expect(handled[1]).toBe(prepared[1]);
+  });
+
   it('runs the records without the preparation when it fails', async () => {
     const seen: unknown[] = [];
     const handler = sqsHandler(
