@@ -227,6 +227,9 @@ describe('DocumentClient', () => {
       if (exchange.headers['x-amz-target']?.endsWith('PutItem')) stored.set('item', body.Item);
       return ok({ Item: stored.get('item') });
     });
+    // Keys the SDK's marshaller (and so the DocumentClient) cannot take: it reads `constructor` to tell plain
+    // objects from class instances, and builds maps by assignment, where `__proto__` sets the prototype.
+    const key = fc.string({ minLength: 1 }).filter((name) => name !== 'constructor' && name !== '__proto__');
     const value = fc.letrec((tie) => ({
       any: fc.oneof(
         { depthSize: 'small' },
@@ -241,19 +244,16 @@ describe('DocumentClient', () => {
           tie('any').filter((item) => item !== undefined),
           { maxLength: 3 },
         ),
-        fc.dictionary(fc.string({ minLength: 1 }), tie('any'), { maxKeys: 3 }),
+        fc.dictionary(key, tie('any'), { maxKeys: 3 }),
       ),
     })).any;
     await fc.assert(
-      fc.asyncProperty(
-        fc.dictionary(fc.string({ minLength: 1 }), value, { maxKeys: 5 }),
-        async (attributes) => {
-          const item = { ...attributes, pk: 'k' };
-          await documents.send(new PutCommand({ TableName: 't', Item: item }));
-          const { Item } = await documents.send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
-          expect(Item).toEqual(JSON.parse(JSON.stringify(item)));
-        },
-      ),
+      fc.asyncProperty(fc.dictionary(key, value, { maxKeys: 5 }), async (attributes) => {
+        const item = { ...attributes, pk: 'k' };
+        await documents.send(new PutCommand({ TableName: 't', Item: item }));
+        const { Item } = await documents.send(new GetCommand({ TableName: 't', Key: { pk: 'k' } }));
+        expect(Item).toEqual(JSON.parse(JSON.stringify(item)));
+      }),
     );
   });
 });
