@@ -11,24 +11,13 @@ import {
   UpdateCommand,
 } from '#shared/aws/dynamodb.js';
 import { type AwsAnswer, type AwsExchange, AwsRequestError } from '#shared/aws-request.js';
-
-const CREDENTIALS = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' };
+import { recordedAws, TEST_CREDENTIALS } from '#test/support/recorded-aws.js';
 
 /** A DocumentClient whose exchanges are answered by `answer` (no socket). */
 function client(answer: (exchange: AwsExchange) => AwsAnswer | Error, endpoint?: string) {
-  const sent: AwsExchange[] = [];
-  const documents = new DocumentClient({
-    region: 'eu-west-1',
-    credentials: async () => CREDENTIALS,
-    endpoint,
-    send: async (exchange) => {
-      sent.push(exchange);
-      const result = answer(exchange);
-      if (result instanceof Error) throw result;
-      return result;
-    },
-    backoffMs: () => 0,
-  });
+  const { options, sent } = recordedAws(answer);
+  // Credentials from a provider, as the functions' environment gives them.
+  const documents = new DocumentClient({ ...options, credentials: async () => TEST_CREDENTIALS, endpoint });
   return { documents, sent, body: (i: number) => JSON.parse(sent[i]?.body ?? 'null') };
 }
 

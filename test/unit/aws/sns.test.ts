@@ -1,20 +1,13 @@
 import { expect, it } from 'vitest';
 import { failedIds, SnsClient } from '#shared/aws/sns.js';
-import type { AwsAnswer, AwsExchange } from '#shared/aws-request.js';
+import type { AwsAnswer } from '#shared/aws-request.js';
+import { recordedAws } from '#test/support/recorded-aws.js';
 
 const TOPIC = 'arn:aws:sns:eu-west-1:123456789012:iot-dev-events';
 
 function client(answers: AwsAnswer[]) {
-  const sent: AwsExchange[] = [];
-  const sns = new SnsClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    send: async (exchange) => {
-      sent.push(exchange);
-      return answers.shift() ?? { status: 200, text: '<PublishResponse/>' };
-    },
-    backoffMs: () => 0,
-  });
+  const { options, sent } = recordedAws(() => answers.shift() ?? { status: 200, text: '<PublishResponse/>' });
+  const sns = new SnsClient(options);
   return { sns, sent, form: (i: number) => Object.fromEntries(new URLSearchParams(sent[i]?.body ?? '')) };
 }
 

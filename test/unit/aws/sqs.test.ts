@@ -1,19 +1,11 @@
 import { expect, it } from 'vitest';
 import { SendMessageBatchCommand, SendMessageCommand, SqsClient } from '#shared/aws/sqs.js';
-import type { AwsAnswer, AwsExchange } from '#shared/aws-request.js';
+import type { AwsAnswer } from '#shared/aws-request.js';
+import { recordedAws } from '#test/support/recorded-aws.js';
 
 function client(answers: AwsAnswer[]) {
-  const sent: AwsExchange[] = [];
-  const sqs = new SqsClient({
-    region: 'eu-west-1',
-    credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
-    send: async (exchange) => {
-      sent.push(exchange);
-      return answers.shift() ?? { status: 200, text: '{}' };
-    },
-    backoffMs: () => 0,
-  });
-  return { sqs, sent };
+  const { options, sent } = recordedAws(() => answers.shift() ?? { status: 200, text: '{}' });
+  return { sqs: new SqsClient(options), sent };
 }
 
 const QUEUE = 'https://sqs.eu-west-1.amazonaws.com/123456789012/iot-dev-plan';
