@@ -107,11 +107,10 @@ function phases(orders: readonly StoredOrder[]): string[][] {
   });
 }
 
-/** Every queue's consumer batches, ReceiveMessage calls that brought messages and records, both processes. */
-function consumerCounts(bench: BenchStack): { batches: number; receives: number; records: number } {
+/** Every queue's ReceiveMessage calls that brought messages, and records handed to consumers, both processes. */
+function consumerCounts(bench: BenchStack): { receives: number; records: number } {
   const queues = Object.values(bench.stack.pollers?.counters() ?? {});
   return {
-    batches: sum(queues.map((queue) => queue?.batches ?? 0)),
     receives: sum(queues.map((queue) => queue?.receives ?? 0)),
     records: sum(queues.map((queue) => queue?.records ?? 0)),
   };
