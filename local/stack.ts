@@ -1,6 +1,14 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
 import type { FunctionName, QueueName } from '../shared/topology.js';
 import { queues as queueSpecs } from '../shared/topology.js';
-import { type LocalAwsClients, type LocalEndpoints, localAwsClients } from './aws.js';
+import {
+  LOCAL_CREDENTIALS,
+  LOCAL_REGION,
+  type LocalAwsClients,
+  type LocalEndpoints,
+  localAwsClients,
+} from './aws.js';
+import { type AwsFaultOptions, type AwsFaultProxy, startAwsFaultProxy } from './aws-faults.js';
 import { type Emulators, startEmulators } from './emulators.js';
 import {
   applyEnv,
@@ -76,6 +84,12 @@ export interface LocalStackOptions {
   log?: RuntimeLog;
   /** Have the emulators count what they answer, for `usage()` (default false: the bench's cost figures). */
   countUsage?: boolean;
+  /**
+   * Put the fault-injecting proxy (local/aws-faults.ts) between the functions and the emulators: their AWS
+   * calls then meet throttling, 5xx and connections reset after processing at these rates, from the moment the
+   * stack is up (default: no proxy).
+   */
+  awsFaults?: AwsFaultOptions;
 }
 
 /** What the stack used since it started (local/usage.ts). */
@@ -92,8 +106,11 @@ export interface LocalStack {
   port: number;
   /** Present unless a real Transatel is configured. */
   simulator?: RunningSimulator;
+  /** The AWS fault proxy, with `awsFaults`: its rates can change, its counters say what it injected. */
+  awsFaults?: AwsFaultProxy;
   transatel: { mode: TransatelTarget['mode']; baseUrl: string };
   webhook: { url: string } & WebhookSecretChoice;
+  /** The emulators' own origins (no faults, whatever `awsFaults` says): for the caller's checks. */
   endpoints: LocalEndpoints;
   resources: Provisioned;
   queueUrls: Record<QueueName, string>;
@@ -133,6 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const log = options.log;
 
   let emulators: Emulators | undefined;
+  let awsFaultProxy: AwsFaultProxy | undefined;
   let clients: LocalAwsClients | undefined;
   let gateway: Gateway | undefined;
   let simulator: RunningSimulator | undefined;
@@ -153,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       () => simulator?.close(),
       () => restoreEnv?.(),
       () => clients?.destroy(),
+      () => awsFaultProxy?.close(),
       () => emulators?.stop(),
     ];
     const errors: unknown[] = [];
@@ -182,11 +201,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (baseUrlStart.status === 'rejected') throw baseUrlStart.reason;
     const transatel = knownTransatel ?? resolveTransatelTarget(source, baseUrlStart.value);
     clients = localAwsClients(emulators.endpoints);
-    const resources = await provision(clients, {
+    // With AWS faults, the functions reach every emulator through the proxy (their AWS_ENDPOINT_URL_*), and the
+    // queues are created through it so that their URLs, where every SQS call goes, carry its port. The runtime's
+    // own clients (pollers aside: see EVENT_SOURCE_OPERATIONS) keep the emulators' origins.
+    let functionEndpoints = emulators.endpoints;
+    let provisionSqs: SQSClient | undefined;
+    if (options.awsFaults) {
+      awsFaultProxy = await startAwsFaultProxy({
+        upstreams: { dynamodb: emulators.endpoints.dynamodb, fauxqs: emulators.endpoints.sqs },
+        ...(options.awsFaults.seed === undefined ? {} : { seed: options.awsFaults.seed }),
+      });
+      functionEndpoints = { sqs: awsFaultProxy.url, sns: awsFaultProxy.url, dynamodb: awsFaultProxy.url };
+      provisionSqs = new SQSClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: awsFaultProxy.url,
+      });
+    }
+    const resources = await provision(provisionSqs ? { ...clients, sqs: provisionSqs } : clients, {
       ...(options.visibilityTimeoutOverrideSeconds === undefined
         ? {}
         : { visibilityTimeoutOverrideSeconds: options.visibilityTimeoutOverrideSeconds }),
-    });
+    }).finally(() => provisionSqs?.destroy());
 
     // Scheduled jobs' one-time schedules (EventBridge Scheduler in AWS).
     scheduler = await startLocalScheduler({
@@ -227,7 +263,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const env = functionEnv({
       source,
-      endpoints: emulators.endpoints,
+      endpoints: functionEndpoints,
       resources,
       transatel,
       transatelBaseUrl,
@@ -283,11 +319,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       }
     }
 
+    // Everything is up: the functions' calls meet the faults from now on.
+    awsFaultProxy?.setRates(options.awsFaults?.rates ?? {});
+
     let stopping: Promise<void> | undefined;
     return {
       url: gateway.url,
       port: gateway.port,
       ...(simulator ? { simulator } : {}),
+      ...(awsFaultProxy ? { awsFaults: awsFaultProxy } : {}),
       transatel: { mode: transatel.mode, baseUrl: transatelBaseUrl },
       webhook: { url: webhookUrl, ...webhookSecret },
       endpoints: emulators.endpoints,
