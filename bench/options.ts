@@ -42,6 +42,8 @@ export interface BenchOptions {
   reliabilityClaimLeaseSeconds: number;
   /** Part 4: how the simulator answers where Transatel's documentation is silent. */
   reliabilityVariant: SimulatorVariant;
+  /** Part 4: AWS faults too (throttling, 5xx, resets after processing) on the functions' AWS calls. */
+  reliabilityAwsFaults: boolean;
   /** Part 5: webhook requests, and the events queue's visibility timeout (a replay in flight waits that long). */
   abuseRequests: number;
   abuseVisibilitySeconds: number;
@@ -71,6 +73,9 @@ Parts (default: all, in this order): ${PARTS.join(', ')}
   --fuzz N             fuzz requests per route (default 10000)
   --variant NAME       reliability run against this simulator variant: ${SIMULATOR_VARIANTS.join(', ')}
                        (default documented; npm start -- --help says what each changes)
+  --aws-faults         reliability run with AWS faults too: the functions' DynamoDB, SQS, SNS and S3 calls
+                       4 % throttled, 3 % answered 500/503, 2 % processed then reset before the answer
+                       (seeded; local/aws-faults.ts); the report counts each kind injected
 
 --quick: cold init 2 runs, 300 warm calls (no latency variant), bulk 60 orders (no
 control run), reliability 24 orders with 5 s visibility timeout and claim lease, 150 webhook requests, 40 fuzz
@@ -103,6 +108,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
       out: { type: 'string' },
       node: { type: 'string' },
       variant: { type: 'string' },
+      'aws-faults': { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
   });
@@ -135,6 +141,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | undefine
     reliabilityVisibilitySeconds: quick ? 5 : 45,
     reliabilityClaimLeaseSeconds: quick ? 5 : 60,
     reliabilityVariant: values.variant ?? 'documented',
+    reliabilityAwsFaults: values['aws-faults'],
     abuseRequests: positiveInt('--abuse', values.abuse) ?? (quick ? 150 : 1500),
     abuseVisibilitySeconds: quick ? 1 : 5,
     fuzzPerRoute: positiveInt('--fuzz', values.fuzz) ?? (quick ? 40 : 10_000),

@@ -49,6 +49,7 @@ async function run(): Promise<PartResult> {
         visibilityTimeoutSeconds: options.reliabilityVisibilitySeconds,
         claimLeaseSeconds: options.reliabilityClaimLeaseSeconds,
         variant: options.reliabilityVariant,
+        awsFaults: options.reliabilityAwsFaults,
         progress,
       });
     }

@@ -1,21 +1,35 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { BatchGetCommand, DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '../local/aws.js';
+import {
+  AWS_FAULT_KINDS,
+  AWS_SERVICES,
+  type AwsFaultCounters,
+  type AwsFaultRates,
+  totalAwsFaults,
+} from '../local/aws-faults.js';
 import {
   type FaultConfig,
   iccidFor,
   type SimCategory,
   type SimulatorVariant,
 } from '../local/simulator/index.js';
-import { queues } from '../shared/topology.js';
+import type { LocalStack } from '../local/stack.js';
+import { functions, queues } from '../shared/topology.js';
 import {
+  type AcceptedOrder,
   census,
   type DeadLetter,
   drainDeadLetters,
   FINAL,
   OrderReader,
+  type OrderRequest,
   type StoredOrder,
+  type Submission,
   sleep,
-  submitActivations,
 } from './orders.js';
-import { startBenchStack } from './stack.js';
+import { type BenchStack, startBenchStack } from './stack.js';
 import { seededRandom, shuffled, sum } from './stats.js';
 import { fmtInt, type PartResult, type Table } from './table.js';
 
@@ -24,6 +38,15 @@ export const RELIABILITY_FAULTS: FaultConfig = {
   routes: { '*': { errorRate: 0.1, throttleRate: 0.05, retryAfterSeconds: 1, loseResponseRate: 0.02 } },
   webhooks: { duplicateRate: 0.2, dropRate: 0.1, reorderRate: 0.1 },
 };
+
+/**
+ * AWS faults of `--aws-faults`, on every call the functions make to DynamoDB, SQS, SNS and S3: 4 % throttled,
+ * 3 % answered a 5xx, 2 % processed and then reset before the answer (the caller retries: a write may land twice).
+ */
+export const RELIABILITY_AWS_FAULTS: AwsFaultRates = { throttleRate: 0.04, errorRate: 0.03, resetRate: 0.02 };
+
+/** The AWS fault dice's seed of the reliability runs. */
+export const RELIABILITY_AWS_FAULT_SEED = 52;
 
 /** What an order for a SIM of this kind should end as. */
 type Cohort = 'available' | 'available-esim' | 'preactivated' | 'active' | 'terminated' | 'unknown';
@@ -52,6 +75,10 @@ export interface ReliabilityOptions {
   claimLeaseSeconds?: number;
   /** How the simulator answers where Transatel's documentation is silent (default documented). */
   variant?: SimulatorVariant;
+  /** AWS faults on the functions' calls (local/aws-faults.ts), from when the Transatel faults start (default none). */
+  awsFaults?: AwsFaultRates;
+  /** Seed of the AWS fault dice (default RELIABILITY_AWS_FAULT_SEED). */
+  awsFaultSeed?: number;
   progress?: (line: string) => void;
 }
 
@@ -69,10 +96,28 @@ export interface DeadLetterGroup {
   count: number;
 }
 
+/** What became of the webhook events the simulator delivered. */
+export interface EventReport {
+  /** Events delivered to the gateway at least once (of the last 5,000 the simulator emitted and keeps). */
+  delivered: number;
+  /** Of those, the events with a completed claim (the events worker's record that it processed them). */
+  processed: number;
+  /** Delivered, and no completed claim (first 20): `<eventId> (claim IN_PROGRESS|absent)`. */
+  notProcessed: string[];
+  /** Delivered events whose notification is on the events topic (read from the tap queue). */
+  published: number;
+  /** Notifications beyond one per event: a publish sent again, or an event processed twice. */
+  extraCopies: number;
+  /** Emitted events the simulator no longer keeps (left out of these figures). */
+  unchecked: number;
+}
+
 export interface ReliabilityReport {
   submitted: number;
   accepted: number;
   rejected: number;
+  /** Bulk calls answered a 5xx or 429 and sent again with their Idempotency-Key; statuses of those that gave up. */
+  bulkCalls: { retried: number; failed: number[] };
   completed: number;
   failed: number;
   /** Orders held for a person (NEEDS_REVIEW): their plan may have been bought and Transatel cannot prove it. */
@@ -86,6 +131,9 @@ export interface ReliabilityReport {
   deadLetterCount: number;
   faultsInjected: Record<string, number>;
   webhooks: Record<string, number>;
+  events: EventReport;
+  /** The AWS fault proxy's counters, when AWS faults were on. */
+  awsFaults?: { rates: AwsFaultRates; seed: number; counters: AwsFaultCounters };
   transatelCalls: number;
   tokenRequests: number;
   /** Submission start to the last order reaching a final state (or to the end of the settle time). */
@@ -168,6 +216,172 @@ function explainDeadLetter(letter: DeadLetter, orders: Map<string, StoredOrder>)
   return 'unrecognised message';
 }
 
+/** How many events the simulator keeps, and lists at most (`GET /_sim/events?limit=`). */
+const SIM_EVENTS_KEPT = 5000;
+
+interface SimEvent {
+  eventId: string;
+  deliveries: { status: string }[];
+}
+
+/** Every notification on the tap queue (the events topic's copy), counted by the Transatel event it came from. */
+async function tapCopies(stack: LocalStack): Promise<Map<string, number>> {
+  const sqs = new SQSClient({
+    region: LOCAL_REGION,
+    credentials: LOCAL_CREDENTIALS,
+    endpoint: stack.endpoints.sqs,
+  });
+  const copies = new Map<string, number>();
+  try {
+    for (;;) {
+      const { Messages = [] } = await sqs.send(
+        new ReceiveMessageCommand({
+          QueueUrl: stack.tapQueueUrl,
+          MaxNumberOfMessages: 10,
+          WaitTimeSeconds: 0,
+          VisibilityTimeout: 600,
+        }),
+      );
+      if (Messages.length === 0) return copies;
+      for (const message of Messages) {
+        let eventId: unknown;
+        try {
+          eventId = (JSON.parse(message.Body ?? '') as { source?: { eventId?: unknown } }).source?.eventId;
+        } catch {
+          continue;
+        }
+        if (typeof eventId === 'string') copies.set(eventId, (copies.get(eventId) ?? 0) + 1);
+      }
+    }
+  } finally {
+    sqs.destroy();
+  }
+}
+
+/** The status of each event's claim in the idempotency table (shared/store/processed-events.ts's records). */
+async function claimStatuses(stack: LocalStack, eventIds: readonly string[]): Promise<Map<string, string>> {
+  const client = DynamoDBDocumentClient.from(
+    new DynamoDBClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: stack.endpoints.dynamodb,
+    }),
+  );
+  const table = stack.resources.tables.idempotency;
+  const prefix = 'transatel-event#';
+  const statuses = new Map<string, string>();
+  try {
+    for (let i = 0; i < eventIds.length; i += 100) {
+      let keys: Record<string, unknown>[] = eventIds
+        .slice(i, i + 100)
+        .map((eventId) => ({ recordKey: `${prefix}${eventId}` }));
+      for (let attempt = 0; keys.length > 0 && attempt < 10; attempt++) {
+        const { Responses, UnprocessedKeys } = await client.send(
+          new BatchGetCommand({ RequestItems: { [table]: { Keys: keys, ConsistentRead: true } } }),
+        );
+        for (const item of Responses?.[table] ?? []) {
+          const { recordKey, status } = item as { recordKey: string; status?: string };
+          statuses.set(recordKey.slice(prefix.length), status ?? '?');
+        }
+        keys = (UnprocessedKeys?.[table]?.Keys as Record<string, unknown>[] | undefined) ?? [];
+      }
+    }
+  } finally {
+    client.destroy();
+  }
+  return statuses;
+}
+
+/**
+ * Each event the simulator delivered must be processed (its claim completed) and published: once, or once more for
+ * each time a publish carrying it was sent again (an AWS fault reset it after SNS had taken it). Events still in
+ * flight when the orders are final are waited for until `until` (a claim whose answer was lost waits out its own
+ * lease before a redelivery takes it over).
+ */
+async function checkEvents(bench: BenchStack, emitted: number, until: number): Promise<EventReport> {
+  let delivered: string[];
+  let statuses: Map<string, string>;
+  let kept: number;
+  for (;;) {
+    const { events } = await bench.simAdmin<{ events: SimEvent[] }>(
+      'GET',
+      `/events?limit=${SIM_EVENTS_KEPT}`,
+    );
+    kept = events.length;
+    delivered = events
+      .filter((event) => event.deliveries.some((delivery) => delivery.status === 'delivered'))
+      .map((event) => event.eventId);
+    statuses = await claimStatuses(bench.stack, delivered);
+    const done = delivered.every((eventId) => statuses.get(eventId) === 'COMPLETED');
+    if (done || Date.now() > until) break;
+    await sleep(1000);
+  }
+  const copies = await tapCopies(bench.stack);
+  let published = 0;
+  let extraCopies = 0;
+  for (const eventId of delivered) {
+    const count = copies.get(eventId) ?? 0;
+    if (count > 0) published += 1;
+    extraCopies += Math.max(0, count - 1);
+  }
+  const notProcessed = delivered.filter((eventId) => statuses.get(eventId) !== 'COMPLETED');
+  return {
+    delivered: delivered.length,
+    processed: delivered.length - notProcessed.length,
+    notProcessed: notProcessed
+      .slice(0, 20)
+      .map((eventId) => `${eventId} (claim ${statuses.get(eventId) ?? 'absent'})`),
+    published,
+    extraCopies,
+    unchecked: Math.max(0, emitted - kept),
+  };
+}
+
+/** Attempts of one bulk call: a 5xx or 429 is retried with the same Idempotency-Key, as a client would. */
+const BULK_CALL_ATTEMPTS = 5;
+
+/**
+ * POST /v1/activations in chunks, one call at a time, each retried on a 5xx or 429 with its Idempotency-Key (under
+ * AWS faults a call fails now and then, when one of its writes ran out of retries): the retry writes and queues
+ * what the first did not.
+ */
+async function submitRetrying(
+  baseUrl: string,
+  requests: readonly OrderRequest[],
+  chunk: number,
+): Promise<Submission & { retriedCalls: number }> {
+  const startedAt = Date.now();
+  const accepted: AcceptedOrder[] = [];
+  const failedCalls: number[] = [];
+  let rejected = 0;
+  let retriedCalls = 0;
+  for (let i = 0; i < requests.length; i += chunk) {
+    const sims = requests.slice(i, i + chunk).map(({ iccid, planId }) => ({ iccid, planId }));
+    for (let attempt = 1; ; attempt++) {
+      const response = await fetch(`${baseUrl}/v1/activations`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'idempotency-key': `bench-${startedAt}-${i}` },
+        body: JSON.stringify({ sims }),
+      });
+      if (response.status === 202) {
+        const body = (await response.json()) as { orders: AcceptedOrder[]; rejected: unknown[] };
+        for (const { orderId, iccid } of body.orders) accepted.push({ orderId, iccid });
+        rejected += body.rejected.length;
+        break;
+      }
+      await response.arrayBuffer();
+      const retryable = response.status >= 500 || response.status === 429;
+      if (!retryable || attempt >= BULK_CALL_ATTEMPTS) {
+        failedCalls.push(response.status);
+        break;
+      }
+      retriedCalls += 1;
+      await sleep(1000);
+    }
+  }
+  return { accepted, rejected, failedCalls, startedAt, endedAt: Date.now(), retriedCalls };
+}
+
 /**
  * Part 4: orders through the whole local stack while the simulator injects faults. Every accepted order is
  * followed to a final state; what is not final after the settle time is stuck, what has no record is lost.
@@ -176,6 +390,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
   const progress = options.progress ?? (() => {});
   const mix = orderMix(options.orders);
   const cohortOf = new Map(mix.map((order) => [order.iccid, order.cohort]));
+  const awsFaultSeed = options.awsFaultSeed ?? RELIABILITY_AWS_FAULT_SEED;
   const bench = await startBenchStack({
     simulator: {
       activationDelayMs: 0,
@@ -188,6 +403,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     visibilityTimeoutOverrideSeconds: options.visibilityTimeoutSeconds,
     env: { PLAN_CLAIM_LEASE_SECONDS: String(options.claimLeaseSeconds ?? 60) },
     ...(options.logLevel ? { logLevel: options.logLevel } : {}),
+    ...(options.awsFaults ? { awsFaults: { seed: awsFaultSeed } } : {}),
   });
   const reader = new OrderReader(bench.stack);
   try {
@@ -197,8 +413,11 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     const planIds = plans.map((plan) => plan.planId);
     // Faults start once the catalogue is cached: the run is about orders, not about GET /v1/plans.
     await bench.setFaults(options.faults ?? RELIABILITY_FAULTS);
-    progress(`reliability: submitting ${fmtInt(mix.length)} orders under faults`);
-    const submission = await submitActivations(
+    if (options.awsFaults) bench.stack.awsFaults?.setRates(options.awsFaults);
+    progress(
+      `reliability: submitting ${fmtInt(mix.length)} orders under faults${options.awsFaults ? ' (AWS faults too)' : ''}`,
+    );
+    const submission = await submitRetrying(
       bench.stack.url,
       mix.map((order, index) => ({ iccid: order.iccid, planId: planFor(index, planIds) })),
       500,
@@ -232,6 +451,16 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
     }
     // Everything settled: stop injecting, let in-flight work finish, then read the DLQs and the counters.
     await bench.setFaults({});
+    bench.stack.awsFaults?.setRates({});
+    // Events behind the orders (one whose claim waits out its lease) are given an events worker's timeout and two
+    // deliveries more, before the DLQs are read.
+    const eventsUntil = Math.max(
+      deadline,
+      Date.now() + (functions['events-worker'].timeoutSeconds + 2 * options.visibilityTimeoutSeconds) * 1000,
+    );
+    const emitted = (await bench.counters()).webhooks.emitted;
+    const events = await checkEvents(bench, emitted, eventsUntil);
+    const awsFaultCounters = bench.stack.awsFaults?.counters();
     const counters = await bench.counters();
     const lostIds = new Set(missing);
     const notFinal = pending.filter((orderId) => !lostIds.has(orderId));
@@ -287,6 +516,7 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       submitted: mix.length,
       accepted: ids.length,
       rejected: submission.rejected,
+      bulkCalls: { retried: submission.retriedCalls, failed: submission.failedCalls },
       completed,
       failed: finals.size - completed - needsReview,
       needsReview,
@@ -303,6 +533,10 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
       deadLetterCount: letters.length,
       faultsInjected: { ...counters.faultsInjected },
       webhooks: { ...counters.webhooks },
+      events,
+      ...(options.awsFaults && awsFaultCounters
+        ? { awsFaults: { rates: options.awsFaults, seed: awsFaultSeed, counters: awsFaultCounters } }
+        : {}),
       transatelCalls: sum(Object.values(counters.calls)),
       tokenRequests: counters.tokenRequests,
       wallSeconds: ((pending.length === 0 ? lastFinal : settledAt) - submission.startedAt) / 1000,
@@ -327,14 +561,16 @@ export function settleSecondsFor(visibilityTimeoutSeconds: number, claimLeaseSec
 export function reliabilityTables(report: ReliabilityReport): Table[] {
   const faults = report.faultsInjected;
   const webhooks = report.webhooks;
+  const events = report.events;
+  const aws = report.awsFaults;
   const summary: Table = {
-    title: `4. Reliability: ${fmtInt(report.accepted)} orders under injected faults${report.variant === 'documented' ? '' : ` (simulator variant ${report.variant})`}`,
+    title: `4. Reliability: ${fmtInt(report.accepted)} orders under injected faults${report.awsFaults ? ' (Transatel and AWS)' : ''}${report.variant === 'documented' ? '' : ` (simulator variant ${report.variant})`}`,
     columns: ['figure', 'value', 'how measured'],
     rows: [
       [
         'orders accepted',
         `${fmtInt(report.accepted)} of ${fmtInt(report.submitted)}`,
-        'POST /v1/activations, 500 SIMs a call; each SIM ordered once',
+        `POST /v1/activations, 500 SIMs a call; each SIM ordered once${report.bulkCalls.retried ? `; ${report.bulkCalls.retried} call(s) answered a 5xx and sent again with their Idempotency-Key` : ''}${report.bulkCalls.failed.length ? `; gave up on calls answered ${report.bulkCalls.failed.join(', ')}` : ''}`,
       ],
       ['orders completed', fmtInt(report.completed), 'order records with status COMPLETED'],
       ['orders failed', fmtInt(report.failed), 'status FAILED; reasons below'],
@@ -378,11 +614,22 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
         `emitted ${fmtInt(webhooks.emitted ?? 0)}: duplicated ${fmtInt(webhooks.duplicated ?? 0)}, dropped ${fmtInt(webhooks.dropped ?? 0)}, reordered ${fmtInt(webhooks.reordered ?? 0)}`,
         '/_sim/counters webhooks',
       ],
+      [
+        'webhook events processed',
+        `${fmtInt(events.processed)} of ${fmtInt(events.delivered)} delivered; notifications ${fmtInt(events.published)}, extra copies ${fmtInt(events.extraCopies)}`,
+        `events delivered at least once (/_sim/events${events.unchecked ? `, the last ${fmtInt(SIM_EVENTS_KEPT)}` : ''}) with a COMPLETED claim in the idempotency table; their notifications on the events topic (tap queue), extra copies being publishes sent again after a reset or events processed twice`,
+      ],
+      ...(aws ? [awsFaultRow(aws)] : []),
     ],
     notes: [
       'Faults (simulator, every route incl. token): errorRate 0.10 (500), throttleRate 0.05 (429, Retry-After 1), loseResponseRate 0.02 (activate and OCS orders: committed, then the socket is destroyed); webhooks duplicateRate 0.2, dropRate 0.1, reorderRate 0.1.',
       'SIMs: 70 % Available, 10 % Available eSIM, 8 % Pre-activated (plan preloaded), 7 % Active (plan subscribed), 3 % Terminated and 2 % unknown ICCIDs (both must fail); activation delay 0; plans cycle through GET /v1/plans.',
       `Local stack with the topology's batch sizes, concurrency and maxReceiveCount; visibility timeout ${report.visibilityTimeoutSeconds} s on every queue instead of 120-180 s (only the wait before a redelivery changes); POLL_FIRST_DELAY_SECONDS 3, plan claim lease ${report.claimLeaseSeconds} s.`,
+      ...(aws
+        ? [
+            `AWS faults (local/aws-faults.ts, seed ${aws.seed}, on every DynamoDB, SQS, SNS and S3 call of the functions; the pollers' receives and deletes, Lambda's event source, spared): throttleRate ${aws.rates.throttleRate ?? 0}, errorRate ${aws.rates.errorRate ?? 0} (500/503), resetRate ${aws.rates.resetRate ?? 0} (processed, then the connection reset before the answer).`,
+          ]
+        : []),
     ],
   };
   const failures: Table = {
@@ -409,6 +656,7 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
     rows: report.slowest.map((order) => [order.cohort, order.seconds.toFixed(0), order.path]),
   };
   const tables = [summary, failures, dlq, slow];
+  if (aws) tables.push(awsFaultTable(aws.counters));
   if (report.stuck.length > 0) {
     tables.push({
       title: '4e. Reliability: stuck orders (first 20)',
@@ -419,11 +667,40 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
   return tables;
 }
 
+const KIND_LABELS = { throttle: 'throttled', error: '5xx', reset: 'reset' } as const;
+
+function awsFaultRow(aws: NonNullable<ReliabilityReport['awsFaults']>): string[] {
+  const total = totalAwsFaults(aws.counters.injected);
+  const exposed = aws.counters.exposed;
+  return [
+    'AWS faults injected',
+    AWS_FAULT_KINDS.map((kind) => `${KIND_LABELS[kind]} ${fmtInt(total[kind])}`).join(', '),
+    `the proxy's counters, over ${fmtInt(sum(Object.values(exposed)))} calls (DynamoDB ${fmtInt(exposed.dynamodb)}, SQS ${fmtInt(exposed.sqs)}, SNS ${fmtInt(exposed.sns)}, S3 ${fmtInt(exposed.s3)}); table 4f`,
+  ];
+}
+
+function awsFaultTable(counters: AwsFaultCounters): Table {
+  const rows = Object.entries(counters.byOperation)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([operation, faults]) => [operation, ...AWS_FAULT_KINDS.map((kind) => fmtInt(faults[kind] ?? 0))]);
+  const services = AWS_SERVICES.filter((service) => counters.resetItems[service] > 0);
+  return {
+    title: '4f. Reliability: AWS faults injected, by call',
+    columns: ['service and operation', ...AWS_FAULT_KINDS.map((kind) => KIND_LABELS[kind])],
+    rows: rows.length ? rows : [['(none)', '0', '0', '0']],
+    notes: [
+      `Items in the calls reset after they were processed (what may have landed twice): ${services.length ? services.map((service) => `${service} ${fmtInt(counters.resetItems[service])}`).join(', ') : 'none'}; emulator failures (not injected): ${counters.upstreamErrors}.`,
+    ],
+  };
+}
+
 export interface ReliabilityPartOptions {
   orders: number;
   visibilityTimeoutSeconds: number;
   claimLeaseSeconds: number;
   variant?: SimulatorVariant;
+  /** Also AWS faults (RELIABILITY_AWS_FAULTS). */
+  awsFaults?: boolean;
   progress: (line: string) => void;
 }
 
@@ -437,8 +714,12 @@ export async function runReliabilityPart(options: ReliabilityPartOptions): Promi
     settleSeconds: settleSecondsFor(visibilityTimeoutSeconds, claimLeaseSeconds),
     separateSimulator: true,
     ...(options.variant ? { variant: options.variant } : {}),
+    ...(options.awsFaults ? { awsFaults: RELIABILITY_AWS_FAULTS } : {}),
     progress: options.progress,
   });
+  const { events } = report;
+  const awsTotal = report.awsFaults ? totalAwsFaults(report.awsFaults.counters.injected) : undefined;
+  const snsResetItems = report.awsFaults?.counters.resetItems.sns ?? 0;
   const unexpected = report.failures.filter((group) => !group.expected);
   return {
     part: 'reliability',
@@ -460,6 +741,27 @@ export async function runReliabilityPart(options: ReliabilityPartOptions): Promi
         measured: String(report.doubleSubscriptions.length),
         pass: report.doubleSubscriptions.length === 0,
       },
+      {
+        target: 'reliability: every delivered webhook event processed',
+        measured: `${fmtInt(events.processed)} of ${fmtInt(events.delivered)}`,
+        pass: events.processed === events.delivered,
+      },
+      {
+        target: 'reliability: no event published twice but by a publish sent again',
+        measured: `${fmtInt(events.extraCopies)} extra copies, ${fmtInt(snsResetItems)} published entries reset`,
+        pass: events.extraCopies <= snsResetItems,
+      },
+      ...(awsTotal
+        ? [
+            {
+              target: 'reliability: every kind of AWS fault injected',
+              measured: AWS_FAULT_KINDS.map((kind) => `${KIND_LABELS[kind]} ${fmtInt(awsTotal[kind])}`).join(
+                ', ',
+              ),
+              pass: AWS_FAULT_KINDS.every((kind) => awsTotal[kind] > 0),
+            },
+          ]
+        : []),
       {
         target: 'reliability: orders failed only where they must (terminated/unknown SIMs)',
         measured: unexpected.length

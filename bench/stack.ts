@@ -1,3 +1,4 @@
+import type { AwsFaultOptions } from '../local/aws-faults.js';
 import type { CountersSnapshot, FaultConfig, SimulatorOptions } from '../local/simulator/index.js';
 import { type LocalStack, startLocalStack } from '../local/stack.js';
 import type { FunctionName } from '../shared/topology.js';
@@ -33,6 +34,8 @@ export interface BenchStackOptions {
    * at once; each idle poller's empty receives cost the machine being measured CPU that AWS does not bill.
    */
   pollWaitTimeSeconds?: number;
+  /** The AWS fault proxy in front of the emulators (its rates set later through `stack.awsFaults`). */
+  awsFaults?: AwsFaultOptions;
 }
 
 export interface BenchStack {
@@ -66,6 +69,7 @@ export async function startBenchStack(options: BenchStackOptions): Promise<Bench
     separateEmulators: options.separateEmulators ?? true,
     separateConsumers: options.separateConsumers ?? ['events-worker'],
     ...(options.countUsage ? { countUsage: true } : {}),
+    ...(options.awsFaults ? { awsFaults: options.awsFaults } : {}),
     pollWaitTimeSeconds: options.pollWaitTimeSeconds ?? 5,
     // Runtime warnings (an invocation timed out, a receive failed) go to the bench's log; batch lines do not.
     log: { info: () => undefined, warn: (line: string) => console.warn(line) },

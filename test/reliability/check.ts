@@ -1,5 +1,11 @@
 import { expect } from 'vitest';
-import { type ReliabilityReport, runReliability, settleSecondsFor } from '#bench/reliability.js';
+import {
+  RELIABILITY_AWS_FAULTS,
+  type ReliabilityReport,
+  runReliability,
+  settleSecondsFor,
+} from '#bench/reliability.js';
+import { AWS_FAULT_KINDS, totalAwsFaults } from '#local/aws-faults.js';
 import type { SimulatorVariant } from '#local/simulator/index.js';
 
 /**
@@ -19,6 +25,7 @@ function describeReport(report: ReliabilityReport): string {
     {
       variant: report.variant,
       accepted: `${report.accepted} of ${report.submitted}`,
+      bulkCalls: report.bulkCalls,
       completed: report.completed,
       failed: report.failures.map((group) => `${group.cohort}:${group.code}×${group.count}`),
       needsReview: report.reviewReasons,
@@ -28,6 +35,13 @@ function describeReport(report: ReliabilityReport): string {
       deadLetters: report.deadLetters,
       faultsInjected: report.faultsInjected,
       webhooks: report.webhooks,
+      events: report.events,
+      awsFaults: report.awsFaults && {
+        injected: report.awsFaults.counters.injected,
+        exposed: report.awsFaults.counters.exposed,
+        resetItems: report.awsFaults.counters.resetItems,
+        upstreamErrors: report.awsFaults.counters.upstreamErrors,
+      },
       wallSeconds: Math.round(report.wallSeconds),
     },
     null,
@@ -42,10 +56,15 @@ export const RUN_TIMEOUT_MS = 240_000;
  * One run, and what must hold under any variant. A variant runs in a test file of its own: the functions keep
  * their clients (built on first use) for the life of the process, so one stack per process.
  */
-export async function checkReliability(variant: SimulatorVariant, orders: number): Promise<void> {
+export async function checkReliability(
+  variant: SimulatorVariant,
+  orders: number,
+  options: { awsFaults?: boolean } = {},
+): Promise<ReliabilityReport> {
   const report = await runReliability({
     orders,
     variant,
+    ...(options.awsFaults ? { awsFaults: RELIABILITY_AWS_FAULTS } : {}),
     visibilityTimeoutSeconds: VISIBILITY_TIMEOUT_SECONDS,
     claimLeaseSeconds: CLAIM_LEASE_SECONDS,
     settleSeconds: settleSecondsFor(VISIBILITY_TIMEOUT_SECONDS, CLAIM_LEASE_SECONDS),
@@ -76,4 +95,31 @@ export async function checkReliability(variant: SimulatorVariant, orders: number
     expect(['PLAN_OUTCOME_UNKNOWN', 'PROCESSING_FAILED'], summary).toContain(reason.code);
   }
   if (variant !== 'sparse') expect(report.needsReview, summary).toBe(0);
+  return report;
+}
+
+/**
+ * What must hold of the webhook events under AWS faults too: each one delivered was processed (its claim
+ * completed), and its notification published once, or once more for each publish carrying it that a reset made
+ * the caller send again (SNS had taken it: a duplicate from a retried send, which subscribers drop on the event id).
+ * And each kind of AWS fault really happened, in each service the run calls.
+ */
+export function checkEventsAndAwsFaults(report: ReliabilityReport): void {
+  const summary = describeReport(report);
+  const { events, awsFaults } = report;
+  expect(events.delivered, summary).toBeGreaterThan(0);
+  expect(events.notProcessed, summary).toEqual([]);
+  expect(events.processed, summary).toBe(events.delivered);
+  expect(events.published, summary).toBe(events.delivered);
+  expect(awsFaults, summary).toBeDefined();
+  if (!awsFaults) return;
+  expect(events.extraCopies, summary).toBeLessThanOrEqual(awsFaults.counters.resetItems.sns);
+  const total = totalAwsFaults(awsFaults.counters.injected);
+  for (const kind of AWS_FAULT_KINDS) expect(total[kind], summary).toBeGreaterThan(0);
+  // The services every order goes through (S3 only serves reports, which the run does not ask for).
+  for (const service of ['dynamodb', 'sqs', 'sns'] as const) {
+    for (const kind of AWS_FAULT_KINDS)
+      expect(awsFaults.counters.injected[service][kind], summary).toBeGreaterThan(0);
+  }
+  expect(awsFaults.counters.upstreamErrors, summary).toBe(0);
 }
