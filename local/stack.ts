@@ -261,7 +261,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (here.length > 0) {
         parts.push(
           startPollers({
-            sqs: clients.queues,
+            sqs: clients.sqs,
             queues: here,
             loadHandler,
             ...waitTime,
