@@ -7,6 +7,7 @@ export const AWS_PRICES_AS_OF = '2026-12';
 
 export interface AwsPrices {
   lambdaRequest: number;
+  /** Duration on arm64, the functions' architecture. */
   lambdaGbSecond: number;
   httpApiRequest: number;
   sqsRequest: number;
@@ -18,10 +19,11 @@ export interface AwsPrices {
 }
 
 export const awsPrices: AwsPrices = {
-  // https://aws.amazon.com/lambda/pricing/ : $0.20 per 1M requests; duration on x86, $0.0000166667 per
-  // GB-second (first 6 billion GB-seconds a month), billed per millisecond.
+  // https://aws.amazon.com/lambda/pricing/ : $0.20 per 1M requests; duration on Arm (Graviton2),
+  // $0.0000133334 per GB-second (first 7.5 billion GB-seconds a month; x86 is $0.0000166667), billed per
+  // millisecond. The functions run on arm64 (infra/constructs/functions.ts: Architecture.ARM_64).
   lambdaRequest: 0.2 / 1e6,
-  lambdaGbSecond: 0.0000166667,
+  lambdaGbSecond: 0.0000133334,
   // https://aws.amazon.com/api-gateway/pricing/ : HTTP APIs, $1.00 per 1M requests (first 300M a month).
   httpApiRequest: 1.0 / 1e6,
   // https://aws.amazon.com/sqs/pricing/ : standard queues, $0.40 per 1M requests; every API action is a

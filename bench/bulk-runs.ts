@@ -48,3 +48,44 @@ export function repeatTable(runs: readonly RunFigures[]): Table {
     ],
   };
 }
+
+/** A bulk run's CPU: the stack process's own, and each child process's (bench/process-cpu.ts), in seconds. */
+export interface CpuFigures {
+  orders: number;
+  wallSeconds: number;
+  cpuSeconds: number;
+  childCpu: readonly { name: string; seconds: number }[];
+}
+
+/** The child processes by their entry module (or executable), as the tables name them. */
+const PROCESS_NAMES: Readonly<Record<string, string>> = {
+  'emulators-main.ts': 'emulators',
+  'worker-host-main.ts': 'events worker',
+  'sim-server.ts': 'simulator',
+  // tsx's TypeScript loader: transpiles the modules the stack loads on first use.
+  esbuild: 'esbuild (tsx)',
+};
+
+export interface CpuPerOrder {
+  /** Milliseconds of CPU per order, every process together. */
+  totalMs: number;
+  /** That CPU over the wall time, as a share of the machine's cores (1 = every core busy throughout). */
+  shareOfCores: number;
+  /** Per process, the stack process first, then the children in the order given; same-named ones added. */
+  byProcess: { process: string; ms: number }[];
+}
+
+/** CPU per order, every process and each one (what the bench's stack and its children cost the machine). */
+export function cpuPerOrder(run: CpuFigures, cores: number): CpuPerOrder {
+  const byProcess = new Map<string, number>([['stack process', run.cpuSeconds]]);
+  for (const child of run.childCpu) {
+    const name = PROCESS_NAMES[child.name.split('/').at(-1) ?? child.name] ?? child.name;
+    byProcess.set(name, (byProcess.get(name) ?? 0) + child.seconds);
+  }
+  const seconds = [...byProcess.values()].reduce((total, value) => total + value, 0);
+  return {
+    totalMs: (seconds * 1000) / run.orders,
+    shareOfCores: seconds / run.wallSeconds / cores,
+    byProcess: [...byProcess].map(([process, cpu]) => ({ process, ms: (cpu * 1000) / run.orders })),
+  };
+}

@@ -9,7 +9,7 @@ export const REFERENCE = 'reference';
 export const REFERENCE_ENTRY = 'bench/reference/handler.ts';
 
 export interface Bundle {
-  /** A topology function, or the reference handler (only imports @aws-sdk/client-sqs). */
+  /** A topology function, or the reference handler (a conventional Lambda: bench/reference/handler.ts). */
   name: FunctionName | typeof REFERENCE;
   entry: string;
   /** Absolute path of the .mjs (what Lambda loads). */
@@ -46,6 +46,11 @@ export interface BundleChoice {
    * record.
    */
   without?: readonly string[];
+  /**
+   * esbuild's aliases: infra/bundling.ts's BUNDLE_ALIASES when absent (as deployed). bench/aliases.ts passes a
+   * part of them, or none, to measure what each shim saves at cold init.
+   */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /**
@@ -85,7 +90,7 @@ export async function bundleAll(
     sourcesContent: false,
     mainFields: ['module', 'main'],
     banner: { js: ESM_REQUIRE_BANNER },
-    alias: { ...BUNDLE_ALIASES },
+    alias: { ...(choice.aliases ?? BUNDLE_ALIASES) },
     external: [],
     logLevel: 'warning',
     metafile: true,

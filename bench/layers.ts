@@ -26,13 +26,16 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-1',
-    adds: "+ DynamoDB's document client, signed by the project (shared/aws/dynamodb.ts)",
-    imports: ["export { DocumentClient } from './shared/aws/dynamodb.ts';"],
+    adds: "+ the AWS SDK's DynamoDB document client (@aws-sdk/lib-dynamodb over @aws-sdk/client-dynamodb)",
+    imports: [
+      "export { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';",
+      "export { DynamoDBClient } from '@aws-sdk/client-dynamodb';",
+    ],
   },
   {
     name: 'layer-2',
-    adds: '+ SQS, signed by the project (shared/aws/sqs.ts)',
-    imports: ["export { SqsClient } from './shared/aws/sqs.ts';"],
+    adds: "+ the AWS SDK's SQS client (@aws-sdk/client-sqs)",
+    imports: ["export { SQSClient } from '@aws-sdk/client-sqs';"],
   },
   {
     name: 'layer-3',
@@ -56,7 +59,7 @@ const LAYERS: LayerSpec[] = [
   },
   {
     name: 'layer-6',
-    adds: '+ the Transatel secret (through the secrets extension), HTTP layer, Connectivity and OCS APIs (the workers)',
+    adds: '+ the Transatel secret, HTTP layer, Connectivity and OCS APIs (the workers)',
     imports: [
       "export { transatelHttp } from './shared/wiring/clients/transatel.ts';",
       "export { ConnectivityApi } from './shared/transatel/connectivity.ts';",

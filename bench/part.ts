@@ -35,8 +35,7 @@ async function run(): Promise<PartResult> {
       return runBulk({
         orders: options.bulkOrders,
         rps: options.rps,
-        controlRps: options.controlRps,
-        controlOrders: options.controlOrders,
+        cpuRps: options.cpuRps,
         runs: options.bulkRuns,
         ...(options.quick ? {} : { slowActivation: { orders: 100, delayMs: 30_000 } }),
         progress,

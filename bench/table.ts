@@ -11,8 +11,11 @@ export interface Table {
 export interface TargetCheck {
   target: string;
   measured: string;
-  /** undefined: reported, no pass/fail (e.g. a figure the issue only asks to show). */
-  pass: boolean | undefined;
+  /**
+   * undefined: reported, no pass/fail (e.g. a figure the issue only asks to show). 'not measured': a target
+   * this run could not check (what it lacked is in `measured`), so that it never passes silently.
+   */
+  pass: boolean | undefined | 'not measured';
 }
 
 export interface PartResult {
@@ -46,11 +49,17 @@ export function renderTable(table: Table): string {
   return out.join('\n');
 }
 
+function passCell(pass: TargetCheck['pass']): string {
+  if (pass === undefined) return 'n/a';
+  if (pass === 'not measured') return 'NOT MEASURED';
+  return pass ? 'PASS' : 'FAIL';
+}
+
 export function renderTargets(targets: readonly TargetCheck[]): string {
   return renderTable({
     title: 'Summary: targets',
     columns: ['target', 'measured', 'pass'],
-    rows: targets.map((t) => [t.target, t.measured, t.pass === undefined ? 'n/a' : t.pass ? 'PASS' : 'FAIL']),
+    rows: targets.map((t) => [t.target, t.measured, passCell(t.pass)]),
   });
 }
 

@@ -2,7 +2,6 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SqsClient } from '../shared/aws/sqs.js';
 
 /** The one identity the local runtime uses: dummy keys, so nothing here can ever reach real AWS. */
 export const LOCAL_REGION = 'us-east-1';
@@ -19,10 +18,8 @@ export interface LocalEndpoints {
 }
 
 export interface LocalAwsClients {
-  /** Provisioning and the job scheduler's sends. */
+  /** Provisioning, the pollers' receives and deletes, and the job scheduler's sends. */
   sqs: SQSClient;
-  /** The pollers' receives and deletes, signed by the project as the functions' sends are (shared/aws/sqs.ts). */
-  queues: SqsClient;
   sns: SNSClient;
   dynamodb: DynamoDBClient;
   /** fauxqs' S3 (the SQS port, path-style): the reports bucket. */
@@ -39,7 +36,6 @@ export function localAwsClients(endpoints: LocalEndpoints): LocalAwsClients {
   const s3 = new S3Client({ ...base, endpoint: endpoints.sqs, forcePathStyle: true });
   return {
     sqs,
-    queues: new SqsClient(base),
     sns,
     dynamodb,
     s3,

@@ -23,8 +23,20 @@ interface Target {
   Input?: unknown;
 }
 
+/** The Scheduler's error codes by status, sent in `x-amzn-errortype` as its restJson protocol does. */
+const ERROR_TYPES: Record<number, string> = {
+  400: 'ValidationException',
+  404: 'ResourceNotFoundException',
+  405: 'ValidationException',
+  409: 'ConflictException',
+};
+
 function reply(response: ServerResponse, status: number, body: Record<string, unknown>): void {
-  response.writeHead(status, { 'content-type': 'application/json' });
+  const errorType = ERROR_TYPES[status];
+  response.writeHead(status, {
+    'content-type': 'application/json',
+    ...(errorType ? { 'x-amzn-errortype': errorType } : {}),
+  });
   response.end(JSON.stringify(body));
 }
 
@@ -67,7 +79,7 @@ export async function startLocalScheduler(options: {
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const match = /^\/schedules\/([^/]+)$/.exec(url.pathname);
-    if (!match) return reply(response, 404, { message: 'Unknown operation' });
+    if (!match) return reply(response, 404, { Message: 'Unknown operation' });
     const name = decodeURIComponent(match[1] as string);
     if (request.method === 'POST') {
       const body = JSON.parse((await readBody(request)) || '{}') as {
@@ -77,10 +89,10 @@ export async function startLocalScheduler(options: {
       const at = parseAt(body.ScheduleExpression);
       if (at === undefined || !body.Target) {
         return reply(response, 400, {
-          message: 'Only one-time at(...) schedules with a target are supported',
+          Message: 'Only one-time at(...) schedules with a target are supported',
         });
       }
-      if (timers.has(name)) return reply(response, 409, { message: `Schedule ${name} already exists` });
+      if (timers.has(name)) return reply(response, 409, { Message: `Schedule ${name} already exists` });
       const target = body.Target;
       const timer = setTimeout(() => void fire(name, target), Math.max(0, at - Date.now()));
       timer.unref();
@@ -91,16 +103,16 @@ export async function startLocalScheduler(options: {
     }
     if (request.method === 'DELETE') {
       const timer = timers.get(name);
-      if (!timer) return reply(response, 404, { message: `Schedule ${name} does not exist` });
+      if (!timer) return reply(response, 404, { Message: `Schedule ${name} does not exist` });
       clearTimeout(timer);
       timers.delete(name);
       return reply(response, 200, {});
     }
-    return reply(response, 405, { message: 'Method not allowed' });
+    return reply(response, 405, { Message: 'Method not allowed' });
   };
 
   const server = createServer((request, response) => {
-    handle(request, response).catch((error: unknown) => reply(response, 400, { message: String(error) }));
+    handle(request, response).catch((error: unknown) => reply(response, 400, { Message: String(error) }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,8 +1,8 @@
 import { setMaxListeners } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Message, MessageAttributeValue } from '@aws-sdk/client-sqs';
+import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import type { SQSEvent, SQSMessageAttributes, SQSRecord } from 'aws-lambda';
-import { DeleteMessageBatchCommand, ReceiveMessageCommand, type SqsClient } from '../shared/aws/sqs.js';
 import {
   type FunctionName,
   type QueueName,
@@ -20,7 +20,7 @@ export interface PolledQueue {
 }
 
 export interface PollerOptions {
-  sqs: SqsClient;
+  sqs: SQSClient;
   queues: readonly PolledQueue[];
   loadHandler: HandlerLoader;
   /** Batch size, consumer and concurrency per queue; default shared/topology.ts. */

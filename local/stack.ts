@@ -202,8 +202,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const transatel = knownTransatel ?? resolveTransatelTarget(source, baseUrlStart.value);
     clients = localAwsClients(emulators.endpoints);
     // With AWS faults, the functions reach every emulator through the proxy (their AWS_ENDPOINT_URL_*), and the
-    // queues are created through it so that their URLs, where every SQS call goes, carry its port. The runtime's
-    // own clients (pollers aside: see EVENT_SOURCE_OPERATIONS) keep the emulators' origins.
+    // queues are created through it so that their URLs carry its port: the functions' SQS client sends each call
+    // to its queue URL's host. The runtime's own clients (the pollers, the scheduler) name the emulators'
+    // origins explicitly, so they reach fauxqs directly whatever the URL says: Lambda's event source and
+    // EventBridge Scheduler are AWS-internal.
     let functionEndpoints = emulators.endpoints;
     let provisionSqs: SQSClient | undefined;
     if (options.awsFaults) {
@@ -297,7 +299,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       if (here.length > 0) {
         parts.push(
           startPollers({
-            sqs: clients.queues,
+            sqs: clients.sqs,
             queues: here,
             loadHandler,
             ...waitTime,

@@ -21,7 +21,7 @@ serveRuntimeChild(
     const releaseDns = acquireLocalhostDns();
     const clients = localAwsClients(config.endpoints);
     const pollers = startPollers({
-      sqs: clients.queues,
+      sqs: clients.sqs,
       queues: config.queues,
       loadHandler: topologyHandlerLoader(),
       ...(config.waitTimeSeconds === undefined ? {} : { waitTimeSeconds: config.waitTimeSeconds }),

@@ -1,4 +1,4 @@
-import { SendMessageCommand } from '#shared/aws/sqs.js';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import { HttpError, httpHandler, noContent } from '#shared/lambda/http.js';
 import { logger } from '#shared/lambda/logger.js';
 import { envelopeSchema } from '#shared/transatel/webhooks/events.js';

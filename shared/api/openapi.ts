@@ -1,6 +1,7 @@
 import packageJson from '../../package.json' with { type: 'json' };
 import { type HttpMethod, routes } from '../topology.js';
 import { jobOperations } from './openapi/jobs.js';
+import type { JsonSchema } from './openapi/json-schema.js';
 import { operationObject } from './openapi/operation-object.js';
 import { orderOperations } from './openapi/orders.js';
 import { planOperations } from './openapi/plans.js';
@@ -9,7 +10,7 @@ import { responseComponents } from './openapi/problems.js';
 import { reportOperations } from './openapi/reports.js';
 import { resolvePlaceholders, SchemaCollector } from './openapi/schema-collector.js';
 import { simOperations } from './openapi/sims.js';
-import { type JsonSchema, type OperationSpec, routeKey } from './openapi/spec.js';
+import { type OperationSpec, routeKey } from './openapi/spec.js';
 import { webhookOperations } from './openapi/webhooks.js';
 import { problemSchema } from './schemas.js';
 
@@ -19,7 +20,7 @@ import { problemSchema } from './schemas.js';
  * assembles the document; the operations of each area and the conversion are under openapi/.
  */
 
-export type { JsonSchema } from './openapi/spec.js';
+export type { JsonSchema } from './openapi/json-schema.js';
 export { routeKey } from './openapi/spec.js';
 
 /** One entry per topology route, keyed `METHOD path`; the test checks both sides match. */

@@ -3,7 +3,7 @@ import type { MiddlewareObj } from '@middy/core';
 import type { HistoryEntry, HistoryStore } from '../store/history.js';
 import { oneLine } from '../store/history-keys.js';
 import { callerOf } from './caller.js';
-import type { HttpEvent, HttpResponse } from './http.js';
+import type { HttpEvent, HttpResponse } from './http-event.js';
 import { logger } from './logger.js';
 import { problemContentType } from './problem.js';
 

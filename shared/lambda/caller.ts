@@ -1,4 +1,4 @@
-import type { HttpEvent } from './http.js';
+import type { HttpEvent } from './http-event.js';
 
 interface IamContext {
   authorizer?: { iam?: { userArn?: string | null; callerId?: string | null } };

@@ -1,8 +1,9 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpHeaderNormalizer from '@middy/http-header-normalizer';
-import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { Context } from 'aws-lambda';
 import { auditTrail } from './audit.js';
+import type { HttpEvent, HttpResponse } from './http-event.js';
 import {
   assertBodyWithinLimit,
   defaultMaxBodyBytes,
@@ -13,12 +14,10 @@ import {
 import { appendOrderContext, logger } from './logger.js';
 import { HttpError, type ProblemDetails, problemContentType, problemTypes } from './problem.js';
 
+export type { HttpEvent, HttpResponse } from './http-event.js';
 export type { HttpInput, HttpRequestSpec } from './http-input.js';
 export { HttpError, isHttpError, type ProblemDetails, problemTypes } from './problem.js';
 
-export type HttpEvent = APIGatewayProxyEventV2;
-/** What the wrapped handler returns: always a status code, body always a string when present. */
-export type HttpResponse = APIGatewayProxyStructuredResultV2 & { statusCode: number };
 export type HttpLambdaHandler = (event: HttpEvent, context: Context) => Promise<HttpResponse>;
 
 /** What a route handler returns; `body` is serialised as JSON unless it is a string with its own content-type. */

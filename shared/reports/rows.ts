@@ -1,31 +1,14 @@
 import type { ProductSubscription } from '../transatel/ocs-inventory.js';
-import type { CsvValue } from './csv.js';
+import type { ReportRow } from './columns.js';
 import type { SimPlans } from './fleet-plans.js';
 import type { ReportDefinition } from './report.js';
-import { SPEND_COLUMNS } from './spend.js';
 
-/** The rows of each report type, from one SIM's plans: which plans it lists, with what columns. */
-
-export type ReportRow = Record<string, CsvValue>;
+/** The rows of each plan report, from one SIM's plans: which plans it lists, with what in their columns. */
 
 const DAY_MS = 86_400_000;
 
 /** Plans that ended: they neither expire nor run low any more. */
 const ENDED = new Set(['expired', 'canceled', 'terminated']);
-
-const PLAN_COLUMNS = ['iccid', 'msisdn', 'group', 'reference', 'subscriptionId', 'planId', 'status'] as const;
-
-export const REPORT_COLUMNS: Record<ReportDefinition['type'], readonly string[]> = {
-  'plans-expiring': [...PLAN_COLUMNS, 'expiresAt', 'daysLeft', 'remainingBytes', 'totalBytes'],
-  'data-low': [...PLAN_COLUMNS, 'remainingPercent', 'remainingBytes', 'totalBytes', 'expiresAt'],
-  usage: ['group', 'country', 'sims', 'sessions', 'totalBytes', 'uplinkBytes', 'downlinkBytes'],
-  spend: SPEND_COLUMNS.month,
-};
-
-/** The columns of a report: spend's first one says what it is broken down by. */
-export function columnsOf(definition: ReportDefinition): readonly string[] {
-  return definition.type === 'spend' ? SPEND_COLUMNS[definition.by] : REPORT_COLUMNS[definition.type];
-}
 
 /** The reports read from the SIMs' plans (OCS Inventory). */
 export type PlanReportDefinition = Extract<ReportDefinition, { type: 'plans-expiring' | 'data-low' }>;

@@ -1,8 +1,9 @@
 import type { ReportStore } from '../store/report-store.js';
+import { columnsOf, type ReportRow } from './columns.js';
 import { toCsv } from './csv.js';
 import { type FleetReader, type FleetReadProgress, fleetPlans } from './fleet-plans.js';
 import { CONTENT_TYPES, type Report } from './report.js';
-import { columnsOf, type ReportRow, rowsOf, sortRows } from './rows.js';
+import { rowsOf, sortRows } from './rows.js';
 import { type SpendReader, spendRows } from './spend.js';
 import { type UsageReader, usageRows } from './usage.js';
 

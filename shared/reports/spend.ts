@@ -3,9 +3,9 @@ import type { Order } from '../store/order.js';
 import type { OrderStore } from '../store/order-store.js';
 import type { CatalogProduct } from '../transatel/ocs-catalog.js';
 import type { SimSearchApi } from '../transatel/sim-search.js';
+import { type ReportRow, SPEND_COLUMNS } from './columns.js';
 import type { FleetReadProgress } from './fleet-plans.js';
 import type { ReportDefinition } from './report.js';
-import type { ReportRow } from './rows.js';
 
 /**
  * The spend report: the plans bought over a period (orders carrying a plan that reached COMPLETED then, top-ups
@@ -23,12 +23,6 @@ export interface SpendReader {
 }
 
 type SpendDefinition = Extract<ReportDefinition, { type: 'spend' }>;
-
-export const SPEND_COLUMNS = {
-  month: ['month', 'planId', 'plans', 'unitAmountMinor', 'amountMinor', 'currency'],
-  policy: ['policyId', 'planId', 'plans', 'unitAmountMinor', 'amountMinor', 'currency'],
-  operator: ['operator', 'planId', 'plans', 'unitAmountMinor', 'amountMinor', 'currency'],
-} as const;
 
 const HISTORY_PAGE = 200;
 /** How long before its order's createdAt an operator action may be stamped (the request's start). */

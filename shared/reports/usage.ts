@@ -1,8 +1,8 @@
 import type { NetworkUsageApi, UsageFigures } from '../transatel/network-usage.js';
 import type { SimSearchApi } from '../transatel/sim-search.js';
+import type { ReportRow } from './columns.js';
 import type { FleetReadProgress } from './fleet-plans.js';
 import type { ReportDefinition } from './report.js';
-import type { ReportRow } from './rows.js';
 
 /**
  * The usage report: every SIM's data sessions over the period (Network Usage, by ICCID: one or more pages a SIM),

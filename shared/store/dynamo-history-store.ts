@@ -1,4 +1,4 @@
-import { type DocumentClient, PutCommand, QueryCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
 import {
   type HistoryEntry,
@@ -23,7 +23,7 @@ export const historyTableDefinition = {
 } as const satisfies TableDefinition;
 
 export interface DynamoHistoryStoreOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** Days an entry is kept: DynamoDB TTL deletes it some time after; reads hide it from then on. */
   retentionDays: number;
@@ -47,7 +47,7 @@ function parseStoredEntry(item: Record<string, unknown>): HistoryEntry {
 }
 
 export class DynamoHistoryStore implements HistoryStore {
-  readonly #client: DocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #retentionDays: number;
   readonly #concurrency: number;

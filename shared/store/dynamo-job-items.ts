@@ -1,4 +1,4 @@
-import { type DocumentClient, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type ChainMark,
   emptyTally,
@@ -23,7 +23,7 @@ export function toItem(item: Record<string, unknown>): JobItem {
 }
 
 export async function claimItem(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
 
   jobId: string,
@@ -57,7 +57,7 @@ export async function claimItem(
 }
 
 export async function releaseItem(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   jobId: string,
   iccid: string,
@@ -88,7 +88,7 @@ export async function releaseItem(
 }
 
 export async function settleItem(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
 
   jobId: string,
@@ -135,7 +135,7 @@ export async function settleItem(
 
 /** Marks a settled item counted; false when another delivery did (or it is not in that status any more). */
 export async function markCounted(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   jobId: string,
   item: JobItem,
@@ -160,7 +160,7 @@ export async function markCounted(
 
 /** Best effort: takes a mark back after the job's count failed, so that a later delivery counts the item. */
 export async function unmarkCounted(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   jobId: string,
   iccid: string,
@@ -174,7 +174,7 @@ export async function unmarkCounted(
 
 /** Moves the job's chain (`cursor`, `cursorBy`) from one mark to another, when it is still at the first. */
 export async function advanceChain(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   table: string,
   key: { pk: string; sk: string },
   from: ChainMark,
@@ -202,7 +202,11 @@ export async function advanceChain(
 }
 
 /** The job's items by status and what is not counted yet (JobStore.tallyItems): every item read. */
-export async function tallyItems(client: DocumentClient, table: string, jobId: string): Promise<ItemTally> {
+export async function tallyItems(
+  client: DynamoDBDocumentClient,
+  table: string,
+  jobId: string,
+): Promise<ItemTally> {
   const tally = emptyTally();
   let startKey: Record<string, unknown> | undefined;
   do {

@@ -1,4 +1,10 @@
-import { type DocumentClient, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '../aws/dynamodb.js';
+import {
+  type DynamoDBDocumentClient,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
 import { forEachConcurrently } from '../concurrency.js';
 import {
   type ChainMark,
@@ -59,10 +65,10 @@ function toJob(item: Record<string, unknown>): Job {
 const WRITE_CONCURRENCY = 16;
 
 export class DynamoJobStore implements JobStore {
-  readonly #client: DocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #table: string;
 
-  constructor(options: { client: DocumentClient; tableName: string }) {
+  constructor(options: { client: DynamoDBDocumentClient; tableName: string }) {
     this.#client = options.client;
     this.#table = options.tableName;
   }

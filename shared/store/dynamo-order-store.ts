@@ -1,12 +1,12 @@
 import {
   BatchGetCommand,
-  type DocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   type QueryCommandInput,
   UpdateCommand,
-} from '../aws/dynamodb.js';
+} from '@aws-sdk/lib-dynamodb';
 import { buildUpdate } from './dynamo-order-update.js';
 import { dynamoSimMarkers, simMarkerKey } from './dynamo-sim-marker.js';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
@@ -62,7 +62,7 @@ export const ordersTableDefinition = {
 const BATCH_GET_KEYS = 100;
 
 export interface DynamoOrderStoreOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** Batch writes in flight at once during `createMany`. */
   batchConcurrency?: number;
@@ -76,7 +76,7 @@ function parseStoredOrder(item: Record<string, unknown>): Order {
 }
 
 export class DynamoOrderStore implements OrderStore {
-  readonly #client: DocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #batchConcurrency: number;
   readonly #markers: SimMarkerOps;

@@ -1,11 +1,11 @@
 import {
   DeleteCommand,
-  type DocumentClient,
+  type DynamoDBDocumentClient,
   GetCommand,
   PutCommand,
   QueryCommand,
   UpdateCommand,
-} from '../aws/dynamodb.js';
+} from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import { type Policy, type PolicyDefinition, type PolicyStore, policySchema } from './policy.js';
 import { toPolicy } from './policy-records.js';
@@ -48,12 +48,12 @@ function parseStoredPolicy(item: Record<string, unknown>): Policy {
 const MAX_PUT_ATTEMPTS = 5;
 
 export interface DynamoPolicyStoreOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
 }
 
 export class DynamoPolicyStore implements PolicyStore {
-  readonly #client: DocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
 
   constructor(options: DynamoPolicyStoreOptions) {

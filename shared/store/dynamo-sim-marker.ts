@@ -1,4 +1,4 @@
-import { DeleteCommand, type DocumentClient, GetCommand, UpdateCommand } from '../aws/dynamodb.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './dynamo-support.js';
 import type { SimMarkerOps } from './open-order-marker.js';
 import type { Order } from './order.js';
@@ -17,7 +17,7 @@ export function simMarkerKey(iccid: string): string {
 }
 
 export interface DynamoSimMarkerOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** Strongly consistent. */
   getOrder(orderId: string): Promise<Order | undefined>;

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { BatchWriteCommand, type DocumentClient } from '../aws/dynamodb.js';
+import { BatchWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
 export function isConditionalCheckFailure(error: unknown): boolean {
   return error instanceof Error && error.name === 'ConditionalCheckFailedException';
@@ -41,7 +41,7 @@ type PutsByTable = Record<string, { PutRequest: { Item: Record<string, unknown> 
  * DynamoDB leaves unprocessed.
  */
 export async function putInOneBatch(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   itemsByTable: Readonly<Record<string, readonly Record<string, unknown>[]>>,
   { maxAttempts = 8, baseDelayMs = 50 }: WriteInBatchesOptions = {},
 ): Promise<void> {
@@ -73,7 +73,7 @@ export async function putInOneBatch(
 
 /** Puts all items with BatchWriteItem (25 per call, a few calls in flight), retrying unprocessed items. */
 export async function writeInBatches(
-  client: DocumentClient,
+  client: DynamoDBDocumentClient,
   tableName: string,
   items: readonly Record<string, unknown>[],
   options: WriteInBatchesOptions = {},

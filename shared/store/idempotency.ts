@@ -6,7 +6,7 @@
  * DynamoDB's TTL deletes late (dynalite never): an expired record is overwritten by the next claim.
  */
 import { createHash } from 'node:crypto';
-import { type DocumentClient, GetCommand, PutCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.js';
 import { isConditionalCheckFailure, stripUndefined } from './dynamo-support.js';
 import { idempotencyKeySchema } from './idempotency-key.js';
@@ -130,13 +130,13 @@ function newRecord<Result>(
 }
 
 export interface DynamoIdempotencyStoreOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   defaultTtlSeconds?: number;
 }
 
 export class DynamoIdempotencyStore implements IdempotencyStore {
-  readonly #client: DocumentClient;
+  readonly #client: DynamoDBDocumentClient;
   readonly #tableName: string;
   readonly #defaultTtlSeconds: number;
 

@@ -1,4 +1,4 @@
-import { type DocumentClient, GetCommand, PutCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.js';
 import { catalogTableDefinition } from './catalog-table.js';
 
@@ -21,7 +21,7 @@ export interface PlanCatalogStore {
 }
 
 export class DynamoPlanCatalogStore implements PlanCatalogStore {
-  constructor(private readonly options: { client: DocumentClient; tableName: string }) {}
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
   async read(): Promise<PlanCatalogSnapshot | undefined> {
     const { Item } = await this.options.client.send(

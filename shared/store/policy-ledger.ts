@@ -1,4 +1,4 @@
-import { type DocumentClient, GetCommand, PutCommand, UpdateCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionalCheckFailure } from './dynamo-support.js';
 
 /**
@@ -75,7 +75,7 @@ const SK = 'sk';
 const ITEM = '-';
 
 export class DynamoPolicyLedger implements PolicyLedger {
-  constructor(private readonly options: { client: DocumentClient; tableName: string }) {}
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
   async consume(request: ConsumeRequest): Promise<ConsumeResult> {
     const taken = await this.takeFromSim(request);

@@ -5,7 +5,7 @@
  * worker already carries rather than bundling that package (docs/design.md). Records share the idempotency
  * table with the API's `Idempotency-Key` records, under their own scope.
  */
-import { DeleteCommand, type DocumentClient, GetCommand, PutCommand } from '../aws/dynamodb.js';
+import { DeleteCommand, type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.js';
 import { historyItem } from './dynamo-history-store.js';
 import { isConditionalCheckFailure, putInOneBatch } from './dynamo-support.js';
@@ -113,7 +113,7 @@ function claimOver(stored: StoredEvent | undefined, now: Date): EventClaim | 'fr
 }
 
 export interface DynamoProcessedEventStoreOptions {
-  client: DocumentClient;
+  client: DynamoDBDocumentClient;
   tableName: string;
   /** The SIMs' history table, for completions that file entries (the events worker's). */
   history?: { tableName: string; retentionDays: number };

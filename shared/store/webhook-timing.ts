@@ -1,4 +1,4 @@
-import { type DocumentClient, GetCommand, PutCommand } from '../aws/dynamodb.js';
+import { type DynamoDBDocumentClient, GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { lazy } from '../lazy.js';
 import * as z from '../zod.js';
 
@@ -28,7 +28,7 @@ const storedTimingSchema = lazy(() =>
 );
 
 export class DynamoWebhookTimingStore implements WebhookTimingStore {
-  constructor(private readonly options: { client: DocumentClient; tableName: string }) {}
+  constructor(private readonly options: { client: DynamoDBDocumentClient; tableName: string }) {}
 
   async read(): Promise<WebhookTiming | undefined> {
     const { Item } = await this.options.client.send(

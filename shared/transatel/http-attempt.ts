@@ -1,7 +1,7 @@
 import { request as httpRequest, type IncomingMessage } from 'node:http';
 import { request as httpsRequest } from 'node:https';
-import { keepAliveAgents } from '../keep-alive.js';
 import { TransatelNetworkError } from './errors.js';
+import { keepAliveAgents } from './keep-alive.js';
 
 export interface AttemptRequest {
   method: string;

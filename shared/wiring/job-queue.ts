@@ -1,13 +1,13 @@
+import { SendMessageBatchCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { forEachConcurrently } from '#shared/concurrency.js';
 import type { JobMessage, JobQueue } from '#shared/jobs/messages.js';
-import { SendMessageBatchCommand, type SqsClient } from '../aws/sqs.js';
 
 const BATCH = 10; // SQS's SendMessageBatch maximum
 const PARALLEL_BATCHES = 8;
 
 /** The jobs queue over SQS: batched sends; any entry SQS refuses (after one more try) fails the call. */
 export class SqsJobQueue implements JobQueue {
-  constructor(private readonly options: { client: SqsClient; queueUrl: string }) {}
+  constructor(private readonly options: { client: SQSClient; queueUrl: string }) {}
 
   async sendMany(messages: readonly JobMessage[], delaySeconds = 0): Promise<void> {
     const batches: JobMessage[][] = [];

@@ -1,4 +1,4 @@
-import type { SnsMessage } from '../aws/sns.js';
+import { PublishBatchCommand, PublishCommand } from '@aws-sdk/client-sns';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
 import { lazy } from '../lazy.js';
 import type { FleetNotification } from '../workflow/notifications.js';
@@ -11,6 +11,12 @@ const eventsTopicArn = lazy(() => loadConfig(eventsTopicEnv).EVENTS_TOPIC_ARN);
 /** PublishBatch's most entries a request, and (with room for the attributes) bytes of messages. */
 const PUBLISH_BATCH_ENTRIES = 10;
 const PUBLISH_BATCH_BYTES = 240 * 1024;
+
+/** What one notification publishes: its JSON, and the `type` attribute subscribers filter on. */
+interface SnsMessage {
+  Message: string;
+  MessageAttributes: Record<string, { DataType: 'String'; StringValue: string }>;
+}
 
 const message = (notification: FleetNotification): SnsMessage => ({
   Message: JSON.stringify(notification),
@@ -44,12 +50,14 @@ const heldNotifications: OutboxSender<FleetNotification> = {
     const items = notifications.map((notification) => ({ notification, message: message(notification) }));
     for (const batch of inPublishBatches(items)) {
       try {
-        const failed = await snsClient().publishBatch(
-          eventsTopicArn(),
-          batch.map((item, index) => ({ Id: String(index), ...item.message })),
+        const { Failed = [] } = await snsClient().send(
+          new PublishBatchCommand({
+            TopicArn: eventsTopicArn(),
+            PublishBatchRequestEntries: batch.map((item, index) => ({ Id: String(index), ...item.message })),
+          }),
         );
-        for (const id of failed) {
-          const item = batch[Number(id)];
+        for (const { Id } of Failed) {
+          const item = batch[Number(Id)];
           if (item) refused.push(item.notification);
         }
       } catch {
@@ -66,5 +74,5 @@ const heldNotifications: OutboxSender<FleetNotification> = {
  */
 export async function publishNotification(notification: FleetNotification, outbox?: Outbox): Promise<void> {
   if (outbox?.hold(heldNotifications, notification)) return;
-  await snsClient().publish(eventsTopicArn(), message(notification));
+  await snsClient().send(new PublishCommand({ TopicArn: eventsTopicArn(), ...message(notification) }));
 }

@@ -1,4 +1,4 @@
-import { SendMessageBatchCommand, SendMessageCommand, type SqsClient } from '../aws/sqs.js';
+import { SendMessageBatchCommand, SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { groupBy } from '../group-by.js';
 import type { Outbox, OutboxSender } from '../lambda/outbox.js';
 import { MAX_CHECK_GROUP, stepQueue, type WorkflowMessage, type WorkQueue } from '../workflow/messages.js';
@@ -8,7 +8,7 @@ const BATCH = 10; // SQS's SendMessageBatch maximum
 const PARALLEL_BATCHES = 8;
 
 export interface SqsWorkQueueOptions {
-  client: SqsClient;
+  client: SQSClient;
   /** URL of each queue this function may send to; a step whose queue is missing is a wiring bug. */
   queueUrls: Partial<Record<'activation' | 'plan', string>>;
 }

@@ -1,9 +1,10 @@
 import type { RouteSpec } from '#shared/topology.js';
 import { SIGNATURE_HEADER } from '#shared/transatel/webhooks/signature.js';
 import type * as z from '#shared/zod.js';
+import type { JsonSchema } from './json-schema.js';
 import { problemComponent } from './problems.js';
 import type { SchemaCollector } from './schema-collector.js';
-import { type JsonSchema, type OperationSpec, routeKey } from './spec.js';
+import { type OperationSpec, routeKey } from './spec.js';
 
 /** One route's OpenAPI operation object: its parameters, request body, responses and security. */
 

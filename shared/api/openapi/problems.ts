@@ -1,6 +1,6 @@
 import { problemContentType } from '#shared/lambda/problem.js';
+import type { JsonSchema } from './json-schema.js';
 import { placeholder } from './schema-collector.js';
-import type { JsonSchema } from './spec.js';
 
 /** The problem+json responses of the document: one component per status, and a few named ones. */
 

@@ -1,6 +1,6 @@
 import { iccidSchema } from '#shared/transatel/identifiers.js';
 import * as z from '#shared/zod.js';
-import type { Io, JsonSchema } from './spec.js';
+import type { Io, JsonSchema } from './json-schema.js';
 
 const REF_PREFIX = 'zod-ref:';
 

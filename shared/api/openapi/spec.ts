@@ -2,10 +2,7 @@ import type { RouteSpec } from '#shared/topology.js';
 import type * as z from '#shared/zod.js';
 import type { NamedProblem, ProblemStatus } from './problems.js';
 
-/** What the OpenAPI document says of one route, and the types the document's modules share. */
-
-export type JsonSchema = { [key: string]: unknown };
-export type Io = 'input' | 'output';
+/** What the OpenAPI document says of one route. */
 
 export interface OperationSpec {
   operationId: string;

@@ -1,10 +1,11 @@
+import { SchedulerClient } from '@aws-sdk/client-scheduler';
 import type { JobStore } from '#shared/jobs/job.js';
 import type { JobQueue, JobScheduler } from '#shared/jobs/messages.js';
 import { lazy } from '#shared/lazy.js';
 import { DynamoJobStore } from '#shared/store/dynamo-job-store.js';
 import { jobScheduleEnv, queueUrlEnv } from '#shared/topology/env-names.js';
+import { awsClientConfig } from '../aws.js';
 import { loadConfig } from '../config.js';
-import { environmentCredentials } from '../credentials.js';
 import { jobScheduleEnvSchema, jobsQueueEnv, jobsTableEnv } from '../env/jobs.js';
 import { SqsJobQueue } from '../job-queue.js';
 import { EventBridgeJobScheduler } from '../job-scheduler.js';
@@ -25,11 +26,9 @@ export const jobQueue = lazy((): JobQueue => {
 export const jobScheduler = lazy((): JobScheduler => {
   const env = loadConfig(jobScheduleEnvSchema);
   return new EventBridgeJobScheduler({
-    region: env.AWS_REGION,
-    endpoint: env.AWS_ENDPOINT_URL_SCHEDULER,
+    client: new SchedulerClient(awsClientConfig()),
     groupName: env[jobScheduleEnv.group],
     roleArn: env[jobScheduleEnv.roleArn],
     queueArn: env[jobScheduleEnv.queueArn],
-    credentials: environmentCredentials,
   });
 });

@@ -1,4 +1,4 @@
-import { SendMessageCommand } from '#shared/aws/sqs.js';
+import { SendMessageCommand } from '@aws-sdk/client-sqs';
 import type { ReportMessage } from '#shared/reports/report.js';
 import { queueUrlEnv } from '#shared/topology/env-names.js';
 import { loadConfig } from '../config.js';

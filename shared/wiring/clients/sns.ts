@@ -1,6 +1,6 @@
-import { SnsClient } from '#shared/aws/sns.js';
+import { SNSClient } from '@aws-sdk/client-sns';
 import { lazy } from '#shared/lazy.js';
-import { signedCallSettings } from '../aws.js';
+import { awsClientConfig } from '../aws.js';
 
-/** The container's one SNS client (Publish and PublishBatch, signed by the project: shared/aws/sns.ts). */
-export const snsClient = lazy(() => new SnsClient(signedCallSettings('SNS')));
+/** The container's one SNS client (the events topic's Publish and PublishBatch). */
+export const snsClient = lazy(() => new SNSClient(awsClientConfig()));

@@ -1,12 +1,12 @@
-import { SqsClient } from '#shared/aws/sqs.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
 import { lazy } from '#shared/lazy.js';
-import { signedCallSettings } from '../aws.js';
+import { awsClientConfig } from '../aws.js';
 import { loadConfig } from '../config.js';
 import { workflowQueueUrlsEnv } from '../env/queues.js';
 import { SqsWorkQueue } from '../work-queue.js';
 
-/** The container's one SQS client (SendMessage and SendMessageBatch, signed by the project: shared/aws/sqs.ts). */
-export const sqsClient = lazy(() => new SqsClient(signedCallSettings('SQS')));
+/** The container's one SQS client (SendMessage and SendMessageBatch); each call goes to its queue URL's host. */
+export const sqsClient = lazy(() => new SQSClient(awsClientConfig()));
 
 /** Sends to whichever workflow queues this function was given (infra grants exactly those). */
 export const workQueue = lazy(() => {

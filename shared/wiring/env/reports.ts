@@ -6,7 +6,6 @@ import { httpUrl, nonEmptyString } from '../config.js';
 export const reportsBucketEnv = z.object({
   [REPORTS_BUCKET_ENV]: nonEmptyString(),
   AWS_ENDPOINT_URL_S3: z.optional(httpUrl()),
-  AWS_REGION: z._default(nonEmptyString(), 'us-east-1'),
 });
 
 export const reportQueueEnv = z.object({ [queueUrlEnv.report]: httpUrl() });

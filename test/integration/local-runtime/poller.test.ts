@@ -58,7 +58,7 @@ describe('queue pollers', () => {
     };
     const queue = resources.queues.activation;
     pollers = startPollers({
-      sqs: clients.queues,
+      sqs: clients.sqs,
       queues: [{ name: 'activation', url: queue.url, arn: queue.arn }],
       loadHandler,
       specs,

@@ -1,10 +1,9 @@
-import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import * as z from 'zod';
 import { LOCAL_CREDENTIALS, LOCAL_REGION, type LocalAwsClients, localAwsClients } from '#local/aws.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
 import { provision } from '#local/provision.js';
-import { SqsClient } from '#shared/aws/sqs.js';
 import { sqsHandler } from '#shared/lambda/sqs.js';
 import { holdingSteps, SqsWorkQueue } from '#shared/wiring/work-queue.js';
 import { lambdaContext, sqsEvent, sqsRecord } from '#test/unit/runtime/lambda-fixtures.js';
@@ -24,7 +23,7 @@ afterAll(async () => {
 it('sends the steps a batch held in one SendMessageBatch, each with its own delay, checks grouped', async () => {
   const resources = await provision(clients, { prefix: 'held' });
   const planUrl = resources.queues.plan.url;
-  const client = new SqsClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
+  const client = new SQSClient({ region: LOCAL_REGION, credentials: LOCAL_CREDENTIALS });
   const queue = new SqsWorkQueue({ client, queueUrls: { plan: planUrl } });
   const handler = sqsHandler(
     z.object({ orderId: z.string(), delaySeconds: z.number() }),

@@ -1,14 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
-import { sendOverHttp } from '#shared/aws-request.js';
-import {
-  AWS_IDLE_CONNECTION_MS,
-  awsKeepAliveAgents,
-  IDLE_CONNECTION_MS,
-  keepAliveAgents,
-} from '#shared/keep-alive.js';
 import { sendAttempt } from '#shared/transatel/http-attempt.js';
+import { IDLE_CONNECTION_MS, keepAliveAgents } from '#shared/transatel/keep-alive.js';
 
 const servers: Server[] = [];
 
@@ -50,22 +44,5 @@ describe('sendAttempt keep-alive pool', () => {
     const url = await serverClosingIdleAfter(0);
     await sendAttempt(url, { method: 'POST', headers: {}, body: '{}' }, 5_000, 'test');
     await expect.poll(() => pooledIdleTimeouts(url)).toEqual([IDLE_CONNECTION_MS]);
-  });
-});
-
-describe('sendOverHttp keep-alive pool (the AWS calls the project signs)', () => {
-  const post = (url: string) =>
-    sendOverHttp({ method: 'POST', url: new URL(url), headers: {}, body: '{}' }, 5_000);
-
-  it("keeps an idle connection until a second before an emulator's announced timeout", async () => {
-    const url = await serverClosingIdleAfter(5_000);
-    expect((await post(url)).status).toBe(200);
-    await expect.poll(() => pooledIdleTimeouts(url, awsKeepAliveAgents)).toEqual([4_000]);
-  });
-
-  it('keeps it AWS_IDLE_CONNECTION_MS when the server announces no timeout, as AWS endpoints do', async () => {
-    const url = await serverClosingIdleAfter(0);
-    await post(url);
-    await expect.poll(() => pooledIdleTimeouts(url, awsKeepAliveAgents)).toEqual([AWS_IDLE_CONNECTION_MS]);
   });
 });

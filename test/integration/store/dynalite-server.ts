@@ -1,9 +1,10 @@
 import type { AddressInfo } from 'node:net';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import dynalite from 'dynalite';
 import { waitUntilTableActive } from '#local/provision.js';
-import { DocumentClient } from '#shared/aws/dynamodb.js';
 import { createTableInput, type TableDefinition } from '#shared/store/table-definition.js';
+import { documentClientOf } from '#shared/wiring/clients/document-client.js';
 
 /** Dummy identity: nothing here may ever reach real AWS. */
 const localAws = {
@@ -13,7 +14,7 @@ const localAws = {
 
 export interface LocalDynamo {
   endpoint: string;
-  documentClient: DocumentClient;
+  documentClient: DynamoDBDocumentClient;
   createTable(definition: TableDefinition, tableName: string): Promise<void>;
   close(): Promise<void>;
 }
@@ -28,7 +29,7 @@ export async function startLocalDynamo(): Promise<LocalDynamo> {
   const { port } = server.address() as AddressInfo;
   const endpoint = `http://127.0.0.1:${port}`;
   const rawClient = new DynamoDBClient({ ...localAws, endpoint });
-  const documentClient = new DocumentClient({ ...localAws, endpoint });
+  const documentClient = documentClientOf(rawClient);
 
   return {
     endpoint,

@@ -1,6 +1,6 @@
 import { DescribeTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand } from '#shared/aws/dynamodb.js';
 import { DynamoPolicyStore, policiesTableDefinition, policyKey } from '#shared/store/dynamo-policy-store.js';
 import { MAX_SCOPE_ICCIDS } from '#shared/store/policy.js';
 import { luhnCheckDigit } from '#shared/transatel/identifiers.js';

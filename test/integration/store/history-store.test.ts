@@ -1,5 +1,5 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { GetCommand } from '#shared/aws/dynamodb.js';
 import { DynamoHistoryStore, historyTableDefinition } from '#shared/store/dynamo-history-store.js';
 import { MemoryHistoryStore } from '#shared/store/memory-history-store.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';

@@ -1,5 +1,5 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand } from '#shared/aws/dynamodb.js';
 import { catalogTableDefinition } from '#shared/store/catalog-table.js';
 import { DynamoPlanCatalogStore } from '#shared/store/plan-catalog-store.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';

@@ -1,5 +1,5 @@
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { GetCommand } from '#shared/aws/dynamodb.js';
 import { DynamoHistoryStore, historyTableDefinition } from '#shared/store/dynamo-history-store.js';
 import type { HistoryEntry, HistoryStore } from '#shared/store/history.js';
 import { idempotencyTableDefinition } from '#shared/store/idempotency-table.js';

@@ -1,5 +1,5 @@
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PutCommand } from '#shared/aws/dynamodb.js';
 import { ordersTableDefinition } from '#shared/store/dynamo-order-store.js';
 import { DynamoWebhookTimingStore, WEBHOOK_TIMING_KEY } from '#shared/store/webhook-timing.js';
 import { type LocalDynamo, startLocalDynamo } from './dynalite-server.js';

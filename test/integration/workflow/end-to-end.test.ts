@@ -1,9 +1,10 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
 import { iccidFor } from '#local/simulator/index.js';
 import type { LocalStack } from '#local/stack.js';
-import { DocumentClient } from '#shared/aws/dynamodb.js';
 import { DynamoPlanCatalogStore } from '#shared/store/plan-catalog-store.js';
+import { documentClientOf } from '#shared/wiring/clients/document-client.js';
 import {
   api,
   counters,
@@ -210,11 +211,13 @@ describe('one open order per SIM', () => {
 
 describe('plan catalogue copy (catalog-sync)', () => {
   it('holds the plans of GET /v1/plans from the start; the ordering APIs check plans without calling Transatel', async () => {
-    const client = new DocumentClient({
-      endpoint: stack.endpoints.dynamodb,
-      region: LOCAL_REGION,
-      credentials: LOCAL_CREDENTIALS,
-    });
+    const client = documentClientOf(
+      new DynamoDBClient({
+        endpoint: stack.endpoints.dynamodb,
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+      }),
+    );
     const store = new DynamoPlanCatalogStore({ client, tableName: stack.resources.tables.catalog });
     const copy = await store.read();
     const plans = await api(stack, 'GET', '/v1/plans');

@@ -125,4 +125,25 @@ describe('the AWS cost per 1,000 orders', () => {
     const listed = awsCostTable(usage, context).table.rows.find((row) => row[1] === 'UpdateItem');
     expect(listed?.[3]).toBe(`$${awsPrices.dynamodbWriteUnit * 1e6} / 1M write units`);
   });
+
+  it('prices Lambda duration at the arm64 rate, each function at its own memory', () => {
+    const { table } = awsCostTable(usage, { seconds: 60, idleReceives: 0, capacityUnitsByTable: {} });
+    const compute = table.rows.filter((row) => row[1]?.startsWith('compute: '));
+    // The functions run on arm64 (infra: Architecture.ARM_64): us-east-1's Arm duration price, not x86's.
+    expect(compute.map((row) => row[3])).toEqual(['$0.0000133334 / GB-s', '$0.0000133334 / GB-s']);
+    expect(compute.map((row) => row[2])).toEqual([
+      '200.00 GB-s (100 × 2000.0 ms × 1024 MB)',
+      '25.00 GB-s (2,000 × 50.0 ms × 256 MB)',
+    ]);
+    expect(table.notes?.join(' ')).toContain('arm64');
+  });
+
+  it('says how the functions read the Transatel secret: the SDK, a 300 s cache, forced re-reads 10 s apart', () => {
+    const notes = awsCostTable(usage, { seconds: 60, idleReceives: 0, capacityUnitsByTable: {} }).table.notes;
+    const secrets = notes?.join(' ') ?? '';
+    expect(secrets).toContain('GetSecretValue through the SDK');
+    expect(secrets).toContain('in-function cache of 300 s');
+    expect(secrets).toContain('one forced re-read per 10 s');
+    expect(secrets).not.toContain('extension');
+  });
 });

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { medianRun, ratioToCeiling, repeatTable, spreadAroundMean } from '#bench/bulk-runs.js';
+import { cpuPerOrder, medianRun, ratioToCeiling, repeatTable, spreadAroundMean } from '#bench/bulk-runs.js';
 import { cpuBetween } from '#bench/process-cpu.js';
 
 const run = (wallSeconds: number) => ({ wallSeconds, orders: 3000, calls: 6000, rps: 200 });
@@ -55,5 +55,49 @@ describe('child process CPU', () => {
       { pid: 1, name: 'emulators-main.ts', seconds: 10.5 },
       { pid: 3, name: 'worker-host-main.ts', seconds: 4 },
     ]);
+  });
+});
+
+describe('CPU per order', () => {
+  it('adds the stack process and its children, names them, and shares them over the cores', () => {
+    const cpu = cpuPerOrder(
+      {
+        orders: 1000,
+        wallSeconds: 10,
+        cpuSeconds: 6,
+        childCpu: [
+          { name: 'emulators-main.ts', seconds: 7 },
+          { name: 'worker-host-main.ts', seconds: 3 },
+          { name: 'sim-server.ts', seconds: 2 },
+          { name: 'sim-server.ts', seconds: 0.5 },
+        ],
+      },
+      2,
+    );
+    expect(cpu.byProcess).toEqual([
+      { process: 'stack process', ms: 6 },
+      { process: 'emulators', ms: 7 },
+      { process: 'events worker', ms: 3 },
+      { process: 'simulator', ms: 2.5 },
+    ]);
+    expect(cpu.totalMs).toBeCloseTo(18.5);
+    // 18.5 CPU seconds over 10 s of wall time on 2 cores.
+    expect(cpu.shareOfCores).toBeCloseTo(0.925);
+  });
+
+  it('keeps a child it has no name for under its entry module', () => {
+    const cpu = cpuPerOrder(
+      {
+        orders: 10,
+        wallSeconds: 1,
+        cpuSeconds: 0,
+        childCpu: [
+          { name: 'other.ts', seconds: 0.1 },
+          { name: '/work/node_modules/@esbuild/linux-x64/bin/esbuild', seconds: 0.1 },
+        ],
+      },
+      2,
+    );
+    expect(cpu.byProcess.map((part) => part.process)).toEqual(['stack process', 'other.ts', 'esbuild (tsx)']);
   });
 });

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { importCycles, importGraph } from './import-graph.js';
 
 // The layout rules of docs/development.md, checked so that they keep holding.
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -33,5 +34,14 @@ describe('the source layout', () => {
       .map((path) => ({ path, lines: readFileSync(join(root, path), 'utf8').split('\n').length - 1 }))
       .filter(({ lines }) => lines > 300);
     expect(long).toEqual([]);
+  });
+
+  it('has no import cycle in shared/, type-only imports included: a module imports only modules below it', () => {
+    const { graph, unresolved } = importGraph(root, sourcesUnder('shared'));
+    expect(unresolved).toEqual([]);
+    const cycles = importCycles(graph).map(
+      ({ modules, cycle }) => `${cycle.join(' -> ')} (the tangle: ${modules.join(', ')})`,
+    );
+    expect(cycles).toEqual([]);
   });
 });

@@ -15,16 +15,3 @@ export const keepAliveAgents = {
   'http:': new HttpAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
   'https:': new HttpsAgent({ keepAlive: true, timeout: IDLE_CONNECTION_MS }),
 };
-
-/**
- * AWS's endpoints keep an idle connection for about a minute (DynamoDB's, as observed): the calls the project
- * signs itself (shared/aws-request.ts) close theirs at 50 s, so a function called every few seconds keeps its
- * connection instead of paying a TLS handshake, and a connection is not written to as AWS drops it. A local
- * emulator announcing a shorter `Keep-Alive: timeout` (dynalite's Node server, 5 s) gets a second less.
- */
-export const AWS_IDLE_CONNECTION_MS = 50_000;
-
-export const awsKeepAliveAgents = {
-  'http:': new HttpAgent({ keepAlive: true, timeout: AWS_IDLE_CONNECTION_MS }),
-  'https:': new HttpsAgent({ keepAlive: true, timeout: AWS_IDLE_CONNECTION_MS }),
-};
