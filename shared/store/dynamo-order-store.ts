@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BatchGetCommand,
   type DynamoDBDocumentClient,
@@ -7,7 +8,7 @@ import {
   type QueryCommandInput,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { buildUpdate } from './dynamo-order-update.js';
+import { buildUpdate, WRITE_ID_ATTRIBUTE } from './dynamo-order-update.js';
 import { dynamoSimMarkers, simMarkerKey } from './dynamo-sim-marker.js';
 import { isConditionalCheckFailure, stripUndefined, writeInBatches } from './dynamo-support.js';
 import {
@@ -177,12 +178,15 @@ export class DynamoOrderStore implements OrderStore {
 
   async transition(orderId: string, request: TransitionRequest): Promise<TransitionResult> {
     const plan = planTransition(request);
+    // The SDK retries an update whose answer was lost (a reset connection, a timeout) though it may have been
+    // applied: the retry then fails its condition. This write's own token, read back, tells it from another's.
+    const writeId = randomUUID();
     let attributes: Record<string, unknown> | undefined;
     try {
       const { Attributes } = await this.#client.send(
         new UpdateCommand({
           TableName: this.#tableName,
-          ...buildUpdate(orderId, plan),
+          ...buildUpdate(orderId, plan, writeId),
           ReturnValues: 'ALL_NEW',
         }),
       );
@@ -190,7 +194,16 @@ export class DynamoOrderStore implements OrderStore {
     } catch (error) {
       if (!isConditionalCheckFailure(error)) throw error;
       // The emulator has no ReturnValuesOnConditionCheckFailure: read the order to say why.
-      return { applied: false, conflict: toConflict(orderId, plan, await this.get(orderId)) };
+      const { Item } = await this.#client.send(
+        new GetCommand({ TableName: this.#tableName, Key: { orderId }, ConsistentRead: true }),
+      );
+      if (Item?.[WRITE_ID_ATTRIBUTE] !== writeId) {
+        return {
+          applied: false,
+          conflict: toConflict(orderId, plan, Item ? parseStoredOrder(Item) : undefined),
+        };
+      }
+      attributes = Item;
     }
     if (!attributes) throw new Error(`Order ${orderId}: update returned no attributes`);
     const order = parseStoredOrder(attributes);

@@ -3,8 +3,14 @@ import type { TransitionPlan } from './order-store.js';
 
 /** An order's transition as one conditional DynamoDB update, which DynamoOrderStore.transition sends. */
 
-/** Builds the conditional update for a transition: names and values are placeholders throughout. */
-export function buildUpdate(orderId: string, plan: TransitionPlan) {
+/** The attribute each transition stamps with a token of its own (never part of an Order). */
+export const WRITE_ID_ATTRIBUTE = 'writeId';
+
+/**
+ * Builds the conditional update for a transition: names and values are placeholders throughout. `writeId`, when
+ * given, is stored with it, so that the writer can tell its own write when it reads the order back.
+ */
+export function buildUpdate(orderId: string, plan: TransitionPlan, writeId?: string) {
   const names: Record<string, string> = {
     '#orderId': 'orderId',
     '#status': 'status',
@@ -14,6 +20,11 @@ export function buildUpdate(orderId: string, plan: TransitionPlan) {
   const values: Record<string, unknown> = { ':to': plan.to, ':one': 1, ':updatedAt': plan.updatedAt };
   const sets = ['#status = :to', '#version = #version + :one', '#updatedAt = :updatedAt'];
   const removes: string[] = [];
+  if (writeId !== undefined) {
+    names['#writeId'] = WRITE_ID_ATTRIBUTE;
+    values[':writeId'] = writeId;
+    sets.push('#writeId = :writeId');
+  }
 
   if (plan.timelineEntry) {
     names['#timeline'] = 'timeline';

@@ -10,14 +10,9 @@ import {
 } from '@aws-sdk/client-sqs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
-import {
-  type AwsFaultProxy,
-  type AwsFaultRates,
-  awsFaultDice,
-  startAwsFaultProxy,
-  throwDice,
-} from '#local/aws-faults.js';
+import { type AwsFaultProxy, type AwsFaultRates, startAwsFaultProxy } from '#local/aws-faults.js';
 import { type Emulators, startEmulators } from '#local/emulators.js';
+import { seedFor } from '#test/support/aws-fault-seeds.js';
 
 /**
  * The proxy in front of dynalite and fauxqs, seen from the SDK v3 clients: each fault arrives as the error AWS
@@ -26,18 +21,6 @@ import { type Emulators, startEmulators } from '#local/emulators.js';
 
 const TABLE = 'faults-table';
 const BUCKET = 'faults-bucket';
-
-/** A seed whose first two DynamoDB and SQS requests, at `rates`, meet a reset and then nothing. */
-function seedResettingFirstOnly(rates: AwsFaultRates): number {
-  for (let seed = 1; ; seed++) {
-    const dice = awsFaultDice(seed);
-    const first = (service: 'dynamodb' | 'sqs') => [
-      throwDice(dice[service], rates),
-      throwDice(dice[service], rates),
-    ];
-    if ([first('dynamodb'), first('sqs')].every(([a, b]) => a === 'reset' && b === undefined)) return seed;
-  }
-}
 
 describe('AWS fault proxy', () => {
   let emulators: Emulators;
@@ -184,7 +167,7 @@ describe('AWS fault proxy: a reset, then the SDK retries', () => {
     // Seeded so that the first call of each service is reset and its retry is not.
     proxy = await startAwsFaultProxy({
       upstreams: { dynamodb: emulators.endpoints.dynamodb, fauxqs: emulators.endpoints.sqs },
-      seed: seedResettingFirstOnly(rates),
+      seed: seedFor(['dynamodb', 'sqs'], rates, ['reset', undefined]),
     });
   });
   afterAll(async () => {
