@@ -124,7 +124,8 @@ export interface ReliabilityReport {
   needsReview: number;
   reviewReasons: { code: string; count: number }[];
   failures: FailureGroup[];
-  stuck: { orderId: string; iccid: string; status: string }[];
+  /** `path`: the order's timeline, seconds after RECEIVED. */
+  stuck: { orderId: string; iccid: string; status: string; path: string }[];
   lost: string[];
   doubleSubscriptions: { iccid: string; subscriptions: number }[];
   deadLetters: DeadLetterGroup[];
@@ -148,18 +149,23 @@ export interface ReliabilityReport {
   slowest: { orderId: string; cohort: string; seconds: number; path: string }[];
 }
 
+/** An order's timeline: `<seconds after RECEIVED>s <status> (<note>)`, one step after the other. */
+function timelineOf(order: StoredOrder): string {
+  return order.timeline
+    .map(
+      (entry) =>
+        `${((Date.parse(entry.at) - Date.parse(order.createdAt)) / 1000).toFixed(0)}s ${entry.status}${entry.note ? ` (${entry.note})` : ''}`,
+    )
+    .join(' → ');
+}
+
 function slowestOrders(orders: Iterable<StoredOrder>, cohortOf: Map<string, string>, count: number) {
   return [...orders]
     .map((order) => ({
       orderId: order.orderId,
       cohort: cohortOf.get(order.iccid) ?? '?',
       seconds: (Date.parse(order.updatedAt) - Date.parse(order.createdAt)) / 1000,
-      path: order.timeline
-        .map(
-          (entry) =>
-            `${((Date.parse(entry.at) - Date.parse(order.createdAt)) / 1000).toFixed(0)}s ${entry.status}${entry.note ? ` (${entry.note})` : ''}`,
-        )
-        .join(' → '),
+      path: timelineOf(order),
     }))
     .sort((a, b) => b.seconds - a.seconds)
     .slice(0, count);
@@ -526,6 +532,10 @@ export async function runReliability(options: ReliabilityOptions): Promise<Relia
         orderId,
         iccid: iccidOf.get(orderId) ?? '',
         status: stuckOrders.get(orderId)?.status ?? '(no record)',
+        path: (() => {
+          const order = stuckOrders.get(orderId);
+          return order ? timelineOf(order) : '';
+        })(),
       })),
       lost: missing,
       doubleSubscriptions: doubles,
@@ -660,8 +670,8 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
   if (report.stuck.length > 0) {
     tables.push({
       title: '4e. Reliability: stuck orders (first 20)',
-      columns: ['orderId', 'iccid', 'status'],
-      rows: report.stuck.slice(0, 20).map((order) => [order.orderId, order.iccid, order.status]),
+      columns: ['orderId', 'iccid', 'status', 'timeline (seconds after RECEIVED)'],
+      rows: report.stuck.slice(0, 20).map((order) => [order.orderId, order.iccid, order.status, order.path]),
     });
   }
   return tables;
