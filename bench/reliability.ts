@@ -637,7 +637,7 @@ export function reliabilityTables(report: ReliabilityReport): Table[] {
       `Local stack with the topology's batch sizes, concurrency and maxReceiveCount; visibility timeout ${report.visibilityTimeoutSeconds} s on every queue instead of 120-180 s (only the wait before a redelivery changes); POLL_FIRST_DELAY_SECONDS 3, plan claim lease ${report.claimLeaseSeconds} s.`,
       ...(aws
         ? [
-            `AWS faults (local/aws-faults.ts, seed ${aws.seed}, on every DynamoDB, SQS, SNS and S3 call of the functions; the pollers' receives and deletes, Lambda's event source, spared): throttleRate ${aws.rates.throttleRate ?? 0}, errorRate ${aws.rates.errorRate ?? 0} (500/503), resetRate ${aws.rates.resetRate ?? 0} (processed, then the connection reset before the answer).`,
+            `AWS faults (local/aws-faults.ts, seed ${aws.seed}, on every DynamoDB, SQS, SNS and S3 call of the functions; the pollers, Lambda's event source, and the job scheduler, AWS-internal, spared): throttleRate ${aws.rates.throttleRate ?? 0}, errorRate ${aws.rates.errorRate ?? 0} (500/503), resetRate ${aws.rates.resetRate ?? 0} (processed, then the connection reset before the answer).`,
           ]
         : []),
     ],
