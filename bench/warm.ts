@@ -1,4 +1,5 @@
 import { Agent, request } from 'node:http';
+import { startLocalSecretsManager } from '../local/secrets-manager.js';
 import { iccidFor } from '../local/simulator/index.js';
 import { logger } from '../shared/lambda/logger.js';
 import { createTransatelClient } from '../shared/transatel/client.js';
@@ -109,17 +110,22 @@ export async function runWarm(options: WarmOptions): Promise<PartResult> {
   const server = forkTs('bench/sim-server.ts', [JSON.stringify({ activationDelayMs: 0 })], {
     logFile: `${outRoot}/logs/warm-simulator.log`,
   });
+  // The handler reads the Transatel secret with the SDK's client, as in AWS: from the local stand-in (read once,
+  // during the warm-up, then cached).
+  const secretsManager = await startLocalSecretsManager();
   try {
     const { url } = await server.next('ready');
+    const secretId = secretsManager.createSecret(
+      'iot-capped-plans/bench/transatel',
+      JSON.stringify({ clientId: 'local-client', clientSecret: 'local-secret', webhookSecrets: ['bench'] }),
+    );
     Object.assign(process.env, {
       STAGE: 'bench',
       LOG_LEVEL: 'INFO',
       TRANSATEL_BASE_URL: url,
       TRANSATEL_MVNO_REF: 'M2MA_WW_TSL_LOCAL',
-      TRANSATEL_CREDENTIALS_SOURCE: 'env',
-      TRANSATEL_CLIENT_ID: 'local-client',
-      TRANSATEL_CLIENT_SECRET: 'local-secret',
-      TRANSATEL_WEBHOOK_SECRET: 'bench',
+      TRANSATEL_SECRET_ID: secretId,
+      AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url,
       AWS_REGION: 'us-east-1',
       AWS_ACCESS_KEY_ID: 'local',
       AWS_SECRET_ACCESS_KEY: 'local',
@@ -268,6 +274,7 @@ export async function runWarm(options: WarmOptions): Promise<PartResult> {
       ],
     };
   } finally {
+    await secretsManager.stop();
     await server.stop();
   }
 }

@@ -1,4 +1,4 @@
-import { WEBHOOK_SECRET_ENV } from './env.js';
+import { LOCAL_SECRET_NAME, WEBHOOK_SECRET_ENV } from './env.js';
 import { buildCatalog } from './simulator/catalog.js';
 import { iccidFor, type SimulatorVariant } from './simulator/index.js';
 import type { LocalStack } from './stack.js';
@@ -52,6 +52,7 @@ export function startupBanner(stack: LocalStack, options: BannerOptions = {}): s
     `  SQS + SNS       ${stack.endpoints.sqs}  (fauxqs, in memory)`,
     `  DynamoDB        ${stack.endpoints.dynamodb}  (dynalite, ${dynamo})`,
     `  Events tap      ${stack.tapQueueUrl}  (every event published to SNS)`,
+    `  Secrets Manager ${stack.secretsManager.url}  (stand-in: the Transatel secret ${LOCAL_SECRET_NAME})`,
     '',
     `  Webhooks        ${simulated ? 'simulator -> ' : ''}${stack.webhook.url}`,
     `  Webhook secret  ${secret}`,

@@ -4,6 +4,7 @@ import {
   type QueueName,
   queueUrlEnv,
   REPORTS_BUCKET_ENV,
+  SECRET_ID_ENV,
   type TableName,
   tableNameEnv,
 } from '../shared/topology.js';
@@ -81,6 +82,18 @@ export function resolveWebhookSecret(env: SourceEnv, option?: string): WebhookSe
   return { secret: LOCAL_DEFAULTS.webhookSecret, source: 'default' };
 }
 
+/** The name of the local Transatel secret (infra's is `iot-capped-plans/<stage>/transatel`). */
+export const LOCAL_SECRET_NAME = `iot-capped-plans/${LOCAL_STAGE}/transatel`;
+
+/** The Transatel secret's JSON, as deploy.md has it put in Secrets Manager: the credentials and webhook secret. */
+export function localTransatelSecret(transatel: TransatelTarget, webhookSecret: string): string {
+  return JSON.stringify({
+    clientId: transatel.clientId,
+    clientSecret: transatel.clientSecret,
+    webhookSecrets: [webhookSecret],
+  });
+}
+
 export interface FunctionEnvInput {
   source: SourceEnv;
   endpoints: LocalEndpoints;
@@ -88,7 +101,8 @@ export interface FunctionEnvInput {
   transatel: TransatelTarget;
   /** The simulator's URL in simulator mode. */
   transatelBaseUrl: string;
-  webhookSecret: string;
+  /** The stand-in Secrets Manager (local/secrets-manager.ts) and the Transatel secret's ARN there. */
+  secret: { endpoint: string; id: string };
   /** The local scheduler (local/job-scheduler.ts), for scheduled jobs. */
   schedulerUrl?: string;
 }
@@ -107,6 +121,7 @@ const passThrough = [
   'POWERTOOLS_LOG_LEVEL',
   'POLICY_SWEEP_MAX_RPS',
   'POLICY_CACHE_SECONDS',
+  'TRANSATEL_SECRET_CACHE_SECONDS',
 ] as const;
 
 /**
@@ -147,11 +162,13 @@ export function functionEnv(input: FunctionEnvInput): Record<string, string | un
     [jobScheduleEnv.queueArn]: resources.queues.jobs.arn,
     TRANSATEL_BASE_URL: transatel.mode === 'real' ? transatel.baseUrl : input.transatelBaseUrl,
     TRANSATEL_MVNO_REF: transatel.mvnoRef,
-    TRANSATEL_CREDENTIALS_SOURCE: 'env',
-    TRANSATEL_CLIENT_ID: transatel.clientId,
-    TRANSATEL_CLIENT_SECRET: transatel.clientSecret,
-    [WEBHOOK_SECRET_ENV]: input.webhookSecret,
-    // The list form wins over the single secret in shared/wiring/secrets.ts: drop it so both sides agree.
+    // The credentials are in the secret only, read with the SDK's client from the stand-in Secrets Manager as in
+    // AWS: none in the functions' environment.
+    [SECRET_ID_ENV]: input.secret.id,
+    AWS_ENDPOINT_URL_SECRETS_MANAGER: input.secret.endpoint,
+    TRANSATEL_CLIENT_ID: undefined,
+    TRANSATEL_CLIENT_SECRET: undefined,
+    [WEBHOOK_SECRET_ENV]: undefined,
     TRANSATEL_WEBHOOK_SECRETS: undefined,
     ACTIVATION_DEADLINE_SECONDS:
       present(source, 'ACTIVATION_DEADLINE_SECONDS') ?? LOCAL_DEFAULTS.activationDeadlineSeconds,

@@ -13,6 +13,8 @@ import { type Emulators, startEmulators } from './emulators.js';
 import {
   applyEnv,
   functionEnv,
+  LOCAL_SECRET_NAME,
+  localTransatelSecret,
   resolveTransatelTarget,
   resolveWebhookSecret,
   type SourceEnv,
@@ -26,6 +28,11 @@ import type { RuntimeLog } from './log.js';
 import { type PolledQueue, type Pollers, startPollers } from './poller.js';
 import { type Provisioned, provision } from './provision.js';
 import { type Schedules, startSchedules } from './schedules.js';
+import {
+  type LocalSecretsManager,
+  type SecretsManagerOperation,
+  startLocalSecretsManager,
+} from './secrets-manager.js';
 import { type RunningSimulator, type SimulatorOptions, startSimulator } from './simulator/index.js';
 import {
   addInvocationTallies,
@@ -112,6 +119,11 @@ export interface LocalStack {
   webhook: { url: string } & WebhookSecretChoice;
   /** The emulators' own origins (no faults, whatever `awsFaults` says): for the caller's checks. */
   endpoints: LocalEndpoints;
+  /**
+   * The stand-in Secrets Manager (local/secrets-manager.ts) and the Transatel secret's ARN there, which holds the
+   * credentials and the webhook secret; tests rotate it with PutSecretValue.
+   */
+  secretsManager: { url: string; secretId: string; calls(operation: SecretsManagerOperation): number };
   resources: Provisioned;
   queueUrls: Record<QueueName, string>;
   dlqUrls: Record<QueueName, string>;
@@ -159,6 +171,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   let workerHost: WorkerHost | undefined;
   let schedules: Schedules | undefined;
   let scheduler: LocalScheduler | undefined;
+  let secretsManager: LocalSecretsManager | undefined;
 
   // Work in flight drains first (pollers, then requests, which may call the simulator); each step
   // runs even when an earlier one failed.
@@ -169,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       () => pollers?.stop(),
       () => gateway?.close(),
       () => simulator?.close(),
+      () => secretsManager?.stop(),
       () => restoreEnv?.(),
       () => clients?.destroy(),
       () => awsFaultProxy?.close(),
@@ -233,6 +247,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       ...(log ? { log } : {}),
     });
 
+    // The Transatel secret, as deploy.md has it put in Secrets Manager; the functions read it with the SDK's client.
+    secretsManager = await startLocalSecretsManager();
+    const secretId = secretsManager.createSecret(
+      LOCAL_SECRET_NAME,
+      localTransatelSecret(transatel, webhookSecret.secret),
+    );
+    const runningSecretsManager = secretsManager;
+
     let openGate = () => {};
     const ready = new Promise<void>((resolve) => {
       openGate = resolve;
@@ -269,7 +291,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       resources,
       transatel,
       transatelBaseUrl,
-      webhookSecret: webhookSecret.secret,
+      secret: { endpoint: secretsManager.url, id: secretId },
       schedulerUrl: scheduler.url,
     });
     if (options.applyToProcessEnv ?? true) restoreEnv = applyEnv(env);
@@ -333,6 +355,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       transatel: { mode: transatel.mode, baseUrl: transatelBaseUrl },
       webhook: { url: webhookUrl, ...webhookSecret },
       endpoints: emulators.endpoints,
+      secretsManager: {
+        url: runningSecretsManager.url,
+        secretId,
+        calls: (operation) => runningSecretsManager.calls(operation),
+      },
       resources,
       queueUrls: mapQueues(resources, (queue) => queue.url),
       dlqUrls: mapQueues(resources, (queue) => queue.dlqUrl),

@@ -85,7 +85,13 @@ const webhookBody = z.object({
   events: z.array(z.string().min(1)).optional(),
 });
 
-const webhookPatchBody = z.object({ status: z.enum(['active', 'suspended']) });
+/** A status change (re-activate a suspended target), a new signing secret (a rotation), or both. */
+const webhookPatchBody = z
+  .object({ status: z.enum(['active', 'suspended']).optional(), secret: z.string().min(1).optional() })
+  .refine((patch) => patch.status !== undefined || patch.secret !== undefined, 'must set status or secret');
+
+/** The client credentials the token endpoint accepts from now on (a rotation at Transatel). */
+const credentialsBody = z.object({ clientId: z.string().min(1).optional(), clientSecret: z.string().min(1) });
 
 const testEventBody = z.object({
   eventType: z.string().min(1),
@@ -327,7 +333,7 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       method: 'PATCH',
       pattern: '/_sim/webhooks/:id',
       handler: (ctx) => {
-        const target = core.webhooks.setTargetStatus(ctx.params.id ?? '', body(webhookPatchBody, ctx).status);
+        const target = core.webhooks.updateTarget(ctx.params.id ?? '', compact(body(webhookPatchBody, ctx)));
         if (!target) throw notFound(`Unknown webhook target ${ctx.params.id}`);
         return json(200, target);
       },
@@ -360,6 +366,20 @@ export function adminRoutes(core: SimulatorCore): RouteDef[] {
       },
     },
     {
+      method: 'PUT',
+      pattern: '/_sim/credentials',
+      // Only these are accepted from now on; tokens already issued stay valid (POST /_sim/tokens/revoke ends
+      // them). The answer names the client id, never the secret.
+      handler: (ctx) => {
+        const b = body(credentialsBody, ctx);
+        core.credentials = {
+          clientId: b.clientId ?? core.credentials.clientId,
+          clientSecret: b.clientSecret,
+        };
+        return json(200, { clientId: core.credentials.clientId });
+      },
+    },
+    {
       method: 'POST',
       pattern: '/_sim/tokens/revoke',
       handler: () => json(200, { revoked: core.tokens.revokeAll() }),
@@ -381,7 +401,7 @@ function configView(core: SimulatorCore): Record<string, unknown> {
     ...core.config,
     variant: o.variant,
     seed: o.seed,
-    clientId: o.clientId,
+    clientId: core.credentials.clientId,
     mvnoRef: o.mvnoRef,
     cos: o.cos,
     ratePlans: o.ratePlans,

@@ -1,4 +1,4 @@
-import { TokenStore } from './auth.js';
+import { type BasicCredentials, TokenStore } from './auth.js';
 import { buildCatalog, type ProductDef } from './catalog.js';
 import { Counters } from './counters.js';
 import type { EventEnvelope, OcsContext } from './events.js';
@@ -23,6 +23,8 @@ export class SimulatorCore {
   /** How responses, events and signatures are shaped, and the test-mode switch (see variants.ts). */
   readonly variant: Variant;
   config: RuntimeConfig;
+  /** The client credentials the token endpoint accepts (`PUT /_sim/credentials` rotates them). */
+  credentials: BasicCredentials;
   state: SimState;
 
   constructor(readonly options: ResolvedOptions) {
@@ -30,6 +32,7 @@ export class SimulatorCore {
     this.scheduler = new Scheduler((error) => this.log(`scheduled task failed: ${describe(error)}`));
     this.ocs = { mvnoRef: options.mvnoRef, cos: options.cos };
     this.config = this.initialConfig();
+    this.credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
     this.state = this.seed();
     this.faults = new FaultEngine(options.seed, this.counters, this.scheduler);
     this.faults.set(options.faults);
@@ -61,12 +64,13 @@ export class SimulatorCore {
     return this.catalog.find((p) => p.productId === productId);
   }
 
-  /** Seeded state, start config and start webhook targets back; counters zeroed, faults cleared.
+  /** Seeded state, start config, credentials and webhook targets back; counters zeroed, faults cleared.
    *  Issued tokens stay valid: a reset between tests should not force every client to re-authenticate. */
   reset(): void {
     this.scheduler.cancelAll();
     this.counters.reset();
     this.config = this.initialConfig();
+    this.credentials = { clientId: this.options.clientId, clientSecret: this.options.clientSecret };
     this.state = this.seed();
     this.faults.reset();
     this.webhooks.reset(rngFor(this.options.seed, 'webhook-faults'), this.options.webhookTargets);

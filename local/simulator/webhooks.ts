@@ -128,6 +128,17 @@ export class WebhookBus {
     return targetView(target);
   }
 
+  /** A status change, or a new signing secret (a rotation: deliveries posted from now on are signed with it). */
+  updateTarget(
+    id: string,
+    patch: { status?: TargetStatus; secret?: string },
+  ): Record<string, unknown> | undefined {
+    const target = this.targets.get(id);
+    if (!target) return undefined;
+    if (patch.secret !== undefined) target.secret = patch.secret;
+    return patch.status === undefined ? targetView(target) : this.setTargetStatus(id, patch.status);
+  }
+
   listTargets(): Record<string, unknown>[] {
     return [...this.targets.values()].map(targetView);
   }

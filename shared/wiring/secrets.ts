@@ -1,16 +1,20 @@
+import {
+  GetSecretValueCommand,
+  SecretsManagerClient,
+  SecretsManagerServiceException,
+} from '@aws-sdk/client-secrets-manager';
 import { SECRET_ID_ENV } from '#shared/topology/env-names.js';
 import { type FieldIssue, requiredFieldErrorMap, toFieldIssues } from '../lambda/field-issues.js';
-import { lazy } from '../lazy.js';
-import { sendAttempt } from '../transatel/http-attempt.js';
+import { logger } from '../lambda/logger.js';
 import * as z from '../zod.js';
-import { type Env, loadConfig, positiveInteger } from './config.js';
+import { awsClientConfig } from './aws.js';
+import { type Env, loadConfig } from './config.js';
 
 /**
- * Transatel credentials: in AWS one Secrets Manager JSON secret `{ clientId, clientSecret, webhookSecrets:
- * [current, previous?] }`, read through the Parameters and Secrets Lambda Extension; locally
- * (`TRANSATEL_CREDENTIALS_SOURCE=env`) TRANSATEL_CLIENT_ID, TRANSATEL_CLIENT_SECRET and
- * TRANSATEL_WEBHOOK_SECRETS (comma-separated, current first) or TRANSATEL_WEBHOOK_SECRET. Values are never
- * logged nor put in error messages: errors name the field only.
+ * Transatel credentials: one Secrets Manager JSON secret `{ clientId, clientSecret, webhookSecrets: [current,
+ * previous?] }` (TRANSATEL_SECRET_ID), read with the SDK's Secrets Manager client and cached in the container
+ * (docs/design.md, "The Transatel secret"). Locally the same client reads a stand-in (local/secrets-manager.ts).
+ * Values are never logged nor put in error messages: errors name the secret and the field only.
  */
 
 const secretString = z.string().check(z.minLength(1, 'must not be empty'));
@@ -38,37 +42,19 @@ export class SecretError extends Error {
   constructor(
     message: string,
     readonly issues: readonly FieldIssue[] = [],
-    options?: { cause?: unknown },
   ) {
-    super(message, options);
+    super(message);
   }
 }
 
-/** Where the secret comes from. `forceRefresh` bypasses any cache. */
+/** Where the secret comes from: each `load` reads it anew (the cache is createTransatelSecrets'). */
 export interface TransatelSecretSource {
-  load(options: { forceRefresh: boolean }): Promise<TransatelSecret>;
+  load(): Promise<TransatelSecret>;
 }
 
 function describeIssues(issues: readonly FieldIssue[]): string {
   return issues.map((issue) => `${issue.path} ${issue.message}`).join('; ');
 }
-
-export interface SecretsExtensionSourceOptions {
-  secretId: string;
-  /** The function's AWS_SESSION_TOKEN: the extension answers only requests that carry it. */
-  sessionToken: string;
-  /** PARAMETERS_SECRETS_EXTENSION_HTTP_PORT; the extension's default is 2773. */
-  port?: number;
-  timeoutMs?: number;
-}
-
-const secretsExtensionDefaultPort = 2773;
-
-/** What the extension answers: Secrets Manager's GetSecretValue output, as JSON. */
-const extensionAnswerSchema = z.looseObject({
-  SecretString: z.optional(z.string()),
-  SecretBinary: z.optional(z.string()),
-});
 
 function parseSecretDocument(secretId: string, raw: string): TransatelSecret {
   let document: unknown;
@@ -87,91 +73,39 @@ function parseSecretDocument(secretId: string, raw: string): TransatelSecret {
 }
 
 /**
- * Reads the secret through the AWS Parameters and Secrets Lambda Extension (a layer CDK adds to every
- * function that reads it): a GET on localhost, answered from the extension's cache, which calls Secrets
- * Manager when its TTL (SECRETS_MANAGER_TTL, set by infra) has passed. No Secrets Manager client is bundled,
- * for a shorter cold start (docs/design.md); but a forced refresh cannot bypass the extension's cache, so a
- * rotation is seen within the TTL.
+ * What went wrong reading the secret, from the error's kind only. The SDK's error is not kept as the cause: one
+ * raised on an answer it could not parse carries the answer's body, which would be the secret.
  */
-export function secretsExtensionSource(options: SecretsExtensionSourceOptions): TransatelSecretSource {
-  const { secretId, sessionToken, port = secretsExtensionDefaultPort, timeoutMs = 5_000 } = options;
-  const url = `http://localhost:${port}/secretsmanager/get?secretId=${encodeURIComponent(secretId)}`;
-  const headers = { 'x-aws-parameters-secrets-token': sessionToken };
-  return {
-    async load() {
-      let answer: Awaited<ReturnType<typeof sendAttempt>>;
-      try {
-        answer = await sendAttempt(url, { method: 'GET', headers }, timeoutMs, 'read secret');
-      } catch (error) {
-        throw new SecretError(`Cannot read secret ${secretId}: the secrets extension did not answer`, [], {
-          cause: error,
-        });
-      }
-      if (!answer.ok) {
-        throw new SecretError(
-          `Cannot read secret ${secretId}: the secrets extension answered HTTP ${answer.status}`,
-        );
-      }
-      let body: unknown;
-      try {
-        body = JSON.parse(answer.text);
-      } catch {
-        throw new SecretError(`Cannot read secret ${secretId}: the secrets extension answered no JSON`);
-      }
-      const value = extensionAnswerSchema.safeParse(body);
-      const text = !value.success
-        ? undefined
-        : (value.data.SecretString ??
-          (value.data.SecretBinary === undefined
-            ? undefined
-            : Buffer.from(value.data.SecretBinary, 'base64').toString('utf8')));
-      if (text === undefined) throw new SecretError(`Secret ${secretId} has no value`);
-      return parseSecretDocument(secretId, text);
-    },
-  };
+function describeReadError(error: unknown): string {
+  if (error instanceof SecretsManagerServiceException) {
+    return `Secrets Manager answered ${error.name} (HTTP ${error.$metadata.httpStatusCode ?? 'unknown'})`;
+  }
+  if (error instanceof Error) {
+    const code = 'code' in error && typeof error.code === 'string' ? ` ${error.code}` : '';
+    return `${error.name}${code}`;
+  }
+  return 'unknown error';
 }
 
-// Only the local runtime reads credentials from its environment: built when it does, not in every container.
-const credentialsEnv = lazy(() =>
-  z.object({
-    TRANSATEL_CLIENT_ID: secretString,
-    TRANSATEL_CLIENT_SECRET: secretString,
-    TRANSATEL_WEBHOOK_SECRETS: z.optional(
-      z.pipe(
-        z.string(),
-        z.transform((list: string) =>
-          list
-            .split(',')
-            .map((secret) => secret.trim())
-            .filter((secret) => secret !== ''),
-        ),
-      ),
-    ),
-    TRANSATEL_WEBHOOK_SECRET: z.optional(secretString),
-  }),
-);
-
-/** Reads the environment on every load, so a test or the local runtime can change it. */
-export function environmentSource(env: Env = process.env): TransatelSecretSource {
+/** GetSecretValue on `secretId` (name or ARN), its SecretString (or SecretBinary) read as the JSON secret. */
+export function secretsManagerSource(options: {
+  secretId: string;
+  client: Pick<SecretsManagerClient, 'send'>;
+}): TransatelSecretSource {
+  const { secretId, client } = options;
   return {
     async load() {
-      const vars = loadConfig(credentialsEnv(), env);
-      const webhookSecrets =
-        vars.TRANSATEL_WEBHOOK_SECRETS ??
-        (vars.TRANSATEL_WEBHOOK_SECRET ? [vars.TRANSATEL_WEBHOOK_SECRET] : []);
-      const parsed = transatelSecretSchema.safeParse({
-        clientId: vars.TRANSATEL_CLIENT_ID,
-        clientSecret: vars.TRANSATEL_CLIENT_SECRET,
-        webhookSecrets,
-      });
-      if (!parsed.success) {
-        const issues: FieldIssue[] = toFieldIssues(parsed.error).map((issue) => ({
-          path: issue.path.startsWith('webhookSecrets') ? 'TRANSATEL_WEBHOOK_SECRETS' : issue.path,
-          message: issue.message,
-        }));
-        throw new SecretError(`Invalid environment: ${describeIssues(issues)}`, issues);
+      let text: string | undefined;
+      try {
+        const answer = await client.send(new GetSecretValueCommand({ SecretId: secretId }));
+        text =
+          answer.SecretString ??
+          (answer.SecretBinary ? Buffer.from(answer.SecretBinary).toString('utf8') : undefined);
+      } catch (error) {
+        throw new SecretError(`Cannot read secret ${secretId}: ${describeReadError(error)}`);
       }
-      return parsed.data;
+      if (text === undefined) throw new SecretError(`Secret ${secretId} has no value`);
+      return parseSecretDocument(secretId, text);
     },
   };
 }
@@ -183,31 +117,80 @@ export interface TransatelSecrets {
   refresh(): Promise<void>;
 }
 
+/** How long a read serves: a rotation is seen at the next refusal, else within this time. */
+export const SECRET_CACHE_DEFAULT_SECONDS = 300;
+/** Forced re-reads closer together than this reuse the last read. */
+export const SECRET_MIN_REFRESH_INTERVAL_MS = 10_000;
+
 export interface TransatelSecretsOptions {
   source: TransatelSecretSource;
+  /** How long a read is served before the next call reads again (default 300 s). */
+  ttlMs?: number;
   /**
-   * Forced refreshes closer together than this reuse the last result, so a persistent 401 does not
-   * turn every Transatel call into a Secrets Manager call.
+   * Forced refreshes closer together than this reuse the last read, so a persistent 401 does not turn every
+   * Transatel call into a Secrets Manager call (default 10 s).
    */
   minRefreshIntervalMs?: number;
   now?: () => number;
+  /** Told when an expired value is kept because the re-read failed (the message names no value). */
+  warn?: (message: string, attributes: Record<string, unknown>) => void;
 }
 
+/**
+ * The secret, cached: read on first use, then again when `ttlMs` has passed or when a caller forces it (a
+ * refusal by Transatel, a webhook signature that matches no secret), at most once per `minRefreshIntervalMs`.
+ * Concurrent callers share one read. A failed read never replaces a good value: a failed forced read fails its
+ * callers (the error says Secrets Manager could not be read) and the value stays until its TTL; a failed read
+ * after the TTL keeps serving the last value and tries again after `minRefreshIntervalMs`.
+ */
 export function createTransatelSecrets(options: TransatelSecretsOptions): TransatelSecrets {
-  const { source, minRefreshIntervalMs = 10_000, now = Date.now } = options;
+  const {
+    source,
+    ttlMs = SECRET_CACHE_DEFAULT_SECONDS * 1000,
+    minRefreshIntervalMs = SECRET_MIN_REFRESH_INTERVAL_MS,
+    now = Date.now,
+    warn,
+  } = options;
+  let cached: { value: TransatelSecret; expiresAt: number } | undefined;
   let pending: Promise<TransatelSecret> | undefined;
   let lastForcedAt = Number.NEGATIVE_INFINITY;
 
-  // Concurrent callers share one read: a cold start with many calls in flight fetches the secret once.
-  const read = (forceRefresh: boolean): Promise<TransatelSecret> => {
-    if (pending) return pending;
-    const force = forceRefresh && now() - lastForcedAt >= minRefreshIntervalMs;
-    if (force) lastForcedAt = now();
-    const loading = source.load({ forceRefresh: force }).finally(() => {
-      if (pending === loading) pending = undefined;
-    });
+  const load = (kind: 'first' | 'forced' | 'expired'): Promise<TransatelSecret> => {
+    const previous = cached;
+    const loading = source
+      .load()
+      .then(
+        (value) => {
+          cached = { value, expiresAt: now() + ttlMs };
+          return value;
+        },
+        (error: unknown) => {
+          if (kind !== 'expired' || !previous) throw error;
+          cached = { value: previous.value, expiresAt: now() + minRefreshIntervalMs };
+          warn?.('The Transatel secret could not be read again; the value read before stays in use', {
+            error: error instanceof Error ? error.message : 'unknown error',
+            retryInMs: minRefreshIntervalMs,
+          });
+          return previous.value;
+        },
+      )
+      .finally(() => {
+        if (pending === loading) pending = undefined;
+      });
     pending = loading;
     return loading;
+  };
+
+  const read = (forceRefresh: boolean): Promise<TransatelSecret> => {
+    if (pending) return pending;
+    if (!cached) return load('first');
+    const at = now();
+    if (forceRefresh) {
+      if (at - lastForcedAt < minRefreshIntervalMs) return Promise.resolve(cached.value);
+      lastForcedAt = at;
+      return load('forced');
+    }
+    return at < cached.expiresAt ? Promise.resolve(cached.value) : load('expired');
   };
 
   return {
@@ -224,37 +207,29 @@ export function createTransatelSecrets(options: TransatelSecretsOptions): Transa
   };
 }
 
-const sourceEnv = z.object({
-  TRANSATEL_CREDENTIALS_SOURCE: z._default(
-    z.enum(['secretsmanager', 'env'], { error: 'must be secretsmanager or env' }),
-    'secretsmanager',
+const secretEnv = z.object({
+  [SECRET_ID_ENV]: secretString,
+  TRANSATEL_SECRET_CACHE_SECONDS: z._default(
+    z.coerce.number().check(z.int(), z.minimum(0), z.maximum(86_400)),
+    SECRET_CACHE_DEFAULT_SECONDS,
   ),
 });
 
-const secretsManagerEnv = z.object({
-  [SECRET_ID_ENV]: secretString,
-  // Lambda sets both: the session token of the function's role, and the port when infra configures one.
-  AWS_SESSION_TOKEN: secretString,
-  PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: z._default(positiveInteger(), secretsExtensionDefaultPort),
-});
+// The container's client and cache, built on first use: region, credentials and (locally) the endpoint
+// (AWS_ENDPOINT_URL_SECRETS_MANAGER) come from the environment, as the SDK reads them.
+let processClient: SecretsManagerClient | undefined;
+let processCache: TransatelSecrets | undefined;
 
-/** The source the environment asks for: Secrets Manager (through the extension) in AWS, the environment locally. */
-export function transatelSecretSourceFromEnv(env: Env = process.env): TransatelSecretSource {
-  const { TRANSATEL_CREDENTIALS_SOURCE } = loadConfig(sourceEnv, env);
-  if (TRANSATEL_CREDENTIALS_SOURCE === 'env') return environmentSource(env);
-  const config = loadConfig(secretsManagerEnv, env);
-  return secretsExtensionSource({
-    secretId: config.TRANSATEL_SECRET_ID,
-    sessionToken: config.AWS_SESSION_TOKEN,
-    port: config.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT,
+function processSecrets(env: Env = process.env): TransatelSecrets {
+  if (processCache) return processCache;
+  const config = loadConfig(secretEnv, env);
+  processClient ??= new SecretsManagerClient({ ...awsClientConfig() });
+  processCache = createTransatelSecrets({
+    source: secretsManagerSource({ secretId: config.TRANSATEL_SECRET_ID, client: processClient }),
+    ttlMs: config.TRANSATEL_SECRET_CACHE_SECONDS * 1000,
+    warn: (message, attributes) => logger.warn(message, attributes),
   });
-}
-
-let defaultSecrets: TransatelSecrets | undefined;
-
-function processSecrets(): TransatelSecrets {
-  defaultSecrets ??= createTransatelSecrets({ source: transatelSecretSourceFromEnv() });
-  return defaultSecrets;
+  return processCache;
 }
 
 /** Client id and secret for Transatel's token endpoint. Matches the client layer's `CredentialsProvider`. */
@@ -273,7 +248,12 @@ export async function refreshTransatelSecrets(): Promise<void> {
   return processSecrets().refresh();
 }
 
-/** Forgets the process-wide instance so the next call reads the environment again (tests, local runtime). */
+/**
+ * Forgets the container's cache and client, as a new container would start (tests, and a second local stack in
+ * one process): the next call reads the environment and the secret again. The client is dropped, not destroyed:
+ * destroying it would close the keep-alive agent every client of awsClientConfig shares.
+ */
 export function resetTransatelSecrets(): void {
-  defaultSecrets = undefined;
+  processCache = undefined;
+  processClient = undefined;
 }

@@ -24,7 +24,7 @@ export function authRoutes(core: SimulatorCore): RouteDef[] {
       handler: (ctx) => {
         core.counters.tokenRequests += 1;
         const creds = parseBasic(ctx.headers.authorization);
-        const { clientId, clientSecret } = core.options;
+        const { clientId, clientSecret } = core.credentials;
         if (
           !creds ||
           !sameSecret(creds.clientId, clientId) ||

@@ -4,7 +4,7 @@ import { resetCatalogCache } from '#shared/wiring/plan-catalog.js';
 import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { json, type ScriptedHandler, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
-import { transatelEnv } from './harness.js';
+import { localSecretEnv, transatelEnv } from './harness.js';
 
 /** What the simulator cannot be asked for: a product without a price, and an outage on demand. */
 const CATALOG_PATH = '/ocs/catalog/api/cos/WW_M2MA_COS_IOT_CONNECT/products';
@@ -41,7 +41,7 @@ beforeAll(async () => {
     'POST /authentication/api/token': tokenOk(),
     [`GET ${CATALOG_PATH}`]: (req, res) => catalog(req, res),
   });
-  Object.assign(process.env, transatelEnv(server.url));
+  Object.assign(process.env, transatelEnv(server.url), await localSecretEnv());
 });
 
 afterAll(async () => {

@@ -4,7 +4,7 @@ import { handler } from '#functions/esim-api/handler.js';
 import { invoke } from '#test/support/api-event.js';
 import { type CaptureLogs, captureLogs } from '#test/support/log-capture.js';
 import { json, startScriptedServer, tokenOk } from '#test/support/scripted-server.js';
-import { transatelEnv } from './harness.js';
+import { localSecretEnv, transatelEnv } from './harness.js';
 
 /** Transatel answers that the simulator never gives: no rendered QR code, or not a PNG one. */
 const ESIM_PATH = '/sim-management/sims/api/esims/sim-serial';
@@ -37,7 +37,7 @@ beforeAll(async () => {
         qrCode: { value: `LPA:${ACTIVATION_CODE}`, dataUrl: 'data:image/svg+xml;base64,PHN2Zy8+' },
       }),
   });
-  Object.assign(process.env, transatelEnv(server.url));
+  Object.assign(process.env, transatelEnv(server.url), await localSecretEnv());
 });
 
 afterAll(async () => {

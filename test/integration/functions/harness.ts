@@ -1,19 +1,37 @@
+import { afterAll } from 'vitest';
+import { type LocalSecretsManager, startLocalSecretsManager } from '#local/secrets-manager.js';
 import { type RunningSimulator, startSimulator } from '#local/simulator/index.js';
 
-/** What every function needs to reach Transatel (or the simulator) locally. */
+/** What every function needs to reach Transatel (or the simulator) locally, but the secret (localSecretEnv). */
 export function transatelEnv(baseUrl: string): Record<string, string> {
   return {
     STAGE: 'test',
     TRANSATEL_BASE_URL: baseUrl,
     TRANSATEL_MVNO_REF: 'M2MA_WW_TSL_LOCAL',
-    TRANSATEL_CREDENTIALS_SOURCE: 'env',
-    TRANSATEL_CLIENT_ID: 'local-client',
-    TRANSATEL_CLIENT_SECRET: 'local-secret',
-    TRANSATEL_WEBHOOK_SECRET: 'x',
     AWS_REGION: 'us-east-1',
     AWS_ACCESS_KEY_ID: 'local',
     AWS_SECRET_ACCESS_KEY: 'local',
   };
+}
+
+// Stopped when the test file that started them ends (a hook of the file: this module is imported while it loads).
+const secretsManagers: LocalSecretsManager[] = [];
+afterAll(async () => {
+  await Promise.all(secretsManagers.splice(0).map((secretsManager) => secretsManager.stop()));
+});
+
+/**
+ * The Transatel secret (the simulator's default credentials), in a stand-in Secrets Manager on 127.0.0.1, and the
+ * variables that point the functions' SDK client at it.
+ */
+export async function localSecretEnv(): Promise<Record<string, string>> {
+  const secretsManager = await startLocalSecretsManager();
+  secretsManagers.push(secretsManager);
+  const secretId = secretsManager.createSecret(
+    'iot-capped-plans/test/transatel',
+    JSON.stringify({ clientId: 'local-client', clientSecret: 'local-secret', webhookSecrets: ['x'] }),
+  );
+  return { TRANSATEL_SECRET_ID: secretId, AWS_ENDPOINT_URL_SECRETS_MANAGER: secretsManager.url };
 }
 
 /**
@@ -37,7 +55,7 @@ export async function startSimulatorForFunctions(): Promise<RunningSimulator> {
       terminated: 2,
     },
   });
-  Object.assign(process.env, transatelEnv(sim.url));
+  Object.assign(process.env, transatelEnv(sim.url), await localSecretEnv());
   return sim;
 }
 

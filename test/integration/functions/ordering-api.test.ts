@@ -41,7 +41,8 @@ beforeAll(async () => {
         mvnoRef: 'M2MA',
       },
       transatelBaseUrl: 'http://127.0.0.1:9',
-      webhookSecret: 'x',
+      // Transatel is not called: its secret is never read.
+      secret: { endpoint: 'http://127.0.0.1:9', id: 'unused' },
     }),
   );
 });

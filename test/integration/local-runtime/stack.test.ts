@@ -1,3 +1,4 @@
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { ReceiveMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
@@ -73,10 +74,16 @@ describe('startLocalStack', () => {
     expect(process.env.AWS_ENDPOINT_URL_DYNAMODB).toBe(stack.endpoints.dynamodb);
     expect(process.env.AWS_ENDPOINT_URL_SNS).toBe(stack.endpoints.sns);
     expect(process.env.TRANSATEL_BASE_URL).toBe(stack.simulator?.url);
-    expect(process.env.TRANSATEL_CREDENTIALS_SOURCE).toBe('env');
-    expect(process.env.TRANSATEL_CLIENT_ID).toBe('local-client');
     expect(process.env.TRANSATEL_MVNO_REF).toBe('M2MA_WW_TSL_LOCAL');
-    expect(process.env.TRANSATEL_WEBHOOK_SECRET).toBe('local-webhook-secret');
+    // The credentials are in the stand-in's secret, not in the functions' environment.
+    expect(process.env.TRANSATEL_SECRET_ID).toBe(stack.secretsManager.secretId);
+    expect(stack.secretsManager.secretId).toMatch(
+      /^arn:aws:secretsmanager:us-east-1:000000000000:secret:iot-capped-plans\/local\/transatel-/,
+    );
+    expect(process.env.AWS_ENDPOINT_URL_SECRETS_MANAGER).toBe(stack.secretsManager.url);
+    expect(process.env.TRANSATEL_CLIENT_ID).toBeUndefined();
+    expect(process.env.TRANSATEL_CLIENT_SECRET).toBeUndefined();
+    expect(process.env.TRANSATEL_WEBHOOK_SECRET).toBeUndefined();
     expect(process.env.ACTIVATION_DEADLINE_SECONDS).toBe('600');
     expect(process.env.POLL_FIRST_DELAY_SECONDS).toBe('3');
     expect(process.env.STAGE).toBe('local');
@@ -148,6 +155,7 @@ describe('startLocalStack', () => {
     expect(banner).toContain(`API gateway     ${stack.url}`);
     expect(banner).toContain(stack.endpoints.dynamodb);
     expect(banner).toContain(stack.simulator?.url);
+    expect(banner).toContain(`Secrets Manager ${stack.secretsManager.url}`);
     expect(banner).toContain('local-webhook-secret');
     expect(banner).toContain('TRANSATEL_WEBHOOK_SECRET');
     expect(banner).toContain(`${stack.url}/v1/sims/${iccidFor('available', 0)}/activation`);
@@ -238,7 +246,21 @@ describe('startLocalStack against a real Transatel', () => {
     try {
       expect(stack.simulator).toBeUndefined();
       expect(stack.env.TRANSATEL_BASE_URL).toBe('https://api.transatel.example');
-      expect(stack.env.TRANSATEL_CLIENT_SECRET).toBe('real-client-secret');
+      expect(stack.env.TRANSATEL_CLIENT_SECRET).toBeUndefined();
+      const secrets = new SecretsManagerClient({
+        region: LOCAL_REGION,
+        credentials: LOCAL_CREDENTIALS,
+        endpoint: stack.secretsManager.url,
+      });
+      const { SecretString } = await secrets.send(
+        new GetSecretValueCommand({ SecretId: stack.secretsManager.secretId }),
+      );
+      secrets.destroy();
+      expect(JSON.parse(SecretString ?? '{}')).toEqual({
+        clientId: 'real-client',
+        clientSecret: 'real-client-secret',
+        webhookSecrets: ['real-webhook-secret'],
+      });
       expect(stack.webhook.source).toBe('env');
       const banner = startupBanner(stack);
       expect(banner).toContain('real API');

@@ -1,174 +1,160 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import {
+  CreateSecretCommand,
+  PutSecretValueCommand,
+  SecretsManagerClient,
+} from '@aws-sdk/client-secrets-manager';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { LOCAL_CREDENTIALS, LOCAL_REGION } from '#local/aws.js';
+import { startLocalSecretsManager } from '#local/secrets-manager.js';
 import {
   createTransatelSecrets,
   getTransatelCredentials,
+  getWebhookSecrets,
   resetTransatelSecrets,
   SecretError,
-  secretsExtensionSource,
+  secretsManagerSource,
 } from '#shared/wiring/secrets.js';
-import { json, type RecordedRequest, startScriptedServer } from '#test/support/scripted-server.js';
-
-const secretId = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:iot-capped-plans/dev/transatel-AbCdEf';
-const sessionToken = 'session-token-of-the-role';
 
 /**
- * A stand-in for the AWS Parameters and Secrets Lambda Extension (no emulator exists): real HTTP on
- * 127.0.0.1, answering GET /secretsmanager/get as the extension does, from a scripted list of values.
+ * The Transatel secret read with the SDK's Secrets Manager client, as the functions build it, over real HTTP to the
+ * local stand-in (local/secrets-manager.ts): the client's JSON 1.1 requests, the stand-in's answers and errors.
  */
-let answers: Array<(request: RecordedRequest) => { status: number; body: unknown }> = [];
-const extension = await startScriptedServer({
-  'GET /secretsmanager/get': (request, res) => {
-    const next = answers.shift() ?? (() => ({ status: 500, body: { message: 'no answer scripted' } }));
-    const { status, body } = next(request);
-    if (typeof body === 'string') res.writeHead(status).end(body);
-    else json(res, status, body);
-  },
+
+const stand = await startLocalSecretsManager();
+const admin = new SecretsManagerClient({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  endpoint: stand.url,
 });
-const port = Number(new URL(extension.url).port);
+const client = new SecretsManagerClient({
+  region: LOCAL_REGION,
+  credentials: LOCAL_CREDENTIALS,
+  endpoint: stand.url,
+  maxAttempts: 1,
+});
+
+afterEach(() => {
+  vi.unstubAllEnvs();
+  resetTransatelSecrets();
+});
+
+afterAll(async () => {
+  admin.destroy();
+  client.destroy();
+  await stand.stop();
+});
 
 function secretJson(clientSecret: string, webhookSecrets: string[] = ['whsec-current']): string {
   return JSON.stringify({ clientId: 'client-1', clientSecret, webhookSecrets });
 }
 
-function answerWith(...secretStrings: string[]): void {
-  for (const secretString of secretStrings) {
-    answers.push(() => ({ status: 200, body: { Name: 'transatel', SecretString: secretString } }));
-  }
+let created = 0;
+/** A new secret with this value; answers its ARN. */
+async function newSecret(value: string | Uint8Array): Promise<string> {
+  created += 1;
+  const { ARN } = await admin.send(
+    new CreateSecretCommand({
+      Name: `iot-capped-plans/test-${created}/transatel`,
+      ...(typeof value === 'string' ? { SecretString: value } : { SecretBinary: value }),
+    }),
+  );
+  return ARN ?? '';
 }
 
-const reads = () => extension.count('GET', '/secretsmanager/get');
+const readFrom = (secretId: string) => secretsManagerSource({ secretId, client }).load();
 
-function secretsFromExtension(minRefreshIntervalMs = 0) {
-  return createTransatelSecrets({
-    source: secretsExtensionSource({ secretId, sessionToken, port }),
-    minRefreshIntervalMs,
-  });
-}
-
-beforeEach(() => {
-  answers = [];
-  extension.requests.length = 0;
-});
-
-afterEach(() => {
-  vi.useRealTimers();
-  vi.unstubAllEnvs();
-  resetTransatelSecrets();
-});
-
-afterAll(() => extension.close());
-
-describe('Transatel secrets from Secrets Manager, through the Parameters and Secrets extension', () => {
-  it('asks the extension for the secret with the session token, then validates the JSON', async () => {
-    answerWith(secretJson('s3cret-1', ['whsec-current', 'whsec-previous']));
-    const secrets = secretsFromExtension();
-
-    expect(await secrets.getTransatelCredentials()).toEqual({
+describe('the Transatel secret from Secrets Manager, with the SDK client', () => {
+  it('reads the secret by ARN and validates its JSON', async () => {
+    const arn = await newSecret(secretJson('s3cret-1', ['whsec-current', 'whsec-previous']));
+    expect(await readFrom(arn)).toEqual({
       clientId: 'client-1',
       clientSecret: 's3cret-1',
+      webhookSecrets: ['whsec-current', 'whsec-previous'],
     });
-    const [request] = extension.requests;
-    expect(request?.query).toBe(`?secretId=${encodeURIComponent(secretId)}`);
-    expect(request?.headers['x-aws-parameters-secrets-token']).toBe(sessionToken);
-    answerWith(secretJson('s3cret-1', ['whsec-current', 'whsec-previous']));
-    expect(await secrets.getWebhookSecrets()).toEqual(['whsec-current', 'whsec-previous']);
-  });
-
-  it("asks again on every read and on a refresh: the cache is the extension's", async () => {
-    answerWith(secretJson('old'), secretJson('rotated'), secretJson('rotated-again'));
-    const secrets = secretsFromExtension();
-
-    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('old');
-    await secrets.refresh();
-    expect((await secrets.getTransatelCredentials({ forceRefresh: true })).clientSecret).toBe(
-      'rotated-again',
-    );
-    expect(reads()).toBe(3);
   });
 
   it('reads a binary secret', async () => {
-    const binary = Buffer.from(secretJson('from-binary')).toString('base64');
-    answers.push(() => ({ status: 200, body: { Name: 'transatel', SecretBinary: binary } }));
-    expect((await secretsFromExtension().getTransatelCredentials()).clientSecret).toBe('from-binary');
-  });
-
-  it('reads the secret once for many concurrent cold callers', async () => {
-    answerWith(secretJson('s3cret-1'));
-    const secrets = secretsFromExtension();
-    const all = await Promise.all(Array.from({ length: 10 }, () => secrets.getTransatelCredentials()));
-    expect(new Set(all.map((credentials) => credentials.clientSecret))).toEqual(new Set(['s3cret-1']));
-    expect(reads()).toBe(1);
+    const arn = await newSecret(new TextEncoder().encode(secretJson('from-binary')));
+    expect((await readFrom(arn)).clientSecret).toBe('from-binary');
   });
 
   it('names the invalid field, never the value', async () => {
-    answerWith(JSON.stringify({ clientId: 'client-1', clientSecret: '', webhookSecrets: ['whsec-leak'] }));
-    const error = await secretsFromExtension()
-      .getTransatelCredentials()
-      .catch((caught: unknown) => caught);
-    expect(error).toBeInstanceOf(SecretError);
-    expect((error as SecretError).message).toBe(
-      `Secret ${secretId} is invalid: clientSecret must not be empty`,
+    const arn = await newSecret(
+      JSON.stringify({ clientId: 'client-1', clientSecret: '', webhookSecrets: ['whsec-leak'] }),
     );
+    const error = await readFrom(arn).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(SecretError);
+    expect((error as SecretError).message).toBe(`Secret ${arn} is invalid: clientSecret must not be empty`);
     expect((error as SecretError).issues).toEqual([{ path: 'clientSecret', message: 'must not be empty' }]);
     expect(JSON.stringify(error)).not.toContain('whsec-leak');
   });
 
   it('reports missing fields and too many webhook secrets', async () => {
-    answerWith(JSON.stringify({ clientId: 'client-1', webhookSecrets: ['a', 'b', 'c'] }));
-    const error = await secretsFromExtension()
-      .getWebhookSecrets()
-      .catch((caught: unknown) => caught);
-    expect((error as SecretError).message).toBe(
-      `Secret ${secretId} is invalid: clientSecret is required; webhookSecrets must hold at most the current and the previous secret`,
+    const arn = await newSecret(JSON.stringify({ clientId: 'client-1', webhookSecrets: ['a', 'b', 'c'] }));
+    await expect(readFrom(arn)).rejects.toThrow(
+      `Secret ${arn} is invalid: clientSecret is required; webhookSecrets must hold at most the current and the previous secret`,
     );
   });
 
   it('does not quote a secret that is not JSON', async () => {
-    answerWith('clientSecret=plain-text-value');
-    const error = await secretsFromExtension()
-      .getTransatelCredentials()
-      .catch((caught: unknown) => caught);
-    expect((error as SecretError).message).toBe(`Secret ${secretId} is not a JSON object`);
+    const arn = await newSecret('clientSecret=plain-text-value');
+    const error = await readFrom(arn).catch((caught: unknown) => caught);
+    expect((error as SecretError).message).toBe(`Secret ${arn} is not a JSON object`);
     expect(String((error as SecretError).cause ?? '')).not.toContain('plain-text-value');
   });
 
-  it('says what the extension answered when it cannot give the secret', async () => {
-    answers.push(() => ({ status: 400, body: 'AccessDeniedException' }));
-    const denied = await secretsFromExtension()
-      .getTransatelCredentials()
-      .catch((caught: unknown) => caught);
-    expect(denied).toBeInstanceOf(SecretError);
-    expect((denied as SecretError).message).toBe(
-      `Cannot read secret ${secretId}: the secrets extension answered HTTP 400`,
+  it('says what Secrets Manager answered when it cannot give the secret, and that it did not answer', async () => {
+    await expect(readFrom('iot-capped-plans/nowhere/transatel')).rejects.toThrow(
+      'Cannot read secret iot-capped-plans/nowhere/transatel: Secrets Manager answered ResourceNotFoundException (HTTP 400)',
+    );
+    await admin.send(new CreateSecretCommand({ Name: 'iot-capped-plans/empty/transatel' }));
+    await expect(readFrom('iot-capped-plans/empty/transatel')).rejects.toThrow(
+      'Secrets Manager answered ResourceNotFoundException (HTTP 400)',
     );
 
-    answers.push(() => ({ status: 200, body: 'not json' }));
-    await expect(secretsFromExtension().getTransatelCredentials()).rejects.toThrow(
-      `Cannot read secret ${secretId}: the secrets extension answered no JSON`,
-    );
-
-    answers.push(() => ({ status: 200, body: { Name: 'transatel' } }));
-    await expect(secretsFromExtension().getTransatelCredentials()).rejects.toThrow(
-      `Secret ${secretId} has no value`,
-    );
+    const closed = await startLocalSecretsManager();
+    await closed.stop();
+    const nowhere = new SecretsManagerClient({
+      region: LOCAL_REGION,
+      credentials: LOCAL_CREDENTIALS,
+      endpoint: closed.url,
+      maxAttempts: 1,
+    });
+    try {
+      const error = await secretsManagerSource({ secretId: 'any', client: nowhere })
+        .load()
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(SecretError);
+      expect((error as SecretError).message).toMatch(/^Cannot read secret any: \w+ ECONNREFUSED$/);
+    } finally {
+      nowhere.destroy();
+    }
   });
 
-  it('says so when no extension listens', async () => {
-    const closed = await startScriptedServer({});
-    const closedPort = Number(new URL(closed.url).port);
-    await closed.close();
-    const source = secretsExtensionSource({ secretId, sessionToken, port: closedPort });
-    await expect(source.load({ forceRefresh: false })).rejects.toThrow(
-      `Cannot read secret ${secretId}: the secrets extension did not answer`,
-    );
+  it('sees a rotation at once when forced, through the cache', async () => {
+    const arn = await newSecret(secretJson('old'));
+    const secrets = createTransatelSecrets({
+      source: secretsManagerSource({ secretId: arn, client }),
+      ttlMs: 3_600_000,
+    });
+    const reads = stand.calls('GetSecretValue');
+    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('old');
+    await admin.send(new PutSecretValueCommand({ SecretId: arn, SecretString: secretJson('rotated') }));
+    expect((await secrets.getTransatelCredentials()).clientSecret).toBe('old');
+    expect((await secrets.getTransatelCredentials({ forceRefresh: true })).clientSecret).toBe('rotated');
+    expect(stand.calls('GetSecretValue') - reads).toBe(2);
   });
 
-  it('reads the port and the session token from the environment Lambda gives', async () => {
-    vi.stubEnv('TRANSATEL_CREDENTIALS_SOURCE', 'secretsmanager');
-    vi.stubEnv('TRANSATEL_SECRET_ID', secretId);
-    vi.stubEnv('AWS_SESSION_TOKEN', sessionToken);
-    vi.stubEnv('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', String(port));
-    answerWith(secretJson('from-env-config'));
+  it("builds the container's client from the environment as the SDK reads it", async () => {
+    const arn = await newSecret(secretJson('from-env-config', ['whsec-env']));
+    vi.stubEnv('TRANSATEL_SECRET_ID', arn);
+    vi.stubEnv('AWS_ENDPOINT_URL_SECRETS_MANAGER', stand.url);
+    vi.stubEnv('AWS_REGION', LOCAL_REGION);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', LOCAL_CREDENTIALS.accessKeyId);
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', LOCAL_CREDENTIALS.secretAccessKey);
+    const reads = stand.calls('GetSecretValue');
     expect((await getTransatelCredentials()).clientSecret).toBe('from-env-config');
+    expect(await getWebhookSecrets()).toEqual(['whsec-env']);
+    expect(stand.calls('GetSecretValue') - reads).toBe(1);
   });
 });

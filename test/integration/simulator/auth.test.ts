@@ -80,6 +80,27 @@ describe('simulator authentication', () => {
     expect((await apiClient(sim, await getToken(sim, 'cid', 'csecret'))('GET', path)).status).toBe(200);
   });
 
+  it('accepts only the credentials set at runtime, keeps issued tokens, and takes the start ones back on reset', async () => {
+    const admin = adminClient(sim);
+    const path = `${CM}/subscribers/sim-serial/${iccidFor('active', 0)}`;
+    const issued = await getToken(sim, 'cid', 'csecret');
+
+    const rotated = await admin('PUT', '/credentials', { clientSecret: 'csecret-2' });
+    expect(rotated).toMatchObject({ status: 200, body: { clientId: 'cid' } });
+    expect(JSON.stringify(rotated.body)).not.toContain('csecret-2');
+    const old = await tokenRequest(sim, basic('cid', 'csecret'), 'grant_type=client_credentials');
+    expect(old.status).toBe(401);
+    expect((await apiClient(sim, issued)('GET', path)).status).toBe(200);
+    expect((await apiClient(sim, await getToken(sim, 'cid', 'csecret-2'))('GET', path)).status).toBe(200);
+
+    expect((await admin('PUT', '/credentials', { clientId: '', clientSecret: 'x' })).status).toBe(400);
+    expect((await admin('PUT', '/credentials', {})).status).toBe(400);
+    await admin('POST', '/reset');
+    expect((await tokenRequest(sim, basic('cid', 'csecret'), 'grant_type=client_credentials')).status).toBe(
+      200,
+    );
+  });
+
   it('counts token requests', async () => {
     const before = sim.counters().tokenRequests;
     await getToken(sim, 'cid', 'csecret');

@@ -111,6 +111,22 @@ describe('simulator webhooks', () => {
     await waitFor(() => receiver.received.length === 5);
   });
 
+  it('signs with the secret a target is given at runtime (a rotation), and never shows it', async () => {
+    const [sim, receiver] = await setup();
+    const admin = adminClient(sim);
+    const targets = await admin<{ targets: { id: string }[] }>('GET', '/webhooks');
+    const id = targets.body.targets[0]?.id;
+    const patched = await admin('PATCH', `/webhooks/${id}`, { secret: 's3cret-rotated' });
+    expect(patched).toMatchObject({ status: 200, body: { id, status: 'active' } });
+    expect(JSON.stringify(patched.body)).not.toContain('s3cret');
+    await sendTest(sim, 1);
+    await waitFor(() => receiver.received.length === 1);
+    const got = receiver.received[0];
+    expect(got?.headers[SIGNATURE_HEADER.toLowerCase()]).toBe(signBody('s3cret-rotated', got?.raw ?? ''));
+    expect((await admin('PATCH', `/webhooks/${id}`, {})).status).toBe(400);
+    expect((await admin('PATCH', '/webhooks/wh-404', { secret: 'x' })).status).toBe(404);
+  });
+
   it('honours per-target event filters and runtime targets', async () => {
     const [sim, receiver] = await setup({ webhooks: { targets: [] } });
     const admin = adminClient(sim);

@@ -12,6 +12,7 @@ const stack = {
   },
   endpoints: { sqs: 'http://127.0.0.1:1', dynamodb: 'http://127.0.0.1:2' },
   tapQueueUrl: 'http://127.0.0.1:1/queue/tap',
+  secretsManager: { url: 'http://127.0.0.1:3', secretId: 'arn:aws:secretsmanager:us-east-1:0:secret:x' },
 } as unknown as LocalStack;
 
 const transatelLine = (banner: string) => banner.split('\n').find((line) => line.includes('Transatel'));
