@@ -28,12 +28,17 @@ export interface Synthesized {
  */
 export function synthStage(
   stage: StageName,
-  options: { nag?: boolean; overrides?: ContextOverrides } = {},
+  options: {
+    nag?: boolean;
+    overrides?: ContextOverrides;
+    /** CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION as the CLI sets them; none by default (tokens). */
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-test-'));
   const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
   const stack = new BackendStack(app, stackName(stage), {
-    stage: loadStageConfig(stage, options.overrides, {}),
+    stage: loadStageConfig(stage, options.overrides, options.env ?? {}),
   });
   if (options.nag) Aspects.of(stack).add(new AwsSolutionsChecks());
   const dispose = () => rmSync(outdir, { recursive: true, force: true });
