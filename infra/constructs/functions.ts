@@ -1,14 +1,7 @@
 import { resolve } from 'node:path';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  Architecture,
-  type IFunction,
-  ParamsAndSecretsLayerVersion,
-  ParamsAndSecretsLogLevel,
-  ParamsAndSecretsVersions,
-  Runtime,
-} from 'aws-cdk-lib/aws-lambda';
+import { Architecture, type IFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
@@ -36,9 +29,6 @@ import type { Notifications } from './notifications.js';
 import type { QueuePair } from './queues.js';
 import type { Reports } from './reports.js';
 import type { Store } from './store.js';
-
-/** How long the secrets extension serves a cached secret: the longest a rotated secret can go unseen. */
-export const SECRET_CACHE_TTL_SECONDS = 60;
 
 export interface FunctionsProps {
   stage: StageConfig;
@@ -126,14 +116,6 @@ export class Functions extends Construct {
             ),
           );
 
-    // Functions read the Transatel secret through the AWS Parameters and Secrets Lambda Extension rather than
-    // a bundled Secrets Manager client (shared/wiring/secrets.ts): its cache holds the secret for the TTL,
-    // which is also how long a rotation can take to be seen.
-    const secretsExtension = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-      secretsManagerTtl: Duration.seconds(SECRET_CACHE_TTL_SECONDS),
-      logLevel: ParamsAndSecretsLogLevel.WARN,
-    });
-
     this.functions = mapRecord(functionSpecs, (spec, name) => {
       const functionName = `${props.namePrefix}-${name}`;
 
@@ -177,7 +159,6 @@ export class Functions extends Construct {
         role,
         logGroup,
         environment,
-        ...(spec.readsSecret ? { paramsAndSecrets: secretsExtension } : {}),
         bundling: {
           forceDockerBundling: false,
           format: OutputFormat.ESM,
@@ -231,8 +212,10 @@ export class Functions extends Construct {
         );
       }
       if (spec.readsSecret) {
+        // The function reads the secret with the Secrets Manager API (no layer): GetSecretValue on this secret
+        // only, and kms:Decrypt should the secret ever be under a customer-managed key.
         fn.addEnvironment(SECRET_ID_ENV, props.secret.secretArn);
-        props.secret.grantRead(fn);
+        props.secret.grantRead(role);
       }
 
       for (const [, { queue, spec: queueSpec }] of entriesOf(props.queues)) {

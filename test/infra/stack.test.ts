@@ -1,6 +1,5 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_CACHE_TTL_SECONDS } from '#infra/constructs/functions.js';
 import { SCHEDULE_RETRY_ATTEMPTS } from '#infra/constructs/schedules.js';
 import { tableDefinitions } from '#infra/constructs/store.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '#infra/stages.js';
@@ -36,19 +35,6 @@ import {
   roleOfFunction,
 } from './cfn.js';
 import { synthStage } from './synth.js';
-
-/** What CDK's `paramsAndSecrets` sets for the extension (the function's own code reads only the port). */
-const secretsExtensionVariables = [
-  'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
-  'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
-  'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
-  'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
-  'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
-  'SECRETS_MANAGER_TIMEOUT_MILLIS',
-  'SECRETS_MANAGER_TTL',
-  'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
-  'SSM_PARAMETER_STORE_TTL',
-];
 
 const functionNames = Object.keys(functions) as FunctionName[];
 const queueNames = Object.keys(queues) as QueueName[];
@@ -161,13 +147,12 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
         if (spec.reportsBucket) expected[REPORTS_BUCKET_ENV] = bucketId();
-        const extension = spec.readsSecret ? secretsExtensionVariables : [];
         const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
         // Checked in jobs.test.ts.
         const scheduling = spec.schedulesJobs ? Object.values(jobScheduleEnv) : [];
 
         expect(Object.keys(variables).sort(), name).toEqual(
-          [...common, ...extension, ...history, ...scheduling, ...Object.keys(expected)].sort(),
+          [...common, ...history, ...scheduling, ...Object.keys(expected)].sort(),
         );
         if (history.length > 0) {
           expect(variables[HISTORY_RETENTION_ENV], name).toBe(String(stage.history.retentionDays));
@@ -181,19 +166,35 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('gives the secret readers, and only them, the secrets extension with a 60 s cache', () => {
+    it('gives no function a layer: the secret readers call Secrets Manager themselves, on their secret only', () => {
       for (const name of functionNames) {
         const resource = template.toJSON().Resources[fnId(name)] as { Properties: { Layers?: unknown[] } };
-        const variables = environmentOf(template, fnId(name));
-        if (functions[name].readsSecret) {
-          expect(resource.Properties.Layers, name).toHaveLength(1);
-          // The layer ARN for the stack's region, built for the functions' arm64 architecture.
-          expect(JSON.stringify(resource.Properties.Layers), name).toMatch(/Paramsandsecrets.*arm64/);
-          expect(variables.SECRETS_MANAGER_TTL, name).toBe(String(SECRET_CACHE_TTL_SECONDS));
-          expect(variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, name).toBe('2773');
-        } else {
-          expect(resource.Properties.Layers, name).toBeUndefined();
+        expect(resource.Properties.Layers, name).toBeUndefined();
+        const secretStatements = statementsOf(name).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+        );
+        if (!functions[name].readsSecret) {
+          expect(secretStatements, name).toEqual([]);
+          continue;
         }
+        expect(secretStatements.flatMap(actionsOf).sort(), name).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
+        for (const statement of secretStatements) {
+          expect(resourceList(statement), name).toEqual([{ Ref: secretId() }]);
+        }
+        expect(environmentOf(template, fnId(name))[SECRET_ID_ENV], name).toEqual({ Ref: secretId() });
+      }
+    });
+
+    it('gives every function at least 10 s', () => {
+      // The AWS SDK clients connect within 1 s and give an attempt 2 s, 3 attempts in all: one call that needs
+      // every attempt takes up to ~7 s with backoff, which a 5 s function would not live to see end.
+      for (const name of functionNames) {
+        expect(functions[name].timeoutSeconds, name).toBeGreaterThanOrEqual(10);
+        const fn = resourcesOfType(template, 'AWS::Lambda::Function')[fnId(name)];
+        expect(fn?.Properties.Timeout, name).toBeGreaterThanOrEqual(10);
       }
     });
 
