@@ -14,8 +14,9 @@ describe.each([
     env: { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-3' },
   },
 ])('stack of stage dev, $label', ({ env }) => {
-  it('leaves no cdk-nag finding unsuppressed', () => {
-    const { stack, dispose } = synthStage('dev', { nag: true, env });
+  it("leaves no cdk-nag finding unsuppressed, and meets Control Tower's controls but the stated ones", () => {
+    // With the controls on, the synthesis itself throws on any violation the template does not suppress.
+    const { stack, dispose } = synthStage('dev', { nag: true, guard: true, env });
     try {
       const annotations = Annotations.fromStack(stack);
       expect(annotations.findError('*', Match.stringLikeRegexp('AwsSolutions-.*'))).toEqual([]);
