@@ -1,5 +1,6 @@
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerGuard } from './guard.js';
 import { BackendStack } from './stack.js';
 import { type ContextOverrides, loadStageConfig, stackName } from './stages.js';
 
@@ -28,3 +29,6 @@ const stage = loadStageConfig(contextString('stage') ?? 'dev', overrides);
 new BackendStack(app, stackName(stage.name), { stage });
 
 Aspects.of(app).add(new AwsSolutionsChecks({ verbose: true }));
+// AWS Control Tower's proactive controls, checked on the synthesized template; exceptions are in the template
+// (Metadata.guard) with their reasons, and listed in docs/deploy.md.
+Validations.of(app).addPlugins(new ControlTowerGuard());

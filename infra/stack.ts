@@ -3,6 +3,7 @@ import { Annotations, CfnOutput, Stack, type StackProps, Tags } from 'aws-cdk-li
 import type { Construct } from 'constructs';
 import { functions as functionSpecs, routes } from '../shared/topology.js';
 import { Api } from './constructs/api.js';
+import { Encryption } from './constructs/encryption.js';
 import { Functions } from './constructs/functions.js';
 import { JobSchedules } from './constructs/job-schedules.js';
 import { Monitoring } from './constructs/monitoring.js';
@@ -40,13 +41,24 @@ export class BackendStack extends Stack {
     const retainData = stage.dataRemoval === 'retain';
     const secretName = `${PROJECT}/${stage.name}/transatel`;
 
+    const { key: encryptionKey } = new Encryption(this, 'encryption', {
+      namePrefix,
+      retainData,
+      logGroupNames: [`/aws/lambda/${namePrefix}-*`, `/aws/apigateway/${namePrefix}-api`],
+    });
     const store = new Store(this, 'store', { namePrefix, retainData });
-    const reports = new Reports(this, 'reports', { namePrefix, retainData });
+    const reports = new Reports(this, 'reports', {
+      namePrefix,
+      retainData,
+      encryptionKey,
+      accessLogRetentionDays: stage.logging.retention,
+    });
     const secrets = new Secrets(this, 'secrets', { secretName, retainData });
     const notifications = new Notifications(this, 'notifications', {
       namePrefix,
       alarmEmail: stage.alarms.email,
       alarmTopicArn: stage.alarms.topicArn,
+      encryptionKey,
     });
     const queues = new Queues(this, 'queues', { namePrefix, functionSpecs });
     for (const { queue, spec } of Object.values(queues.queues)) {
@@ -61,8 +73,9 @@ export class BackendStack extends Stack {
       notifications,
       secret: secrets.transatel,
       reports,
+      encryptionKey,
     });
-    const api = new Api(this, 'api', { stage, namePrefix, functions: functions.functions });
+    const api = new Api(this, 'api', { stage, namePrefix, functions: functions.functions, encryptionKey });
     const schedules = new Schedules(this, 'schedules', { namePrefix, functions: functions.functions });
     new JobSchedules(this, 'job-schedules', {
       namePrefix,

@@ -120,7 +120,8 @@ const stages: Record<StageName, Omit<StageInput, 'name' | 'env'>> = {
     transatel: { ...transatel, maxConcurrency: 10 },
     activationDeadlineSeconds: 4 * 3600,
     api: { throttleRateLimit: 200, throttleBurstLimit: 400 },
-    logging: { level: 'INFO', retention: RetentionDays.THREE_MONTHS },
+    // A year, as Control Tower's CT.CLOUDWATCH.PR.2 asks; the test stages keep theirs shorter (docs/deploy.md).
+    logging: { level: 'INFO', retention: RetentionDays.ONE_YEAR },
     alarms: { oldestMessageAgeSeconds: 1800 },
     dataRemoval: 'retain',
     terminationProtection: true,

@@ -1,4 +1,3 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   HttpApi,
@@ -9,18 +8,22 @@ import {
 } from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpIamAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
-import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { CfnPermission, type IFunction } from 'aws-cdk-lib/aws-lambda';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
 import { type FunctionName, type RouteSpec, routes as routeSpecs } from '#shared/topology.js';
+import { suppressGuard } from '../guard.js';
 import type { StageConfig } from '../stages.js';
+import { stageLogGroup } from './log-group.js';
 
 export interface ApiProps {
   stage: StageConfig;
   namePrefix: string;
   functions: Readonly<Record<FunctionName, IFunction>>;
   routes?: readonly RouteSpec[];
+  /** The stage's key, for the access log group. */
+  encryptionKey: IKey;
 }
 
 /** One access-log line per request, in the HTTP API's own $context variables. */
@@ -60,10 +63,10 @@ export class Api extends Construct {
       defaultAuthorizer: new HttpIamAuthorizer(),
     });
 
-    const accessLogs = new LogGroup(this, 'access-logs', {
+    const accessLogs = stageLogGroup(this, 'access-logs', {
       logGroupName: `/aws/apigateway/${props.namePrefix}-api`,
-      retention: props.stage.logging.retention,
-      removalPolicy: RemovalPolicy.DESTROY,
+      stage: props.stage,
+      encryptionKey: props.encryptionKey,
     });
     this.stage = this.httpApi.addStage('default-stage', {
       stageName: '$default',
@@ -92,7 +95,23 @@ export class Api extends Construct {
         integration: integrationFor(route.function),
         ...(route.auth === 'public' ? { authorizer: new HttpNoneAuthorizer() } : {}),
       });
-      if (route.auth === 'public' && httpRoute) {
+      if (!httpRoute) continue;
+      // The integration lets API Gateway invoke the function from this route only (a SourceArn that Guard,
+      // reading literals and references only, cannot evaluate: CDK builds it with Fn::Join).
+      for (const permission of httpRoute.node.findAll().filter((child) => child instanceof CfnPermission)) {
+        suppressGuard(permission, {
+          lambda_function_public_access_prohibited_check:
+            `Invocable by apigateway.amazonaws.com only, with SourceArn this API's ${route.method} ${route.path} ` +
+            'route (arn:...:execute-api:<region>:<account>:<api-id>/*/...): Guard cannot read that Fn::Join.',
+        });
+      }
+      if (route.auth === 'public') {
+        suppressGuard(httpRoute, {
+          api_gw_v2_authorization_type_configured_check:
+            `${route.method} ${route.path} is public by design: Transatel's webhook delivery cannot sign with ` +
+            `SigV4; ${route.function} verifies the HMAC signature of the raw body, in constant time, before ` +
+            'anything else.',
+        });
         NagSuppressions.addResourceSuppressions(httpRoute, [
           {
             id: 'AwsSolutions-APIG4',

@@ -1,17 +1,11 @@
 import { resolve } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import {
-  Architecture,
-  type IFunction,
-  ParamsAndSecretsLayerVersion,
-  ParamsAndSecretsLogLevel,
-  ParamsAndSecretsVersions,
-  Runtime,
-} from 'aws-cdk-lib/aws-lambda';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import { Architecture, type IFunction, Runtime } from 'aws-cdk-lib/aws-lambda';
 import { SqsEventSource } from 'aws-cdk-lib/aws-lambda-event-sources';
 import { LogLevel, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
-import { type ILogGroup, LogGroup } from 'aws-cdk-lib/aws-logs';
+import type { ILogGroup } from 'aws-cdk-lib/aws-logs';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { NagSuppressions } from 'cdk-nag';
 import { Construct } from 'constructs';
@@ -30,15 +24,14 @@ import {
   tableNameEnv,
 } from '#shared/topology.js';
 import { aliasEsbuildArgs, ESM_REQUIRE_BANNER } from '../bundling.js';
+import { suppressGuard } from '../guard.js';
 import { entriesOf, mapRecord } from '../records.js';
 import type { StageConfig } from '../stages.js';
+import { stageLogGroup } from './log-group.js';
 import type { Notifications } from './notifications.js';
 import type { QueuePair } from './queues.js';
 import type { Reports } from './reports.js';
 import type { Store } from './store.js';
-
-/** How long the secrets extension serves a cached secret: the longest a rotated secret can go unseen. */
-export const SECRET_CACHE_TTL_SECONDS = 60;
 
 export interface FunctionsProps {
   stage: StageConfig;
@@ -50,6 +43,8 @@ export interface FunctionsProps {
   notifications: Pick<Notifications, 'eventsTopic' | 'grantPublishEvents'>;
   secret: ISecret;
   reports: Pick<Reports, 'bucket' | 'grant'>;
+  /** The stage's key, for the log groups. */
+  encryptionKey: IKey;
 }
 
 /** The reports' share of Transatel's rate limit, split between the report runs that may go at once. */
@@ -126,22 +121,13 @@ export class Functions extends Construct {
             ),
           );
 
-    // Functions read the Transatel secret through the AWS Parameters and Secrets Lambda Extension rather than
-    // a bundled Secrets Manager client (shared/wiring/secrets.ts): its cache holds the secret for the TTL,
-    // which is also how long a rotation can take to be seen.
-    const secretsExtension = ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, {
-      secretsManagerTtl: Duration.seconds(SECRET_CACHE_TTL_SECONDS),
-      logLevel: ParamsAndSecretsLogLevel.WARN,
-    });
-
     this.functions = mapRecord(functionSpecs, (spec, name) => {
       const functionName = `${props.namePrefix}-${name}`;
 
-      const logGroup = new LogGroup(this, `${name}-logs`, {
+      const logGroup = stageLogGroup(this, `${name}-logs`, {
         logGroupName: `/aws/lambda/${functionName}`,
-        retention: stage.logging.retention,
-        // Logs expire with their retention; keeping named groups after a teardown would only block a redeploy.
-        removalPolicy: RemovalPolicy.DESTROY,
+        stage,
+        encryptionKey: props.encryptionKey,
       });
       this.logGroups[name] = logGroup;
       // Our own role instead of AWSLambdaBasicExecutionRole, whose log permissions on "*" reach every log group.
@@ -177,7 +163,6 @@ export class Functions extends Construct {
         role,
         logGroup,
         environment,
-        ...(spec.readsSecret ? { paramsAndSecrets: secretsExtension } : {}),
         bundling: {
           forceDockerBundling: false,
           format: OutputFormat.ESM,
@@ -231,8 +216,10 @@ export class Functions extends Construct {
         );
       }
       if (spec.readsSecret) {
+        // The function reads the secret with the Secrets Manager API (no layer): GetSecretValue on this secret
+        // only, and kms:Decrypt should the secret ever be under a customer-managed key.
         fn.addEnvironment(SECRET_ID_ENV, props.secret.secretArn);
-        props.secret.grantRead(fn);
+        props.secret.grantRead(role);
       }
 
       for (const [, { queue, spec: queueSpec }] of entriesOf(props.queues)) {
@@ -261,6 +248,12 @@ export class Functions extends Construct {
             'verified on Node 22; move to the next LTS runtime deliberately, not implicitly.',
         },
       ]);
+      suppressGuard(fn, {
+        lambda_inside_vpc_check:
+          'The functions call Transatel on the internet and AWS public endpoints and hold no network-reachable ' +
+          'data: a VPC would need NAT gateways (a fixed monthly cost per AZ and a new failure point) and would ' +
+          'protect nothing; IAM scopes what each function may reach.',
+      });
       return fn;
     });
   }

@@ -13,6 +13,20 @@ import {
 } from '#shared/topology.js';
 import { entriesOf } from '../records.js';
 
+const escapeRegExp = (text: string): string => text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+
+/**
+ * cdk-nag's IAM5 finding for `arn:<partition>:scheduler:<region>:<account>:schedule/<group>/*`, whether each of
+ * partition, region and account is a pseudo parameter or a literal.
+ */
+export function schedulesFinding(groupName: string): string {
+  const part = (token: string, literal: string) => `(?:<AWS::${token}>|${literal})`;
+  return (
+    `/^Resource::arn:${part('Partition', 'aws[a-z-]*')}:scheduler:${part('Region', '[a-z0-9-]+')}:` +
+    `${part('AccountId', '\\d{12}')}:schedule\\/${escapeRegExp(groupName)}\\/\\*$/g`
+  );
+}
+
 export interface JobSchedulesProps {
   namePrefix: string;
   /** The jobs queue: the one target of the schedules. */
@@ -87,9 +101,9 @@ export class JobSchedules extends Construct {
               id: 'AwsSolutions-IAM5',
               reason:
                 "A job's schedule is named by its jobId, unknown at deploy time: the grant covers the schedules of the stage's own jobs group only.",
-              appliesTo: [
-                `Resource::arn:<AWS::Partition>:scheduler:<AWS::Region>:<AWS::AccountId>:schedule/${groupName}/*`,
-              ],
+              // A pattern, not the literal finding: partition, region and account are tokens in an
+              // environment-agnostic synth but literals once the CLI knows them (CDK_DEFAULT_REGION/ACCOUNT).
+              appliesTo: [{ regex: schedulesFinding(groupName) }],
             },
           ],
           true,

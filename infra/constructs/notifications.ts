@@ -1,6 +1,6 @@
-import { ArnFormat, Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import { Grant, type IGrantable, PolicyStatement, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Alias, Key } from 'aws-cdk-lib/aws-kms';
+import { Alias, type IKey } from 'aws-cdk-lib/aws-kms';
 import { type ITopic, SubscriptionFilter, Topic } from 'aws-cdk-lib/aws-sns';
 import { EmailSubscription, SqsSubscription } from 'aws-cdk-lib/aws-sns-subscriptions';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
@@ -11,6 +11,8 @@ export interface NotificationsProps {
   alarmEmail?: string | undefined;
   /** An existing topic that receives the alarms as well. */
   alarmTopicArn?: string | undefined;
+  /** The stage's key (infra/constructs/encryption.ts), for the alarm topic. */
+  encryptionKey: IKey;
 }
 
 /**
@@ -33,19 +35,16 @@ export class Notifications extends Construct {
     });
 
     // CloudWatch cannot publish to a topic under the AWS-managed SNS key (its policy cannot name
-    // cloudwatch.amazonaws.com), so the alarm topic gets a small customer-managed key.
-    const alarmKey = new Key(this, 'alarm-key', {
-      description: `${props.namePrefix} alarm topic encryption`,
-      enableKeyRotation: true,
-      pendingWindow: Duration.days(7),
-      // Encrypts alarm messages in flight only: nothing outlives the topic.
-      removalPolicy: RemovalPolicy.DESTROY,
-    });
-    alarmKey.grant(new ServicePrincipal('cloudwatch.amazonaws.com'), 'kms:Decrypt', 'kms:GenerateDataKey*');
+    // cloudwatch.amazonaws.com), so the alarm topic is under the stage's key, which lets CloudWatch use it.
+    props.encryptionKey.grant(
+      new ServicePrincipal('cloudwatch.amazonaws.com'),
+      'kms:Decrypt',
+      'kms:GenerateDataKey*',
+    );
     const alarmTopic = new Topic(this, 'alarms', {
       topicName: `${props.namePrefix}-alarms`,
       displayName: 'IoT capped plans alarms',
-      masterKey: alarmKey,
+      masterKey: props.encryptionKey,
       enforceSSL: true,
     });
     // The topic policy that enforces TLS replaces SNS's default policy, so CloudWatch needs an explicit

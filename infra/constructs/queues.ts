@@ -1,5 +1,5 @@
-import { Duration } from 'aws-cdk-lib';
-import { type IQueue, Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import { type IQueue, Queue, QueueEncryption, RedrivePermission } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import {
   DLQ_RETENTION_DAYS,
@@ -40,14 +40,27 @@ export class Queues extends Construct {
             `the ${consumerTimeout}s timeout of ${spec.consumer}`,
         );
       }
+      const queueName = `${props.namePrefix}-${name}`;
+      // The DLQ takes messages from its own queue only (CT.SQS.PR.1). Its ARN is built from the name: a
+      // reference would make each queue depend on the other.
+      const source = Queue.fromQueueArn(
+        this,
+        `${name}-source`,
+        Stack.of(this).formatArn({
+          service: 'sqs',
+          resource: queueName,
+          arnFormat: ArnFormat.NO_RESOURCE_NAME,
+        }),
+      );
       const deadLetterQueue = new Queue(this, `${name}-dlq`, {
-        queueName: `${props.namePrefix}-${name}-dlq`,
+        queueName: `${queueName}-dlq`,
         retentionPeriod: Duration.days(DLQ_RETENTION_DAYS),
         encryption: QueueEncryption.SQS_MANAGED,
         enforceSSL: true,
+        redriveAllowPolicy: { redrivePermission: RedrivePermission.BY_QUEUE, sourceQueues: [source] },
       });
       const queue = new Queue(this, `${name}-queue`, {
-        queueName: `${props.namePrefix}-${name}`,
+        queueName,
         visibilityTimeout: Duration.seconds(spec.visibilityTimeoutSeconds),
         retentionPeriod: Duration.days(spec.retentionDays),
         encryption: QueueEncryption.SQS_MANAGED,

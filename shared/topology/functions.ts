@@ -63,7 +63,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'orders-api': {
     entry: 'functions/orders-api/handler.ts',
     description: 'Order state, timeline, Transatel ids and failure reason',
-    timeoutSeconds: 5,
+    timeoutSeconds: 10,
     memoryMb: 256,
     tables: [{ name: 'orders', access: 'read' }],
   },
@@ -71,7 +71,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'review-api': {
     entry: 'functions/review-api/handler.ts',
     description: 'Resolves orders held for review (NEEDS_REVIEW), audited with the caller',
-    timeoutSeconds: 5,
+    timeoutSeconds: 10,
     memoryMb: 256,
     tables: [
       { name: 'orders', access: 'readWrite' },
@@ -138,7 +138,7 @@ export const functions: Record<FunctionName, FunctionSpec> = {
   'webhook-intake': {
     entry: 'functions/webhook-intake/handler.ts',
     description: "Verifies Transatel's webhook signature and queues the raw event",
-    timeoutSeconds: 5,
+    timeoutSeconds: 10,
     memoryMb: 256,
     sendsTo: ['events'],
     readsSecret: true,

@@ -1,8 +1,9 @@
 import { Annotations, Match, type Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SECRET_CACHE_TTL_SECONDS } from '#infra/constructs/functions.js';
+import { NONCURRENT_VERSION_DAYS, REPORT_RETENTION_DAYS } from '#infra/constructs/reports.js';
 import { SCHEDULE_RETRY_ATTEMPTS } from '#infra/constructs/schedules.js';
 import { tableDefinitions } from '#infra/constructs/store.js';
+import { guardMetadataOf, suppressibleGuardRules } from '#infra/guard.js';
 import { loadStageConfig, resourcePrefix, type StageConfig, stageNames } from '#infra/stages.js';
 import {
   DLQ_RETENTION_DAYS,
@@ -36,19 +37,6 @@ import {
   roleOfFunction,
 } from './cfn.js';
 import { synthStage } from './synth.js';
-
-/** What CDK's `paramsAndSecrets` sets for the extension (the function's own code reads only the port). */
-const secretsExtensionVariables = [
-  'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
-  'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
-  'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
-  'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
-  'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
-  'SECRETS_MANAGER_TIMEOUT_MILLIS',
-  'SECRETS_MANAGER_TTL',
-  'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
-  'SSM_PARAMETER_STORE_TTL',
-];
 
 const functionNames = Object.keys(functions) as FunctionName[];
 const queueNames = Object.keys(queues) as QueueName[];
@@ -89,6 +77,19 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   const secretId = () =>
     logicalIdOf(template, 'AWS::SecretsManager::Secret', 'Name', `iot-capped-plans/${stageName}/transatel`);
   const bucketId = () => logicalIdOf(template, 'AWS::S3::Bucket', 'BucketName', `${prefix}-reports`);
+  const accessLogsId = () => {
+    const [id, ...others] = Object.keys(resourcesOfType(template, 'AWS::S3::Bucket')).filter(
+      (candidate) => candidate !== bucketId(),
+    );
+    expect(others).toEqual([]);
+    return id as string;
+  };
+  const keyId = () => {
+    const [id, ...others] = Object.keys(resourcesOfType(template, 'AWS::KMS::Key'));
+    expect(others).toEqual([]);
+    return id as string;
+  };
+  const stageKey = () => ({ 'Fn::GetAtt': [keyId(), 'Arn'] });
   const logGroupId = (name: FunctionName) =>
     logicalIdOf(template, 'AWS::Logs::LogGroup', 'LogGroupName', `/aws/lambda/${prefix}-${name}`);
   const statementsOf = (name: FunctionName): PolicyStatement[] =>
@@ -101,8 +102,9 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   afterAll(() => dispose?.());
 
   beforeAll(() => {
-    // One synthesis per stage serves every assertion, cdk-nag's included (it only adds annotations).
-    const synthesized = synthStage(stageName, { nag: true });
+    // One synthesis per stage serves every assertion, cdk-nag's included (it only adds annotations). With the
+    // Control Tower controls too: synthesis throws on any violation the template does not suppress.
+    const synthesized = synthStage(stageName, { nag: true, guard: true });
     template = synthesized.template;
     annotations = Annotations.fromStack(synthesized.stack);
     dispose = synthesized.dispose;
@@ -161,13 +163,12 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         if (spec.publishesEvents) expected[EVENTS_TOPIC_ENV] = topicId('events');
         if (spec.readsSecret) expected[SECRET_ID_ENV] = secretId();
         if (spec.reportsBucket) expected[REPORTS_BUCKET_ENV] = bucketId();
-        const extension = spec.readsSecret ? secretsExtensionVariables : [];
         const history = spec.tables?.some((table) => table.name === 'history') ? [HISTORY_RETENTION_ENV] : [];
         // Checked in jobs.test.ts.
         const scheduling = spec.schedulesJobs ? Object.values(jobScheduleEnv) : [];
 
         expect(Object.keys(variables).sort(), name).toEqual(
-          [...common, ...extension, ...history, ...scheduling, ...Object.keys(expected)].sort(),
+          [...common, ...history, ...scheduling, ...Object.keys(expected)].sort(),
         );
         if (history.length > 0) {
           expect(variables[HISTORY_RETENTION_ENV], name).toBe(String(stage.history.retentionDays));
@@ -181,19 +182,35 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       }
     });
 
-    it('gives the secret readers, and only them, the secrets extension with a 60 s cache', () => {
+    it('gives no function a layer: the secret readers call Secrets Manager themselves, on their secret only', () => {
       for (const name of functionNames) {
         const resource = template.toJSON().Resources[fnId(name)] as { Properties: { Layers?: unknown[] } };
-        const variables = environmentOf(template, fnId(name));
-        if (functions[name].readsSecret) {
-          expect(resource.Properties.Layers, name).toHaveLength(1);
-          // The layer ARN for the stack's region, built for the functions' arm64 architecture.
-          expect(JSON.stringify(resource.Properties.Layers), name).toMatch(/Paramsandsecrets.*arm64/);
-          expect(variables.SECRETS_MANAGER_TTL, name).toBe(String(SECRET_CACHE_TTL_SECONDS));
-          expect(variables.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT, name).toBe('2773');
-        } else {
-          expect(resource.Properties.Layers, name).toBeUndefined();
+        expect(resource.Properties.Layers, name).toBeUndefined();
+        const secretStatements = statementsOf(name).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('secretsmanager:')),
+        );
+        if (!functions[name].readsSecret) {
+          expect(secretStatements, name).toEqual([]);
+          continue;
         }
+        expect(secretStatements.flatMap(actionsOf).sort(), name).toEqual([
+          'secretsmanager:DescribeSecret',
+          'secretsmanager:GetSecretValue',
+        ]);
+        for (const statement of secretStatements) {
+          expect(resourceList(statement), name).toEqual([{ Ref: secretId() }]);
+        }
+        expect(environmentOf(template, fnId(name))[SECRET_ID_ENV], name).toEqual({ Ref: secretId() });
+      }
+    });
+
+    it('gives every function at least 10 s', () => {
+      // The AWS SDK clients connect within 1 s and give an attempt 2 s, 3 attempts in all: one call that needs
+      // every attempt takes up to ~7 s with backoff, which a 5 s function would not live to see end.
+      for (const name of functionNames) {
+        expect(functions[name].timeoutSeconds, name).toBeGreaterThanOrEqual(10);
+        const fn = resourcesOfType(template, 'AWS::Lambda::Function')[fnId(name)];
+        expect(fn?.Properties.Timeout, name).toBeGreaterThanOrEqual(10);
       }
     });
 
@@ -217,7 +234,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       expect(JSON.stringify(template.toJSON())).not.toContain('TRANSATEL_MAX_RPS');
     });
 
-    it('writes logs to its own log group with the stage retention', () => {
+    it("writes logs to its own log group with the stage retention, under the stage's key", () => {
       for (const name of functionNames) {
         template.hasResourceProperties('AWS::Lambda::Function', {
           FunctionName: `${prefix}-${name}`,
@@ -226,8 +243,17 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         template.hasResourceProperties('AWS::Logs::LogGroup', {
           LogGroupName: `/aws/lambda/${prefix}-${name}`,
           RetentionInDays: stage.logging.retention,
+          KmsKeyId: stageKey(),
         });
       }
+      // Every log group of the stack, the API's access log included.
+      for (const [id, logGroup] of Object.entries(resourcesOfType(template, 'AWS::Logs::LogGroup'))) {
+        expect(logGroup.Properties.KmsKeyId, id).toEqual(stageKey());
+        expect(logGroup.Properties.RetentionInDays, id).toBe(stage.logging.retention);
+      }
+      // Control Tower asks a year (CT.CLOUDWATCH.PR.2): prod keeps that, the test stages say why not.
+      if (stageName === 'prod') expect(stage.logging.retention).toBe(365);
+      else expect(stage.logging.retention).toBeLessThan(365);
     });
   });
 
@@ -244,7 +270,11 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         for (const queue of queueNames) if (queues[queue].consumer === name) allowed.add(queueId(queue));
         if (spec.publishesEvents) allowed.add(topicId('events'));
         if (spec.readsSecret) allowed.add(secretId());
-        if (spec.reportsBucket) allowed.add(bucketId());
+        // The reports' objects and listing, and the stage key through S3 to read and write them.
+        if (spec.reportsBucket) {
+          allowed.add(bucketId());
+          allowed.add(keyId());
+        }
 
         const reached = new Set<string>();
         for (const statement of statements) {
@@ -434,10 +464,30 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           },
           MessageRetentionPeriod: queues[name].retentionDays * 86_400,
         });
+        // A DLQ takes messages from its own queue only (CT.SQS.PR.1), named by its ARN.
         template.hasResourceProperties('AWS::SQS::Queue', {
           QueueName: `${prefix}-${name}-dlq`,
           MessageRetentionPeriod: DLQ_RETENTION_DAYS * 86_400,
           RedrivePolicy: Match.absent(),
+          RedriveAllowPolicy: {
+            redrivePermission: 'byQueue',
+            sourceQueueArns: [
+              {
+                'Fn::Join': [
+                  '',
+                  [
+                    'arn:',
+                    { Ref: 'AWS::Partition' },
+                    ':sqs:',
+                    { Ref: 'AWS::Region' },
+                    ':',
+                    { Ref: 'AWS::AccountId' },
+                    `:${prefix}-${name}`,
+                  ],
+                ],
+              },
+            ],
+          },
         });
       }
     });
@@ -621,12 +671,17 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
   });
 
   describe('data', () => {
-    it('keeps the reports in one private, encrypted, TLS-only bucket whose objects expire', () => {
-      template.resourceCountIs('AWS::S3::Bucket', 1);
+    it("keeps the reports in a private, TLS-only, versioned bucket under the stage's key, whose objects expire", () => {
+      template.resourceCountIs('AWS::S3::Bucket', 2);
       template.hasResourceProperties('AWS::S3::Bucket', {
         BucketName: `${prefix}-reports`,
         BucketEncryption: {
-          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+          ServerSideEncryptionConfiguration: [
+            {
+              ServerSideEncryptionByDefault: { SSEAlgorithm: 'aws:kms', KMSMasterKeyID: stageKey() },
+              BucketKeyEnabled: true,
+            },
+          ],
         },
         PublicAccessBlockConfiguration: {
           BlockPublicAcls: true,
@@ -635,27 +690,166 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
           RestrictPublicBuckets: true,
         },
         OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        VersioningConfiguration: { Status: 'Enabled' },
+        // Expired reports leave a delete marker; the version behind it goes NONCURRENT_VERSION_DAYS later.
         LifecycleConfiguration: {
-          Rules: [Match.objectLike({ Status: 'Enabled', ExpirationInDays: 30 })],
+          Rules: [
+            Match.objectLike({
+              Status: 'Enabled',
+              ExpirationInDays: REPORT_RETENTION_DAYS,
+              NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+            }),
+          ],
+        },
+        LoggingConfiguration: { DestinationBucketName: { Ref: accessLogsId() }, LogFilePrefix: 'reports/' },
+      });
+      expect(REPORT_RETENTION_DAYS).toBe(30);
+      for (const id of [bucketId(), accessLogsId()]) {
+        template.hasResourceProperties('AWS::S3::BucketPolicy', {
+          Bucket: { Ref: id },
+          PolicyDocument: {
+            Statement: Match.arrayWith([
+              Match.objectLike({
+                Effect: 'Deny',
+                Action: 's3:*',
+                Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              }),
+            ]),
+          },
+        });
+      }
+      // Objects only, and listing: the API reads and writes records, the worker writes content; nobody deletes.
+      for (const name of functionNames) {
+        const actions = actionsOn(name, bucketId()).sort();
+        const access = functions[name].reportsBucket;
+        expect(actions, name).toEqual(
+          access === undefined ? [] : ['s3:GetObject', 's3:ListBucket', 's3:PutObject'],
+        );
+      }
+    });
+
+    it('lets the readers of the reports bucket list it, on the bucket only, so a missing report answers 404', () => {
+      const readers = functionNames.filter((name) => functions[name].reportsBucket !== undefined);
+      expect(readers.sort()).toEqual(['report-worker', 'reports-api']);
+      for (const name of functionNames) {
+        const listing = statementsOf(name).filter((statement) =>
+          actionsOf(statement).includes('s3:ListBucket'),
+        );
+        if (!readers.includes(name)) {
+          expect(listing, name).toEqual([]);
+          continue;
+        }
+        // On the bucket's ARN alone (not its objects, not another bucket), and nothing else in that statement.
+        expect(listing, name).toEqual([
+          { Effect: 'Allow', Action: 's3:ListBucket', Resource: { 'Fn::GetAtt': [bucketId(), 'Arn'] } },
+        ]);
+      }
+    });
+
+    it("lets the report functions use the stage's key through S3 only", () => {
+      for (const name of functionNames) {
+        const keyStatements = statementsOf(name).filter((statement) =>
+          actionsOf(statement).some((action) => action.startsWith('kms:')),
+        );
+        if (functions[name].reportsBucket === undefined) {
+          expect(keyStatements, name).toEqual([]);
+          continue;
+        }
+        expect(keyStatements, name).toEqual([
+          {
+            Effect: 'Allow',
+            Action:
+              functions[name].reportsBucket === 'read'
+                ? 'kms:Decrypt'
+                : ['kms:Decrypt', 'kms:GenerateDataKey'],
+            Resource: stageKey(),
+            Condition: {
+              StringEquals: {
+                'kms:ViaService': { 'Fn::Join': ['', ['s3.', { Ref: 'AWS::Region' }, '.amazonaws.com']] },
+              },
+            },
+          },
+        ]);
+      }
+    });
+
+    it("logs every request to the reports bucket to an access-log bucket kept as long as the stage's logs", () => {
+      template.hasResourceProperties('AWS::S3::Bucket', {
+        BucketName: Match.absent(),
+        // The one encryption S3 delivers access logs under.
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        VersioningConfiguration: { Status: 'Enabled' },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              ExpirationInDays: stage.logging.retention,
+              NoncurrentVersionExpiration: { NoncurrentDays: NONCURRENT_VERSION_DAYS },
+            }),
+          ],
         },
       });
+      // Written by the S3 logging service for the reports bucket alone; no function touches it.
       template.hasResourceProperties('AWS::S3::BucketPolicy', {
+        Bucket: { Ref: accessLogsId() },
         PolicyDocument: {
           Statement: Match.arrayWith([
             Match.objectLike({
-              Effect: 'Deny',
-              Action: 's3:*',
-              Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+              Effect: 'Allow',
+              Principal: { Service: 'logging.s3.amazonaws.com' },
+              Action: 's3:PutObject',
+              Condition: Match.objectLike({
+                ArnLike: { 'aws:SourceArn': { 'Fn::GetAtt': [bucketId(), 'Arn'] } },
+              }),
             }),
           ]),
         },
       });
-      // Objects only: the API reads and writes records, the worker writes content; nobody lists or deletes.
-      for (const name of functionNames) {
-        const actions = actionsOn(name, bucketId()).sort();
-        const access = functions[name].reportsBucket;
-        expect(actions, name).toEqual(access === undefined ? [] : ['s3:GetObject', 's3:PutObject']);
+      for (const name of functionNames) expect(actionsOn(name, accessLogsId()), name).toEqual([]);
+      const policy = stageName === 'prod' ? 'Retain' : 'Delete';
+      for (const id of [bucketId(), accessLogsId()]) {
+        expect(resourcesOfType(template, 'AWS::S3::Bucket')[id]?.DeletionPolicy, id).toBe(policy);
       }
+    });
+
+    it('has one customer-managed key per stage: rotated, grants for AWS services only, logs for its own groups', () => {
+      const key = resourcesOfType(template, 'AWS::KMS::Key')[keyId()];
+      expect(key?.Properties).toMatchObject({ EnableKeyRotation: true });
+      // Prod keeps the key with its retained reports bucket, whose objects need it.
+      expect(key?.DeletionPolicy).toBe(stageName === 'prod' ? 'Retain' : 'Delete');
+      template.hasResourceProperties('AWS::KMS::Alias', {
+        AliasName: `alias/${prefix}`,
+        TargetKeyId: stageKey(),
+      });
+      const statements =
+        (key?.Properties.KeyPolicy as { Statement: Record<string, unknown>[] } | undefined)?.Statement ?? [];
+      expect(statements).toContainEqual({
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: 'kms:CreateGrant',
+        Resource: '*',
+        Condition: {
+          BoolIfExists: { 'kms:GrantIsForAWSResource': 'false', 'aws:PrincipalIsAWSService': 'false' },
+        },
+      });
+      const logs = statements.find((statement) => JSON.stringify(statement.Principal).includes('"logs."'));
+      expect(literalStrings(logs?.Condition).filter((text) => text.includes(':log-group:'))).toEqual([
+        `:log-group:/aws/lambda/${prefix}-*`,
+        `:log-group:/aws/apigateway/${prefix}-api`,
+      ]);
+      // Used by the log groups, the reports bucket and the alarm topic; by nothing else.
+      const users = Object.entries(template.toJSON().Resources as Record<string, { Type: string }>)
+        .filter(([id, resource]) => id !== keyId() && resource.Type !== 'AWS::IAM::Policy')
+        .filter(([id]) => referencedIds(template.toJSON().Resources[id]).has(keyId()))
+        .map(([, resource]) => resource.Type);
+      expect([...new Set(users)].sort()).toEqual([
+        'AWS::KMS::Alias',
+        'AWS::Logs::LogGroup',
+        'AWS::S3::Bucket',
+        'AWS::SNS::Topic',
+      ]);
     });
 
     it('defines the tables with PITR, on-demand billing and AWS-managed encryption', () => {
@@ -751,7 +945,7 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
       });
       template.hasResourceProperties('AWS::SNS::Topic', {
         TopicName: `${prefix}-alarms`,
-        KmsMasterKeyId: { 'Fn::GetAtt': [Match.anyValue(), 'Arn'] },
+        KmsMasterKeyId: stageKey(),
       });
       for (const topic of ['events', 'alarms']) {
         template.hasResourceProperties('AWS::SNS::TopicPolicy', {
@@ -875,6 +1069,50 @@ describe.each(stageNames)('stack of stage %s', (stageName) => {
         );
       }
     }
+  });
+
+  describe("AWS Control Tower's proactive controls", () => {
+    it('suppresses only the controls docs/deploy.md lists, where they do not apply, each with its reason', () => {
+      // The synthesis above ran the controls and would have thrown on any violation left unsuppressed.
+      const suppressed: Record<string, string[]> = {};
+      for (const [id, metadata] of guardMetadataOf(template.toJSON())) {
+        for (const rule of metadata.SuppressedRules) {
+          expect(metadata.Reasons[rule]?.length ?? 0, `${id} ${rule}`).toBeGreaterThan(40);
+          suppressed[rule] = [...(suppressed[rule] ?? []), id];
+        }
+      }
+      const ofType = (type: string) => Object.keys(resourcesOfType(template, type));
+      const apiPermissions = Object.entries(resourcesOfType(template, 'AWS::Lambda::Permission'))
+        .filter(([, permission]) => permission.Properties.Principal === 'apigateway.amazonaws.com')
+        .map(([id]) => id);
+      expect(apiPermissions).toHaveLength(routes.length);
+      const webhookRoute = logicalIdOf(
+        template,
+        'AWS::ApiGatewayV2::Route',
+        'RouteKey',
+        'POST /v1/webhooks/transatel',
+      );
+      const expected: Record<string, string[]> = {
+        api_gw_v2_authorization_type_configured_check: [webhookRoute],
+        lambda_function_public_access_prohibited_check: apiPermissions,
+        lambda_inside_vpc_check: ofType('AWS::Lambda::Function'),
+        s3_bucket_default_encryption_kms_check: [accessLogsId()],
+        s3_bucket_logging_enabled_check: [accessLogsId()],
+        s3_bucket_object_lock_enabled_check: [bucketId(), accessLogsId()],
+        s3_event_notifications_enabled_check: [bucketId(), accessLogsId()],
+        ...(stageName === 'prod'
+          ? {}
+          : { cloudwatch_log_group_retention_period_check: ofType('AWS::Logs::LogGroup') }),
+      };
+      const sorted = (record: Record<string, string[]>) =>
+        Object.fromEntries(
+          Object.entries(record)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([rule, ids]) => [rule, [...ids].sort()]),
+        );
+      expect(sorted(suppressed)).toEqual(sorted(expected));
+      for (const rule of Object.keys(suppressed)) expect(Object.keys(suppressibleGuardRules)).toContain(rule);
+    });
   });
 
   describe('cdk-nag AwsSolutions', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import { Key } from 'aws-cdk-lib/aws-kms';
 import { describe, expect, it } from 'vitest';
 import { Notifications } from '#infra/constructs/notifications.js';
 import { Queues } from '#infra/constructs/queues.js';
@@ -147,6 +148,7 @@ describe('alarm targets', () => {
       namePrefix: 'x-dev',
       alarmEmail: 'oncall@example.com',
       alarmTopicArn: 'arn:aws:sns:eu-west-3:123456789012:pager',
+      encryptionKey: new Key(stack, 'key'),
     });
     expect(notifications.alarmTopics.map((topic) => topic.topicArn)).toContain(
       'arn:aws:sns:eu-west-3:123456789012:pager',

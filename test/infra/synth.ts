@@ -2,9 +2,10 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { App, Aspects } from 'aws-cdk-lib';
+import { App, Aspects, Validations } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { ControlTowerGuard } from '#infra/guard.js';
 import { BackendStack } from '#infra/stack.js';
 import { type ContextOverrides, loadStageConfig, type StageName, stackName } from '#infra/stages.js';
 
@@ -28,14 +29,22 @@ export interface Synthesized {
  */
 export function synthStage(
   stage: StageName,
-  options: { nag?: boolean; overrides?: ContextOverrides } = {},
+  options: {
+    nag?: boolean;
+    /** Control Tower's proactive controls (cfn-guard) as `cdk synth` runs them: synthesis throws on a violation. */
+    guard?: boolean;
+    overrides?: ContextOverrides;
+    /** CDK_DEFAULT_ACCOUNT / CDK_DEFAULT_REGION as the CLI sets them; none by default (tokens). */
+    env?: Readonly<Record<string, string | undefined>>;
+  } = {},
 ): Synthesized {
   const outdir = mkdtempSync(join(tmpdir(), 'infra-test-'));
   const app = new App({ outdir, context: { ...cdkJsonContext, 'aws:cdk:bundling-stacks': [] } });
   const stack = new BackendStack(app, stackName(stage), {
-    stage: loadStageConfig(stage, options.overrides, {}),
+    stage: loadStageConfig(stage, options.overrides, options.env ?? {}),
   });
   if (options.nag) Aspects.of(stack).add(new AwsSolutionsChecks());
+  if (options.guard) Validations.of(app).addPlugins(new ControlTowerGuard());
   const dispose = () => rmSync(outdir, { recursive: true, force: true });
   try {
     return { stack, template: Template.fromStack(stack), dispose };

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { type HandlerLoader, invokeFunction, lambdaContext } from '#local/handlers.js';
+import { functions } from '#shared/topology.js';
 
 describe('invoking a function locally', () => {
   afterEach(() => {
@@ -16,10 +17,11 @@ describe('invoking a function locally', () => {
       invokedFunctionArn: 'arn:aws:lambda:us-east-1:000000000000:function:local-orders-api',
       logGroupName: '/aws/lambda/local-orders-api',
     });
-    expect(context.getRemainingTimeInMillis()).toBe(5_000);
+    const timeoutMs = functions['orders-api'].timeoutSeconds * 1000;
+    expect(context.getRemainingTimeInMillis()).toBe(timeoutMs);
     vi.advanceTimersByTime(1_500);
-    expect(context.getRemainingTimeInMillis()).toBe(3_500);
-    vi.advanceTimersByTime(10_000);
+    expect(context.getRemainingTimeInMillis()).toBe(timeoutMs - 1_500);
+    vi.advanceTimersByTime(timeoutMs);
     expect(context.getRemainingTimeInMillis()).toBe(0);
   });
 
@@ -27,8 +29,9 @@ describe('invoking a function locally', () => {
     vi.useFakeTimers();
     const never: HandlerLoader = async () => () => new Promise(() => {});
     const invocation = invokeFunction(never, 'orders-api', {});
-    await vi.advanceTimersByTimeAsync(5_000);
-    await expect(invocation).resolves.toEqual({ outcome: 'timedOut', timeoutSeconds: 5 });
+    const { timeoutSeconds } = functions['orders-api'];
+    await vi.advanceTimersByTimeAsync(timeoutSeconds * 1000);
+    await expect(invocation).resolves.toEqual({ outcome: 'timedOut', timeoutSeconds });
   });
 
   it('reports a throw, and a loader failure, without rejecting', async () => {
