@@ -1,5 +1,5 @@
 /**
- * What infra/bundling.ts's aliases (the shims of `node:http`, `node:https`, `node:stream/web`) save at cold
+ * What infra/bundling.ts's aliases (today the shim of `node:http`) save at cold
  * init: every function bundled as deployed and again without the aliases (with `--each`, also without one
  * trick at a time), all imported by fresh `node` processes in the same shuffled rounds, and each trick's saving
  * taken as the median of the per-round differences. The rule: a bundling trick stays only if it saves at

@@ -59,7 +59,7 @@ export interface BundleChoice {
  * without sourcesContent, mainFields ['module','main'], the createRequire banner and aliases of
  * infra/bundling.ts, externalModules [] so the AWS SDK is bundled):
  * `esbuild --bundle --platform=node --target=node22 --format=esm --minify --sourcemap --sources-content=false
- * --main-fields=module,main --banner:js=... --alias:node:stream/web=... --outfile=<name>/index.mjs`. One esbuild call with one entry
+ * --main-fields=module,main --banner:js=... --alias:node:http=... --outfile=<name>/index.mjs`. One esbuild call with one entry
  * point per function and no code splitting: each output is a self-contained bundle, as CDK makes them.
  */
 export async function bundleAll(

@@ -12,13 +12,13 @@ export const ESM_REQUIRE_BANNER =
 
 const shims = resolve(dirname(fileURLToPath(import.meta.url)), 'shims');
 
-/** esbuild `alias`: imports replaced at bundling time (see each shim for why). */
+/**
+ * esbuild `alias`: imports replaced at bundling time (see the shim for why). A trick stays only while it saves
+ * at least 10 ms of cold init on Node 22 (`bench/aliases.ts`; docs/design.md).
+ */
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
-  'node:stream/web': resolve(shims, 'node-stream-web.ts'),
   'node:http': resolve(shims, 'node-http.ts'),
   http: resolve(shims, 'node-http.ts'),
-  'node:https': resolve(shims, 'node-https.ts'),
-  https: resolve(shims, 'node-https.ts'),
 };
 
 /** The same aliases as CDK's `esbuildArgs` takes them (`--alias:<from>=<to>` on esbuild's command line). */
